@@ -1,0 +1,5 @@
+"""Router: admin."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

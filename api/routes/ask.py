@@ -1,0 +1,5 @@
+"""Router: ask."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

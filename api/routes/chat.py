@@ -1,0 +1,5 @@
+"""Router: chat."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Router: graph."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

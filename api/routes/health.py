@@ -1,0 +1,5 @@
+"""Router: health."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Router: laws."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

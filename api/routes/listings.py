@@ -1,0 +1,5 @@
+"""Router: listings."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Router: search."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

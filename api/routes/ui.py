@@ -1,0 +1,5 @@
+"""Router: ui."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,74 @@
+"""The one settings object. Nothing else in the code base reads the environment (prefix ``KB_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_corpus_root() -> Path:
+    """``../shared/corpus`` beside the checkout where it exists (this environment and CI)."""
+    for candidate in (REPO_ROOT.parent / "shared" / "corpus", Path.cwd().parent / "shared" / "corpus"):
+        if candidate.is_dir():
+            return candidate
+    return REPO_ROOT.parent / "shared" / "corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KB_", env_file=None, extra="ignore")
+
+    # --- corpus and storage -------------------------------------------------------------
+    corpus_root: Path = Field(default_factory=_default_corpus_root, description="Root of the statute files (raw/, national/).")
+    manifest_path: Path = Field(default=REPO_ROOT / "corpus" / "manifest.toml", description="Reviewed manifest of raw/ files.")
+    glossary_path: Path = Field(default=REPO_ROOT / "corpus" / "glossary.toml", description="Bilingual lay/English → legal Chinese glossary.")
+    data_dir: Path = Field(default=REPO_ROOT / ".data", description="Index generations, Chroma files, article store.")
+
+    # --- models and vector store ---------------------------------------------------------
+    embedding_model: str = Field(default="bundled:all-MiniLM-L6-v2", description="'bundled:all-MiniLM-L6-v2', a sentence-transformers name or a local path.")
+    embedding_languages: str = Field(default="", description="Comma-separated languages the embedding model understands; empty = 'en' for the bundled model, 'zh,en' otherwise.")
+    embedding_device: str = Field(default="cpu")
+    chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
+
+    # --- retrieval / answering ---------------------------------------------------------
+    default_k: int = Field(default=10, ge=1, le=100)
+    max_k: int = Field(default=50, ge=1, le=500)
+    refusal_threshold: float | None = Field(default=None, description="Evidence-score threshold below which /ask refuses; None = the calibrated value shipped in kb/data/calibration.json.")
+    llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint for the optional LLM answerer; empty = deterministic answerer only.")
+    llm_model: str = Field(default="gpt-4o-mini")
+    llm_api_key: str = Field(default="")
+    llm_timeout: float = Field(default=30.0)
+
+    # --- service limits and security ---------------------------------------------------
+    max_question_chars: int = Field(default=4000)
+    max_body_bytes: int = Field(default=1_000_000)
+    max_upload_bytes: int = Field(default=20_000_000)
+    request_timeout: float = Field(default=30.0)
+    api_keys: str = Field(default="", description="Comma-separated API keys; empty = open read endpoints. Admin endpoints always need a key.")
+    admin_keys: str = Field(default="", description="Comma-separated keys allowed on admin endpoints (ingest, reload).")
+    rate_limit_per_minute: int = Field(default=600, description="Per API key (or client address) requests per minute; 0 = unlimited.")
+    cors_origins: str = Field(default="", description="Comma-separated allowed CORS origins; empty = none.")
+    log_level: str = Field(default="INFO")
+
+    @property
+    def generations_dir(self) -> Path:
+        return self.data_dir / "generations"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def embedding_langs(self) -> frozenset[str]:
+        if self.embedding_languages.strip():
+            return frozenset(x.strip() for x in self.embedding_languages.split(",") if x.strip())
+        return frozenset({"en"}) if self.embedding_model.startswith("bundled:") else frozenset({"zh", "en"})
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Cached settings; tests call ``get_settings.cache_clear()`` after changing the environment."""
+    return Settings()
