@@ -16,7 +16,9 @@ log = logging.getLogger("kb.api")
 
 
 def envelope(request: Request, status: int, code: str, message: str, details: object = None) -> JSONResponse:
-    body: dict[str, object] = {"code": code, "message": message}
+    from api.security import scrub_paths  # hardening: no file-system path reaches a client
+
+    body: dict[str, object] = {"code": code, "message": scrub_paths(message)}
     if details is not None:
         body["details"] = details
     rid = getattr(request.state, "request_id", None)

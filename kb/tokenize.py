@@ -67,3 +67,15 @@ def tokenize_en(text: str) -> list[str]:
 
 def tokenize(text: str, lang: str) -> list[str]:
     return tokenize_zh(text) if lang == "zh" else tokenize_en(text)
+
+
+def tokenize_zh_terms(text: str) -> list[str]:
+    """jieba precise-mode tokens: one token per word. For glossary legal terms, so that a long dictionary
+    phrase (电子商务平台经营者) counts once instead of once per sub-word as search mode would weigh it."""
+    out: list[str] = []
+    for tok in _jieba().cut(text):
+        tok = tok.strip()
+        if not tok or tok in ZH_STOP or not _ZH_KEEP.search(tok):
+            continue
+        out.append(tok.lower())
+    return out

@@ -1,5 +1,48 @@
-"""Router: ask."""
+"""Router: ask — grounded answers behind the citation gate, plain JSON and streamed (SSE)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
 
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 
-router = APIRouter()
+from api.convert import chunks, sse, to_filters
+from api.deps import AnswererDep, IndexDep, SettingsDep
+from api.schemas import AskRequest, AskResponse, error_responses
+from kb.answer.models import Answer
+from kb.answer.service import answer_question
+
+router = APIRouter(prefix="/v1", tags=["ask"])
+ERRORS = error_responses(400, 413, 422, 503)
+
+
+def run(req: AskRequest, index: object, settings: object, answerer: object) -> Answer:
+    return answer_question(
+        index, req.question, lang=req.lang, as_of=req.as_of or (req.filters.as_of if req.filters else None),
+        filters=to_filters(req.filters, req.as_of), k=req.k, answerer=answerer, settings=settings,  # type: ignore[arg-type]
+    )
+
+
+@router.post("/ask", response_model=AskResponse, responses=ERRORS, summary="Answer a question with gated citations")
+def ask(req: AskRequest, index: IndexDep, settings: SettingsDep, answerer: AnswererDep) -> dict:
+    return run(req, index, settings, answerer).to_dict()
+
+
+@router.post(
+    "/ask/stream",
+    responses={**ERRORS, 200: {"content": {"text/event-stream": {}}, "description": "SSE: citations, answer deltas, done."}},
+    summary="Answer as Server-Sent Events: `citations` first, then `answer` deltas, then `done`",
+)
+def ask_stream(req: AskRequest, index: IndexDep, settings: SettingsDep, answerer: AnswererDep) -> StreamingResponse:
+    result = run(req, index, settings, answerer)  # errors surface as a normal JSON envelope, before streaming
+    body = result.to_dict()
+
+    def events() -> Iterator[str]:
+        yield sse("citations", {"citations": body["citations"], "refused": body["refused"], "evidence_score": body["evidence_score"]})
+        for delta in chunks(body["answer"]):
+            yield sse("answer", {"delta": delta})
+        rest = {k: v for k, v in body.items() if k not in ("answer", "citations")}
+        yield sse("done", rest)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

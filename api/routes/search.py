@@ -1,5 +1,37 @@
-"""Router: search."""
+"""Router: search — ranked distinct articles with filters (jurisdiction, law, instrument, topic, layer, as_of)."""
+
+from __future__ import annotations
+
+from datetime import date
 
 from fastapi import APIRouter
 
-router = APIRouter()
+from api.convert import to_filters
+from api.deps import IndexDep, SettingsDep
+from api.schemas import SearchHitOut, SearchRequest, SearchResponse, error_responses
+from kb.answer.service import search, validate
+
+router = APIRouter(prefix="/v1", tags=["search"])
+ERRORS = error_responses(400, 413, 422, 503)
+
+
+@router.post("/search", response_model=SearchResponse, responses=ERRORS, summary="Ranked articles for a query")
+def search_articles(req: SearchRequest, index: IndexDep, settings: SettingsDep) -> SearchResponse:
+    k = validate(req.query, req.k, settings)
+    filters = to_filters(req.filters)
+    filters.as_of = filters.as_of or date.today()
+    result = search(index, req.query.strip(), k, filters)
+    hits = [
+        SearchHitOut(
+            rank=h.rank, score=h.score, law=h.article.law_id, title_zh=h.title_zh or h.article.law_id, title_en=h.title_en,
+            article=h.article.key, article_id=h.article.article_id, label_zh=h.article.label_zh, label_en=h.article.label_en,
+            version=h.article.version_id, effective_from=h.article.effective_from, path=list(h.article.path),
+            text_zh=h.article.text_zh, text_en=h.article.text_en, matched=list(h.matched),
+            lexical_score=h.lexical_score, dense_score=h.dense_score,
+        )
+        for h in result.hits
+    ]
+    return SearchResponse(
+        query=result.query, lang=result.lang, evidence_score=result.evidence_score, expansions=list(result.expansions),
+        as_of=result.as_of or filters.as_of, hits=hits,
+    )

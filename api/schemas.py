@@ -1,0 +1,299 @@
+"""Request and response schemas of the public API (separate models for what comes in and what goes out,
+so the OpenAPI document says exactly what a client sends and gets)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["zh", "en"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- shared pieces
+class FiltersIn(_In):
+    jurisdiction: list[str] | None = Field(default=None, description="e.g. ['cn']")
+    law: list[str] | None = Field(default=None, description="Law ids or names (民法典, civil-code, full title).")
+    instrument: list[str] | None = Field(default=None, description="law, administrative-regulation, judicial-interpretation, …")
+    topic: list[str] | None = None
+    layer: list[str] | None = Field(default=None, description="raw and/or national")
+    as_of: date | None = Field(default=None, description="Only versions in force on this date (default today).")
+
+
+class AnswerCitationOut(BaseModel):
+    law: str = Field(description="Law id.")
+    title_zh: str
+    title_en: str | None = None
+    version: str | None = Field(default=None, description="Version id (law@effective date).")
+    effective_from: date | None = None
+    article: str = Field(description="Article key: '1019', '253之一'.")
+    article_label: str | None = Field(default=None, description="第一千零一十九条")
+    article_id: str | None = None
+    paragraph: int | None = Field(default=None, description="1-based paragraph (款) holding the quote.")
+    item: int | None = Field(default=None, description="1-based item (项) of that paragraph holding the quote.")
+    quote: str = Field(description="Verbatim text of the cited article (Chinese for Chinese law).")
+    text_en: str | None = Field(default=None, description="English translation beside the quote, where the corpus has one.")
+    source_url: str | None = None
+    in_force: bool = Field(description="Whether the cited version is in force on as_of.")
+    in_force_version: str | None = Field(default=None, description="The version in force on as_of when the cited one is superseded.")
+    issue: str | None = None
+
+
+class RemovedCitationOut(BaseModel):
+    law: str
+    article: str
+    quote: str
+    reason: str = Field(description="law_not_found | article_not_found | not_in_force | quote_not_verbatim | missing_quote")
+    detail: str = ""
+
+
+class IssueOut(BaseModel):
+    id: str
+    label: str
+    summary: str
+    citation_keys: list[str]
+
+
+# ---------------------------------------------------------------- ask
+class AskRequest(_In):
+    question: str = Field(min_length=1, description="The question, in Chinese or English.")
+    lang: Lang | None = Field(default=None, description="Answer language; default: the question's.")
+    as_of: date | None = Field(default=None, description="Date the question is about (default today).")
+    filters: FiltersIn | None = None
+    k: int | None = Field(default=None, ge=1, description="Evidence articles to retrieve (≤ max_k).")
+
+
+class AskResponse(BaseModel):
+    question: str
+    lang: Lang
+    answer: str
+    citations: list[AnswerCitationOut]
+    issues: list[IssueOut]
+    refused: bool
+    refusal_reason: str | None = None
+    evidence_score: float
+    as_of: date
+    removed_citations: list[RemovedCitationOut] = []
+    answerer: str
+    searched: dict[str, Any] = {}
+    notes: list[str] = []
+
+
+# ---------------------------------------------------------------- search
+class SearchRequest(_In):
+    query: str = Field(min_length=1)
+    k: int | None = Field(default=None, ge=1)
+    lang: Lang | None = None
+    filters: FiltersIn | None = None
+
+
+class SearchHitOut(BaseModel):
+    rank: int
+    score: float
+    law: str
+    title_zh: str
+    title_en: str | None = None
+    article: str
+    article_id: str
+    label_zh: str | None = None
+    label_en: str | None = None
+    version: str
+    effective_from: date | None = None
+    path: list[str] = []
+    text_zh: str | None = None
+    text_en: str | None = None
+    matched: list[str] = []
+    lexical_score: float | None = None
+    dense_score: float | None = None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    lang: str
+    evidence_score: float
+    expansions: list[str]
+    as_of: date | None = None
+    hits: list[SearchHitOut]
+
+
+# ---------------------------------------------------------------- laws / articles
+class LawOut(BaseModel):
+    law_id: str
+    title_zh: str
+    title_en: str | None = None
+    jurisdiction: str
+    instrument: str
+    issuer: str | None = None
+    layer: str
+    short_names: list[str] = []
+    topics: list[str] = []
+
+
+class LawListOut(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    laws: list[LawOut]
+
+
+class VersionOut(BaseModel):
+    version_id: str
+    label: str
+    promulgated: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    status: str
+    layer: str
+    source_url: str | None = None
+    official: bool = True
+    in_force: bool = Field(description="In force on as_of.")
+
+
+class LawDetailOut(BaseModel):
+    law: LawOut
+    versions: list[VersionOut]
+    version: str | None = Field(default=None, description="The version whose structure is shown.")
+    as_of: date
+    structure: list[dict[str, Any]] = Field(description="Nested headings (编/分编/章/节) with their article keys.")
+    article_count: int
+
+
+class ArticleVersionOut(BaseModel):
+    version_id: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+    status: str
+    in_force: bool
+    present: bool = Field(description="The article exists in this version.")
+    text_changed: bool | None = Field(default=None, description="Text differs from the previous version holding it.")
+
+
+class EdgeOut(BaseModel):
+    src_article_id: str
+    dst_law_id: str | None = None
+    dst_law_title: str
+    dst_key: str | None = None
+    dst_article_id: str | None = None
+    kind: str
+    text: str
+
+
+class ArticleOut(BaseModel):
+    article_id: str
+    law: LawOut
+    version: VersionOut
+    key: str
+    label_zh: str | None = None
+    label_en: str | None = None
+    text_zh: str | None = None
+    text_en: str | None = None
+    paragraphs_zh: list[str] = []
+    paragraphs_en: list[str] = []
+    path: list[str] = []
+    as_of: date
+    versions: list[ArticleVersionOut]
+    references: list[EdgeOut]
+    cited_by: list[EdgeOut]
+
+
+# ---------------------------------------------------------------- graph
+class GraphNode(BaseModel):
+    id: str
+    law: str | None = None
+    title_zh: str | None = None
+    article: str | None = None
+    label: str | None = None
+    in_corpus: bool = True
+    depth: int = 0
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+    kind: str
+    text: str
+
+
+class GraphOut(BaseModel):
+    center: str | None = None
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = False
+
+
+# ---------------------------------------------------------------- OpenAI-compatible chat
+class ChatMessageIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # OpenAI clients send more options than we use
+    model: str
+    messages: list[ChatMessageIn] = Field(min_length=1)
+    stream: bool = False
+    temperature: float | None = None
+    max_tokens: int | None = None
+    user: str | None = None
+
+
+class ChatMessageOut(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatMessageOut
+    finish_reason: str = "stop"
+
+
+class ChatUsage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: ChatUsage
+    citations: list[AnswerCitationOut] = Field(description="The gated citations (extra field; also appended to the message).")
+    refused: bool = False
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "likeness-kb"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries: these statuses answer with the one error envelope."""
+    return {s: {"model": ErrorResponse} for s in statuses}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+    request_id: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

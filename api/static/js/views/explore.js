@@ -1,0 +1,234 @@
+// Explore: browse laws by structure (tree → articles), filtered search, and the citation graph.
+// Sub-routes: #/explore, #/explore/law/{id}?version=, #/explore/search?q=&…, #/explore/graph?article=&depth=
+import { getJSON, postJSON } from "../api.js";
+import { h, replace } from "../dom.js";
+import { t } from "../i18n.js";
+import { lawName, lawSortKey, loadLaws } from "../laws.js";
+import { state } from "../state.js";
+import { articleHref, asArray, hashWith, lawHref, parseArticleId, pick } from "../util.js";
+import { renderGraph } from "./graph.js";
+
+function subnav(active) {
+  const item = (id, href, label) => h("a", { href, class: active === id ? "active" : "", "aria-current": active === id ? "page" : null }, label);
+  return h("nav", { class: "subnav", "aria-label": t("nav.explore") },
+    item("browse", "#/explore", t("ex.browse")), item("search", "#/explore/search", t("ex.search")), item("graph", "#/explore/graph", t("ex.graph")));
+}
+
+function shell(main, active, ...children) {
+  replace(main, h("section", { class: "view view-explore" }, subnav(active), children));
+}
+
+/* ---------- browse: list of laws ---------- */
+
+async function browse(main) {
+  const filter = h("input", { id: "law-filter", type: "search", placeholder: t("ex.filterLaws"), "aria-controls": "law-list" });
+  const list = h("div", { id: "law-list" }, h("p", { class: "muted" }, t("common.loading")));
+  shell(main, "browse", h("h1", { tabindex: "-1" }, t("ex.browseTitle")),
+    h("label", { for: "law-filter", class: "label" }, t("ex.filterLaws")), filter, list);
+  let laws;
+  try { laws = (await loadLaws()).sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b))); } catch (err) {
+    replace(list, h("p", { class: "error-text", role: "alert" }, err.message)); return null;
+  }
+  const paint = () => {
+    const q = filter.value.trim().toLowerCase();
+    const shown = laws.filter((l) => !q || [l.law_id, l.title_zh, l.title_en, ...(l.short_names || [])]
+      .some((x) => x && String(x).toLowerCase().includes(q)));
+    const groups = new Map();
+    for (const l of shown) {
+      const g = l.layer === "raw" ? "raw" : l.instrument || "other";
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(l);
+    }
+    replace(list, shown.length ? [...groups.entries()].map(([g, items]) => h("section", { class: "law-group" },
+      h("h2", null, g === "raw" ? t("ex.curated") : t(`inst.${g}`, {}, g), h("span", { class: "muted small" }, ` (${items.length})`)),
+      h("ul", { class: "law-list" }, items.slice(0, 300).map((l) => h("li", null,
+        h("a", { href: lawHref(l.law_id), lang: "zh-CN" }, l.title_zh || l.law_id),
+        l.title_en ? h("span", { class: "muted small", lang: "en" }, ` — ${l.title_en}`) : null,
+        l.instrument ? h("span", { class: "chip" }, t(`inst.${l.instrument}`, {}, l.instrument)) : null))),
+      items.length > 300 ? h("p", { class: "muted small" }, t("ex.more", { n: items.length - 300 })) : null))
+      : h("p", { class: "muted" }, t("ex.noLaws")));
+  };
+  filter.addEventListener("input", paint);
+  paint();
+  return { focus: () => filter.focus() };
+}
+
+/* ---------- one law: structure tree ---------- */
+
+function nodeTitle(node) { return pick(node, "display", "title", "heading", "label", "text", "name") || ""; }
+
+function articleLinks(law, version, keys) {
+  return h("ul", { class: "article-keys" }, keys.map((a) => {
+    const key = typeof a === "object" ? pick(a, "key", "article_key") : a;
+    const label = typeof a === "object" ? pick(a, "label_zh", "label") : null;
+    return h("li", null, h("a", { href: articleHref(law, key, { version }), lang: "zh-CN" }, label || (state.lang === "zh" ? `第${key}条` : `Art. ${key}`)));
+  }));
+}
+
+function tree(law, version, nodes, depth = 0) {
+  return h("ul", { class: depth ? "tree-sub" : "tree", role: depth ? null : "list" }, nodes.map((node) => {
+    const children = asArray(pick(node, "children", "sections", "headings"));
+    const arts = asArray(pick(node, "articles", "article_keys", "keys"));
+    return h("li", null, h("details", { open: depth === 0 && nodes.length < 12 },
+      h("summary", { lang: "zh-CN" }, nodeTitle(node), arts.length ? h("span", { class: "muted small" }, ` (${arts.length})`) : null),
+      arts.length ? articleLinks(law, version, arts) : null,
+      children.length ? tree(law, version, children, depth + 1) : null));
+  }));
+}
+
+async function lawView(main, route) {
+  const law = decodeURIComponent(route.parts[1] || "");
+  const version = route.params.get("version") || "";
+  shell(main, "browse", h("p", { class: "muted" }, t("common.loading")));
+  let data;
+  try { data = await getJSON(`/v1/laws/${encodeURIComponent(law)}`, { version }); } catch (err) {
+    shell(main, "browse", h("h1", { tabindex: "-1" }, law), h("p", { class: "error-text", role: "alert" }, err.message)); return null;
+  }
+  const info = data.law || data;
+  const versions = asArray(pick(data, "versions") || info.versions);
+  const currentVid = version || (typeof data.version === "string" ? data.version : pick(data.version || {}, "version_id")) ||
+    (versions.find((v) => v.status === "in-force") || versions[versions.length - 1] || {}).version_id || "";
+  let structure = pick(data, "structure");
+  if (structure && !Array.isArray(structure)) structure = pick(structure, currentVid) || pick(structure, "children", "headings") || [];
+  structure = asArray(structure);
+  const loose = asArray(pick(data, "articles"));
+  const select = h("select", { id: "law-version", name: "version" }, versions.map((v) =>
+    h("option", { value: v.version_id, selected: v.version_id === currentVid },
+      `${v.label || v.version_id}${v.status ? ` — ${t(`status.${v.status}`, {}, v.status)}` : ""}`)));
+  select.addEventListener("change", () => { location.hash = lawHref(law, select.value); });
+  shell(main, "browse",
+    h("h1", { tabindex: "-1", lang: "zh-CN" }, info.title_zh || law),
+    info.title_en ? h("p", { class: "subtitle", lang: "en" }, info.title_en) : null,
+    h("dl", { class: "facts" },
+      info.instrument ? [h("dt", null, t("ex.instrument")), h("dd", null, t(`inst.${info.instrument}`, {}, info.instrument))] : null,
+      info.issuer ? [h("dt", null, t("ex.issuer")), h("dd", { lang: "zh-CN" }, info.issuer)] : null,
+      info.jurisdiction ? [h("dt", null, t("ex.jurisdiction")), h("dd", null, t(`jur.${info.jurisdiction}`, {}, info.jurisdiction))] : null),
+    versions.length ? h("div", { class: "inline-form" }, h("label", { for: "law-version" }, t("art.version")), select) : null,
+    h("h2", null, t("ex.structure")),
+    structure.length ? tree(law, currentVid, structure) : loose.length ? articleLinks(law, currentVid, loose) : h("p", { class: "muted" }, t("ex.noStructure")));
+  return null;
+}
+
+/* ---------- search with filters ---------- */
+
+function highlight(text, terms) {
+  const words = asArray(terms).map(String).filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
+  if (!words.length) return text;
+  const esc = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const re = new RegExp(`(${esc.join("|")})`, "gi");
+  return String(text).split(re).map((part, i) => (i % 2 === 1 ? h("mark", { class: "hit" }, part) : part));
+}
+
+function normalizeHit(hit) {
+  const art = hit.article || hit;
+  const ids = parseArticleId(pick(art, "article_id") || "");
+  return {
+    law: pick(art, "law_id", "law") || ids.law,
+    key: pick(art, "key", "article") || ids.key,
+    version: pick(art, "version_id", "version") || ids.versionId,
+    label: pick(art, "label_zh", "label_en") || pick(art, "key"),
+    title: state.lang === "en" ? pick(hit, "title_en") || pick(art, "title_en") || pick(hit, "title_zh") || pick(art, "title_zh") : pick(hit, "title_zh") || pick(art, "title_zh"),
+    text: pick(hit, "snippet", "text") || pick(art, "text_zh", "text_en") || "",
+    path: asArray(pick(art, "path")),
+    from: pick(art, "effective_from") || ids.effectiveFrom,
+    score: pick(hit, "score"),
+    matched: asArray(pick(hit, "matched")),
+  };
+}
+
+async function search(main, route) {
+  const p = route.params;
+  const field = (id, label, control) => h("div", { class: "field" }, h("label", { for: id }, label), control);
+  const opt = (value, label, cur) => h("option", { value, selected: value === cur }, label);
+  const q = h("input", { id: "s-q", name: "q", type: "search", value: p.get("q") || "", placeholder: t("ex.searchPlaceholder"), required: true });
+  const jur = h("select", { id: "s-jur", name: "jurisdiction" }, opt("", t("ex.all"), p.get("jurisdiction") || ""));
+  const lawSel = h("select", { id: "s-law", name: "law" }, opt("", t("ex.all"), p.get("law") || ""));
+  const inst = h("select", { id: "s-inst", name: "instrument" }, opt("", t("ex.all"), p.get("instrument") || ""));
+  const topic = h("select", { id: "s-topic", name: "topic" }, opt("", t("ex.all"), p.get("topic") || ""));
+  const asOf = h("input", { id: "s-asof", name: "as_of", type: "date", value: p.get("as_of") ?? state.asOf });
+  const k = h("select", { id: "s-k", name: "k" }, ["10", "20", "50"].map((n) => opt(n, n, p.get("k") || "10")));
+  const results = h("div", { class: "results", "aria-live": "polite" });
+  const form = h("form", { class: "search-form", role: "search", onsubmit: (ev) => {
+    ev.preventDefault();
+    if (!q.value.trim()) { q.focus(); return; }
+    location.hash = hashWith("#/explore/search", { q: q.value.trim(), jurisdiction: jur.value, law: lawSel.value,
+      instrument: inst.value, topic: topic.value, as_of: asOf.value, k: k.value === "10" ? "" : k.value, n: String(Date.now() % 100000) });
+  } },
+  h("div", { class: "search-main" }, h("label", { for: "s-q", class: "sr-only" }, t("ex.query")), q,
+    h("button", { type: "submit", class: "btn btn-primary" }, t("ex.searchBtn"))),
+  h("fieldset", { class: "filters" }, h("legend", null, t("ex.filters")),
+    field("s-jur", t("ex.jurisdiction"), jur), field("s-law", t("art.law"), lawSel), field("s-inst", t("ex.instrument"), inst),
+    field("s-topic", t("ex.topic"), topic), field("s-asof", t("asof.label"), asOf), field("s-k", t("ex.k"), k)));
+  shell(main, "search", h("h1", { tabindex: "-1" }, t("ex.searchTitle")), form, results);
+
+  loadLaws().then((laws) => {
+    const uniq = (xs) => [...new Set(xs.filter(Boolean))].sort();
+    jur.append(...uniq(laws.map((l) => l.jurisdiction)).map((v) => opt(v, t(`jur.${v}`, {}, v), p.get("jurisdiction"))));
+    inst.append(...uniq(laws.map((l) => l.instrument)).map((v) => opt(v, t(`inst.${v}`, {}, v), p.get("instrument"))));
+    topic.append(...uniq(laws.flatMap((l) => asArray(l.topics))).map((v) => opt(v, t(`topic.${v}`, {}, v), p.get("topic"))));
+    lawSel.append(...laws.filter((l) => l.layer === "raw").sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
+      .map((l) => opt(l.law_id, lawName(l), p.get("law"))));
+  }).catch(() => { /* filters stay at "all"; the search itself reports errors */ });
+
+  const query = p.get("q");
+  if (query) {
+    replace(results, h("p", { class: "muted" }, t("common.loading")));
+    const filters = {};
+    for (const [name, el] of [["jurisdiction", "jurisdiction"], ["law", "law"], ["instrument", "instrument"], ["topic", "topic"]]) {
+      if (p.get(el)) filters[name] = [p.get(el)];
+    }
+    if (p.get("as_of")) filters.as_of = p.get("as_of");
+    try {
+      const data = await postJSON("/v1/search", { query, k: Number(p.get("k") || 10), filters });
+      const hits = asArray(Array.isArray(data) ? data : pick(data, "hits", "results")).map(normalizeHit);
+      const ev = pick(data, "evidence_score");
+      replace(results,
+        h("p", { class: "muted small" }, t("ex.nResults", { n: hits.length }), ev !== undefined ? ` · ${t("chat.evidence", { score: Number(ev).toFixed(2) })}` : "",
+          asArray(pick(data, "expansions")).length ? ` · ${t("ex.expanded")}: ${asArray(data.expansions).join(", ")}` : ""),
+        hits.length ? h("ol", { class: "hits" }, hits.map((hit) => h("li", { class: "hit-item" },
+          h("a", { class: "hit-title", href: articleHref(hit.law, hit.key, { version: hit.version }), lang: "zh-CN" }, `${hit.title || hit.law} ${hit.label}`),
+          h("div", { class: "muted small", lang: "zh-CN" }, [hit.path.join(" › "), hit.from ? t("art.from", { from: hit.from }) : ""].filter(Boolean).join(" · ")),
+          h("p", { class: "snippet", lang: "zh-CN" }, highlight(hit.text.length > 280 ? `${hit.text.slice(0, 280)}…` : hit.text, hit.matched)))))
+          : h("p", null, t("ex.noResults")));
+    } catch (err) {
+      replace(results, h("p", { class: "error-text", role: "alert" }, err.message));
+    }
+  }
+  return { focus: () => q.focus() };
+}
+
+/* ---------- citation graph ---------- */
+
+async function graph(main, route) {
+  const article = route.params.get("article") || "";
+  const depth = route.params.get("depth") || "1";
+  const input = h("input", { id: "g-article", name: "article", value: article, placeholder: "civil-code@2021-01-01#1019", size: "34", required: true });
+  const depthSel = h("select", { id: "g-depth", name: "depth" }, ["1", "2"].map((d) => h("option", { value: d, selected: d === depth }, d)));
+  const out = h("div", { class: "graph-out" });
+  const form = h("form", { class: "inline-form", onsubmit: (ev) => {
+    ev.preventDefault();
+    if (input.value.trim()) location.hash = hashWith("#/explore/graph", { article: input.value.trim(), depth: depthSel.value });
+  } },
+  h("label", { for: "g-article" }, t("ex.articleId")), input,
+  h("label", { for: "g-depth" }, t("ex.depth")), depthSel,
+  h("button", { type: "submit", class: "btn btn-primary" }, t("ex.show")));
+  shell(main, "graph", h("h1", { tabindex: "-1" }, t("ex.graphTitle")), h("p", { class: "muted" }, t("ex.graphHelp")), form, out);
+  if (article) {
+    replace(out, h("p", { class: "muted" }, t("common.loading")));
+    try {
+      const data = await getJSON("/v1/graph", { article, depth });
+      replace(out, renderGraph(data, article));
+    } catch (err) {
+      replace(out, h("p", { class: "error-text", role: "alert" }, err.message));
+    }
+  }
+  return { focus: () => input.focus() };
+}
+
+export function render(main, route) {
+  const sub = route.parts[0] || "";
+  if (sub === "law" && route.parts[1]) return lawView(main, route);
+  if (sub === "search") return search(main, route);
+  if (sub === "graph") return graph(main, route);
+  return browse(main);
+}

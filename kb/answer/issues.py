@@ -1,0 +1,84 @@
+"""Issue spotting driven by kb/data/issues.toml: which legal issues does a question raise, and which issue
+does an evidence article speak to. No per-question rules: only issue vocabularies, law ids and topics."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kb.records import ArticleRecord, LawRecord
+
+ISSUES_PATH = Path(__file__).resolve().parent.parent / "data" / "issues.toml"
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    label_en: str
+    label_zh: str
+    q_terms: tuple[str, ...]
+    text_terms: tuple[str, ...]
+    laws: tuple[str, ...]
+    topics: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+GENERAL = Issue("general", "Other relevant provisions", "其他相关规定", (), (), (), ())
+
+
+@lru_cache(maxsize=4)
+def load_issues(path: Path = ISSUES_PATH) -> tuple[Issue, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        Issue(
+            id=row["id"],
+            label_en=row["label_en"],
+            label_zh=row["label_zh"],
+            q_terms=tuple(t.lower() for t in row.get("q_terms", [])),
+            text_terms=tuple(row.get("text_terms", [])),
+            laws=tuple(row.get("laws", [])),
+            topics=tuple(row.get("topics", [])),
+        )
+        for row in data.get("issue", [])
+    )
+
+
+def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
+    """Issue id → strength (number of distinct question terms found) for the question and its expansions."""
+    hay = " " + " ".join([question, *expansions]).lower() + " "
+    out: dict[str, float] = {}
+    for issue in load_issues():
+        n = sum(1 for t in issue.q_terms if t in hay)
+        if n:
+            out[issue.id] = float(n)
+    return out
+
+
+def article_affinity(article: ArticleRecord, law: LawRecord | None) -> dict[str, float]:
+    """Issue id → how strongly the article speaks to that issue (text terms, law id, law topics)."""
+    text = (article.text_zh or "") + "\n" + (article.text_en or "").lower()
+    heading = " ".join(article.path)
+    out: dict[str, float] = {}
+    for issue in load_issues():
+        score = 0.0
+        score += sum(1.0 for t in issue.text_terms if t in text)
+        score += sum(0.5 for t in issue.text_terms if t in heading)
+        if law is not None:
+            if law.law_id in issue.laws:
+                score += 1.5
+            if set(law.topics) & set(issue.topics):
+                score += 0.5
+        if score:
+            out[issue.id] = score
+    return out
+
+
+def by_id(issue_id: str) -> Issue:
+    for issue in load_issues():
+        if issue.id == issue_id:
+            return issue
+    return GENERAL

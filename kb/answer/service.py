@@ -1,0 +1,161 @@
+"""One question → one gated answer: validate, retrieve (as_of + filters), refuse below the calibrated
+evidence threshold (saying what was searched), draft with the configured answerer, run the citation gate."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kb.answer import issues as issue_data
+from kb.answer.deterministic import DeterministicAnswerer
+from kb.answer.evidence import Answerer, Evidence
+from kb.answer.gate import check
+from kb.answer.models import Answer, Citation, Draft, IssueFinding
+from kb.answer.text import detect_lang, query_terms
+from kb.errors import BadRequest, InputTooLarge
+from kb.records import SearchFilters, SearchResult
+from kb.settings import Settings, get_settings
+
+CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
+DEFAULT_THRESHOLD = 0.5
+
+
+def refusal_threshold(settings: Settings) -> float:
+    """settings.refusal_threshold, else the calibrated value shipped in kb/data/calibration.json."""
+    if settings.refusal_threshold is not None:
+        return float(settings.refusal_threshold)
+    try:
+        from kb.confidence import load_calibration
+
+        data = load_calibration()
+    except ImportError:  # pragma: no cover - confidence lands with the retrieval work
+        try:
+            data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return DEFAULT_THRESHOLD
+    for key in ("refusal_threshold", "threshold", "evidence_threshold"):
+        if isinstance(data.get(key), int | float):
+            return float(data[key])
+    return DEFAULT_THRESHOLD
+
+
+def default_answerer(settings: Settings) -> Answerer:
+    """The deterministic answerer, or the LLM answerer (falling back to it) when an endpoint is set."""
+    det = DeterministicAnswerer()
+    if settings.llm_base_url:
+        from kb.answer.llm import LLMAnswerer
+
+        return LLMAnswerer.from_settings(settings, fallback=det)
+    return det
+
+
+def validate(question: str, k: int | None, settings: Settings) -> int:
+    if not question or not question.strip():
+        raise BadRequest("The question is empty.")
+    if len(question) > settings.max_question_chars:
+        raise InputTooLarge(
+            f"The question has {len(question)} characters; the limit is {settings.max_question_chars}.",
+            details={"limit": settings.max_question_chars, "length": len(question)},
+        )
+    k = settings.default_k if k is None else k
+    if k < 1 or k > settings.max_k:
+        raise BadRequest(f"k must be between 1 and {settings.max_k}.", details={"max_k": settings.max_k})
+    return k
+
+
+def search(index: Any, question: str, k: int, filters: SearchFilters) -> SearchResult:
+    retriever = getattr(index, "retriever", None) or index
+    return retriever.search(question, k=k, filters=filters)
+
+
+def _searched(result: SearchResult, filters: SearchFilters, question: str) -> dict[str, Any]:
+    laws = list(dict.fromkeys(h.title_zh or h.article.law_id for h in result.hits))[:8]
+    return {
+        "terms": query_terms(question)[:15],
+        "expansions": list(result.expansions)[:15],
+        "laws_with_hits": laws,
+        "filters": {k: v for k, v in vars(filters).items() if v not in (None, [], ())} | {"as_of": (filters.as_of or date.today()).isoformat()},
+    }
+
+
+def _refusal_text(lang: str, searched: dict[str, Any], why: str) -> str:
+    terms = "、".join(searched["terms"] + searched["expansions"]) if lang == "zh" else ", ".join(searched["terms"] + searched["expansions"])
+    laws = "、".join(searched["laws_with_hits"]) or ("无" if lang == "zh" else "none")
+    if lang == "zh":
+        return f"知识库中没有找到回答该问题的法律依据（{why}）。检索词：{terms}；检索到的最接近的法律：{laws}。"
+    return f"The corpus holds no basis for answering this question ({why}). Searched for: {terms}; closest laws found: {laws}."
+
+
+def _issues_for(citations: list[Citation], question: str, expansions: list[str], lang: str) -> list[IssueFinding]:
+    """Issues for a draft that did not name them (LLM): the spotted issues that the kept citations support."""
+    spotted = issue_data.spot(question, expansions)
+    out: dict[str, IssueFinding] = {}
+    for c in citations:
+        iid = c.issue or next(iter(sorted(spotted, key=lambda i: -spotted[i])), issue_data.GENERAL.id)
+        issue = issue_data.by_id(iid)
+        f = out.setdefault(iid, IssueFinding(id=iid, label=issue.label(lang), summary=""))
+        if c.article_id and c.article_id not in f.citation_keys:
+            f.citation_keys.append(c.article_id)
+    return list(out.values())
+
+
+def answer_question(
+    index: Any,
+    question: str,
+    *,
+    lang: str | None = None,
+    as_of: date | None = None,
+    filters: SearchFilters | None = None,
+    k: int | None = None,
+    answerer: Answerer | None = None,
+    settings: Settings | None = None,
+) -> Answer:
+    settings = settings or get_settings()
+    k = validate(question, k, settings)
+    question = question.strip()
+    lang = lang if lang in ("zh", "en") else detect_lang(question)
+    as_of = as_of or (filters.as_of if filters and filters.as_of else None) or date.today()
+    filters = filters or SearchFilters()
+    filters.as_of = as_of
+
+    result = search(index, question, k, filters)
+    searched = _searched(result, filters, question)
+    threshold = refusal_threshold(settings)
+    base: dict[str, Any] = dict(question=question, lang=lang, evidence_score=float(result.evidence_score), as_of=as_of, searched=searched)
+
+    if not result.hits or result.evidence_score < threshold:
+        why = (
+            f"evidence score {result.evidence_score:.2f} below the threshold {threshold:.2f}"
+            if lang == "en"
+            else f"证据分数 {result.evidence_score:.2f} 低于阈值 {threshold:.2f}"
+        )
+        return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
+
+    answerer = answerer or default_answerer(settings)
+    evidence = Evidence(question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store)
+    draft: Draft = answerer.answer(evidence)
+    gate = check(draft.citations, index.store, as_of)
+    notes = list(draft.notes)
+    if gate.removed:
+        notes.append(
+            ("引用核验删除了 %d 处无法核实的引用。" if lang == "zh" else "The citation gate removed %d unsupported citation(s).") % len(gate.removed)
+        )
+    if not gate.kept:
+        why = "没有引用通过核验" if lang == "zh" else "no citation survived the citation gate"
+        return Answer(
+            answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why,
+            removed_citations=gate.removed, answerer=draft.answerer, notes=notes, **base,
+        )
+    issues = draft.issues or _issues_for(gate.kept, question, list(result.expansions), lang)
+    kept_ids = {c.article_id for c in gate.kept}
+    for f in issues:
+        f.citation_keys = [x for x in f.citation_keys if x in kept_ids]
+    issues = [f for f in issues if f.citation_keys]
+    extra = [n for n in notes if n not in draft.text]
+    text = draft.text + ("\n\n" + "\n".join(extra) if extra else "")
+    return Answer(
+        answer=text, citations=gate.kept, issues=issues, refused=False, removed_citations=gate.removed,
+        answerer=draft.answerer, notes=notes, **base,
+    )

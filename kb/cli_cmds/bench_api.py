@@ -1,0 +1,145 @@
+"""`kb bench api`: a real uvicorn on loopback over the current (full) index; /v1/ask latency p50/p95/p99 and
+throughput at concurrency 1, 8 and 32, with bounded request counts. Prints a table; asserts nothing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
+
+import typer
+
+from kb.cli import bench_app
+
+# Generic bench load (not evaluation questions): a spread of topics, both languages.
+QUESTIONS = (
+    "Can a shop sell a mask that copies a celebrity's face?",
+    "网店用明星照片做广告需要什么授权？",
+    "What are the penalties for false advertising?",
+    "收集人脸信息需要取得个人的单独同意吗？",
+    "Is a platform liable for infringing goods sold by its merchants?",
+    "消费者买到假货可以要求几倍赔偿？",
+    "Is using another person's name in a product title lawful?",
+    "伪造身份证件骗取贷款构成什么罪？",
+    "Do I need consent to process someone's biometric data?",
+    "电商平台对平台内经营者有哪些审核义务？",
+    "Can an advertisement use the words 'national level' or 'best'?",
+    "未经许可使用他人姓名做商标是否侵权？",
+    "What must a deep synthesis service provider label?",
+    "经营者虚假宣传商品性能要承担什么责任？",
+    "Can a seller refuse returns of customised goods bought online?",
+    "侮辱诽谤他人损害名誉要承担什么责任？",
+    "What fines apply to selling defective products?",
+    "公众人物的肖像可以未经同意使用吗？",
+    "Is it a crime to sell citizens' personal information?",
+    "网店销售商品应当公示哪些信息？",
+    "Who is liable when an endorser recommends a falsely advertised product?",
+    "利用信息技术手段伪造他人肖像违法吗？",
+    "What can a consumer claim if a seller committed fraud?",
+    "冒充他人身份实施诈骗如何处罚？",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    idx = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[idx]
+
+
+def start_server(port: int, workers: int = 1) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--log-level", "warning"]
+    return subprocess.Popen(cmd, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 300.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')[-2000:] if proc.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/v1/models", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("server did not become ready")
+
+
+def run_level(base: str, concurrency: int, requests: int) -> dict[str, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    with httpx.Client(base_url=base, timeout=120.0, limits=httpx.Limits(max_connections=concurrency + 4)) as client:
+
+        def one(i: int) -> tuple[float, bool]:
+            t0 = time.perf_counter()
+            r = client.post("/v1/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+            return time.perf_counter() - t0, r.status_code == 200
+
+        t_start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for dt, ok in pool.map(one, range(requests)):
+                latencies.append(dt)
+                errors += 0 if ok else 1
+        wall = time.perf_counter() - t_start
+    return {
+        "concurrency": concurrency, "requests": requests, "errors": errors,
+        "p50_ms": 1000 * percentile(latencies, 0.50), "p95_ms": 1000 * percentile(latencies, 0.95),
+        "p99_ms": 1000 * percentile(latencies, 0.99), "mean_ms": 1000 * statistics.fmean(latencies),
+        "rps": requests / wall if wall else float("nan"),
+    }
+
+
+@bench_app.command("api")
+def bench_api(
+    requests_per_level: Annotated[int, typer.Option("--requests", help="Requests per concurrency level (bounded: ≥ 2× concurrency is used).")] = 64,
+    levels: Annotated[str, typer.Option(help="Comma-separated concurrency levels.")] = "1,8,32",
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    base_url: Annotated[str, typer.Option(help="Benchmark an already running server instead of starting one.")] = "",
+) -> None:
+    """Latency and throughput of /v1/ask against a real uvicorn on loopback."""
+    conc = [int(x) for x in levels.split(",") if x.strip()]
+    proc = None
+    base = base_url.rstrip("/")
+    if not base:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc = start_server(port, workers)
+    try:
+        wait_ready(base, proc) if proc else None
+        import httpx
+
+        for q in QUESTIONS[:8]:  # warm-up: open the index, load the models
+            httpx.post(f"{base}/v1/ask", json={"question": q}, timeout=300.0)
+        rows = []
+        for c in conc:
+            n = max(requests_per_level if c > 1 else min(requests_per_level, 32), 2 * c)
+            rows.append(run_level(base, c, n))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    typer.echo(f"/v1/ask on {base} (workers={workers})")
+    typer.echo(f"{'conc':>5} {'reqs':>5} {'err':>4} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'mean ms':>9} {'req/s':>8}")
+    for r in rows:
+        typer.echo(f"{r['concurrency']:>5} {r['requests']:>5} {r['errors']:>4} {r['p50_ms']:>9.1f} {r['p95_ms']:>9.1f} {r['p99_ms']:>9.1f} {r['mean_ms']:>9.1f} {r['rps']:>8.2f}")

@@ -1,0 +1,281 @@
+"""`kb bench load`: a bounded load test on loopback against a real uvicorn over the current (full) index.
+
+A mix of ask, search, article and listing requests from ``--concurrency`` concurrent clients for
+``--duration`` seconds (and at most ``--max-requests``): error rate, p50/p95/p99 latency per kind and overall,
+throughput, and the peak resident memory of the server (all its processes, sampled with psutil). Traffic
+goes only to 127.0.0.1 and stops by itself. Prints figures; asserts nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kb.cli import bench_app
+
+# Generic traffic (not evaluation questions): a spread of topics in both languages.
+QUESTIONS = (
+    "Can a shop sell a mask that copies a celebrity's face?",
+    "网店用明星照片做广告需要什么授权？",
+    "What are the penalties for false advertising?",
+    "收集人脸信息需要取得个人的单独同意吗？",
+    "Is a platform liable for counterfeit goods sold by its merchants?",
+    "消费者买到假货可以要求几倍赔偿？",
+    "未经同意使用他人姓名做商品名称合法吗？",
+    "伪造身份证件骗取贷款构成什么罪？",
+)
+QUERIES = ("肖像权", "portrait rights", "虚假广告 处罚", "个人信息 单独同意", "face recognition", "电子商务平台 责任",
+           "冒用他人身份", "trade secret", "人脸识别", "精神损害赔偿")
+ARTICLE_CANDIDATES = (
+    ("civil-code", "1019"), ("civil-code", "1018"), ("civil-code", "1024"), ("civil-code", "1012"), ("civil-code", "1034"),
+    ("criminal-law", "253之一"), ("criminal-law", "266"), ("criminal-law", "280"), ("advertising-law", "28"),
+    ("advertising-law", "55"), ("pipl", "26"), ("pipl", "29"), ("e-commerce-law", "38"), ("consumer-protection-law", "55"),
+    ("anti-unfair-competition-law", "6"),
+)
+LISTINGS = (
+    {"title": "超逼真硅胶人脸面具 明星同款 可过人脸识别", "description": "按照照片定制任何人的脸，以假乱真。"},
+    {"title": "Realistic silicone mask, celebrity look-alike", "description": "Custom face from your photos, passes face ID."},
+    {"title": "万圣节恐怖面具 成人款", "description": "乳胶材质，适合派对装扮。"},
+)
+DEFAULT_MIX = "ask=3,search=3,article=2,listing=1,laws=1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+class RssSampler(threading.Thread):
+    """Peak RSS of a process tree (uvicorn master + workers), sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self.samples = 0
+        self._stop = threading.Event()
+
+    def current(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for proc in procs:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.current())
+            self.samples += 1
+            self._stop.wait(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join(timeout=5)
+
+
+def _parse_mix(text: str) -> list[tuple[str, int]]:
+    out = []
+    for part in text.split(","):
+        name, _, weight = part.partition("=")
+        if name.strip() not in ("ask", "search", "article", "listing", "laws"):
+            raise typer.BadParameter(f"unknown request kind {name!r}")
+        out.append((name.strip(), int(weight or 1)))
+    return out
+
+
+def _request(kind: str, rng: random.Random, articles: list[tuple[str, str]]) -> tuple[str, str, dict[str, Any] | None]:
+    if kind == "ask":
+        return "POST", "/v1/ask", {"question": rng.choice(QUESTIONS)}
+    if kind == "search":
+        return "POST", "/v1/search", {"query": rng.choice(QUERIES), "k": 10}
+    if kind == "article":
+        law, key = rng.choice(articles)
+        return "GET", f"/v1/laws/{law}/articles/{key}", None
+    if kind == "listing":
+        return "POST", "/v1/listings/check", rng.choice(LISTINGS)
+    return "GET", "/v1/laws", None
+
+
+async def _run_load(base: str, *, duration: float, concurrency: int, max_requests: int, mix: list[tuple[str, int]],
+                    articles: list[tuple[str, str]], timeout: float, seed: int) -> tuple[list[tuple[str, int, float]], float]:
+    import httpx
+
+    kinds = [k for k, w in mix for _ in range(w)]
+    results: list[tuple[str, int, float]] = []
+    issued = 0
+    deadline = time.monotonic() + duration
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
+
+        async def worker(n: int) -> None:
+            nonlocal issued
+            rng = random.Random(seed * 1000 + n)
+            while time.monotonic() < deadline and issued < max_requests:
+                issued += 1
+                kind = rng.choice(kinds)
+                method, path, body = _request(kind, rng, articles)
+                t0 = time.perf_counter()
+                try:
+                    response = await client.request(method, path, json=body)
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = -1
+                results.append((kind, status, time.perf_counter() - t0))
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return results, elapsed
+
+
+def _summarize(results: list[tuple[str, int, float]], elapsed: float) -> dict[str, Any]:
+    by_kind: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for kind, status, seconds in results:
+        by_kind[kind].append((status, seconds))
+        by_kind["all"].append((status, seconds))
+    table: dict[str, Any] = {}
+    for kind, rows in sorted(by_kind.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        lat = [s * 1000 for _, s in rows]
+        errors = sum(1 for status, _ in rows if not 200 <= status < 300)
+        statuses: dict[str, int] = defaultdict(int)
+        for status, _ in rows:
+            statuses[str(status)] += 1
+        table[kind] = {
+            "requests": len(rows), "errors": errors, "error_rate": errors / len(rows) if rows else 0.0,
+            "p50_ms": _percentile(lat, 0.50), "p95_ms": _percentile(lat, 0.95), "p99_ms": _percentile(lat, 0.99),
+            "throughput_rps": len(rows) / elapsed if elapsed else 0.0, "statuses": dict(statuses),
+        }
+    return table
+
+
+@bench_app.command("load")
+def bench_load(
+    duration: Annotated[float, typer.Option(min=1, max=3600, help="Seconds of load.")] = 60.0,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="Concurrent clients.")] = 32,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn worker processes.")] = 1,
+    max_requests: Annotated[int, typer.Option(min=1, help="Hard bound on requests sent.")] = 200_000,
+    mix: Annotated[str, typer.Option(help="Request mix: kind=weight,… (ask, search, article, listing, laws).")] = DEFAULT_MIX,
+    timeout: Annotated[float, typer.Option(help="Client timeout per request (s).")] = 60.0,
+    keep_rate_limit: Annotated[bool, typer.Option(help="Keep the server's per-client rate limit (all traffic is one address).")] = False,
+    seed: Annotated[int, typer.Option()] = 7,
+    out: Annotated[Path | None, typer.Option(help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Load-test a real uvicorn on 127.0.0.1 over the current index and print latency, errors, throughput, peak RSS."""
+    import httpx
+
+    from kb.generations import current_generation
+    from kb.settings import get_settings
+
+    settings = get_settings()
+    generation = current_generation(settings)
+    if generation is None:
+        typer.echo("No index generation: run `kb ingest` first.", err=True)
+        raise typer.Exit(2)
+    weights = _parse_mix(mix)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, KB_LOG_LEVEL="WARNING")
+    if not keep_rate_limit:
+        env["KB_RATE_LIMIT_PER_MINUTE"] = "0"
+    cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    log_path = settings.data_dir / f"bench-load-server-{port}.log"
+    log_handle = log_path.open("wb")
+    server = subprocess.Popen(cmd, env=env, stdout=log_handle, stderr=subprocess.STDOUT, start_new_session=True)
+    sampler: RssSampler | None = None
+    try:
+        deadline = time.monotonic() + 600
+        while True:  # the first /readyz opens the index (and loads the model) in the worker it reaches
+            if server.poll() is not None:
+                raise RuntimeError(f"server exited; see {log_path}")
+            try:
+                ready = httpx.get(base + "/readyz", timeout=60)
+            except httpx.HTTPError:
+                ready = None  # still starting
+            if ready is not None and ready.status_code == 200:
+                break
+            if ready is not None and ready.json().get("error", {}).get("code") in ("index_unavailable", "index_corrupt"):
+                typer.echo(f"The index cannot be served: {ready.json()['error']['message']} (re-run `kb ingest`).", err=True)
+                raise typer.Exit(2)
+            if time.monotonic() > deadline:
+                raise RuntimeError("server not ready within 600 s")
+            time.sleep(0.5)
+        articles = [(law, key) for law, key in ARTICLE_CANDIDATES
+                    if httpx.get(f"{base}/v1/laws/{law}/articles/{key}", timeout=30).status_code == 200]
+        if not articles:
+            articles = [("civil-code", "1")]
+        # Warm-up: every kind once per worker-ish, so model loading is not measured as latency.
+        rng = random.Random(seed)
+        for _ in range(max(4, workers * 4)):
+            for kind, _w in weights:
+                method, path, body = _request(kind, rng, articles)
+                httpx.request(method, base + path, json=body, timeout=120)
+        sampler = RssSampler(server.pid)
+        rss_start = sampler.current()
+        sampler.start()
+        results, elapsed = asyncio.run(_run_load(base, duration=duration, concurrency=concurrency, max_requests=max_requests,
+                                                 mix=weights, articles=articles, timeout=timeout, seed=seed))
+        sampler.stop()
+    finally:
+        if sampler is not None:
+            sampler.stop()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+        log_handle.close()
+
+    table = _summarize(results, elapsed)
+    figures = {
+        "generation": generation, "duration_s": round(elapsed, 2), "concurrency": concurrency, "workers": workers,
+        "cpus": os.cpu_count(), "mix": mix, "rate_limit": keep_rate_limit, "chroma": settings.chroma_url or "embedded",
+        "rss_start_mb": round(rss_start / 2**20, 1), "rss_peak_mb": round(sampler.peak / 2**20, 1) if sampler else None,
+        "rss_samples": sampler.samples if sampler else 0, "articles_probed": len(articles), "by_kind": table,
+    }
+    typer.echo(f"kb bench load — generation {generation}, {workers} worker(s), concurrency {concurrency}, "
+               f"{elapsed:.1f} s on {os.cpu_count()} CPU(s), Chroma {figures['chroma']}, mix {mix}")
+    typer.echo(f"{'kind':<9}{'requests':>9}{'errors':>8}{'err%':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
+    for kind, row in table.items():
+        typer.echo(f"{kind:<9}{row['requests']:>9}{row['errors']:>8}{100 * row['error_rate']:>6.2f}%"
+                   f"{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['throughput_rps']:>8.1f}")
+    typer.echo(f"server RSS: {figures['rss_start_mb']} MB at start, peak {figures['rss_peak_mb']} MB "
+               f"(master + workers, {figures['rss_samples']} samples)")
+    bad = {k: v for k, v in table.get("all", {}).get("statuses", {}).items() if not k.startswith("2")}
+    if bad:
+        typer.echo(f"non-2xx statuses: {bad}")
+    if out:
+        out.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")

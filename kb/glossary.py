@@ -1,0 +1,263 @@
+"""The reviewed bilingual glossary (corpus/glossary.toml) and query expansion.
+
+Why: people ask in lay words ("looks like a celebrity", "老板不给工资") or in English, while the statutes speak
+legal Chinese (肖像权, 拖欠劳动报酬). `Glossary.expand` finds the lay/English/legal phrases of each concept in a
+question and returns the concept's legal Chinese and English terms, so both lexical and dense retrieval can
+reach the right articles across languages. Called once per query: matching is a dictionary walk, and results
+are cached.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kb.errors import KBError
+
+__all__ = ["Concept", "Expansion", "Glossary", "GlossaryError", "expand", "load_glossary"]
+
+SCOPES = frozenset({"core", "national", "none", "foreign"})
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_EN_TOKEN = re.compile(r"[a-z0-9]+")
+_EN_DROP = frozenset({"a", "an", "the"})
+
+
+class GlossaryError(KBError):
+    """The glossary file is missing or malformed (a deployment error)."""
+
+    status = 500
+    code = "glossary_invalid"
+
+
+def _stem(word: str) -> str:
+    """Harman's S-stemmer: folds plurals only ("reviews" → "review", "parties" → "party"). A light stemmer on
+    purpose: Porter would merge "customs" with "customers" and "masked" with "mask"; verb forms the glossary
+    needs are listed as phrases."""
+    n = len(word)
+    if n > 3 and word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if n > 3 and word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if n > 2 and word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
+def en_tokens(text: str) -> list[str]:
+    """Lower-cased, plural-folded English word tokens (possessive 's and articles dropped); the matching unit."""
+    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'s", "")
+    return [_stem(t) for t in _EN_TOKEN.findall(text) if t not in _EN_DROP]
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    scope: str  # core | national | none | foreign
+    topics: tuple[str, ...]
+    zh: tuple[str, ...]  # legal Chinese terms
+    en: tuple[str, ...]  # English legal terms
+    lay_zh: tuple[str, ...]
+    lay_en: tuple[str, ...]
+
+
+@dataclass
+class Expansion:
+    """What a question's wording maps to. ``terms_zh``/``terms_en`` are the legal terms of every matched concept
+    (in match order, de-duplicated); ``matched`` the phrases found in the question."""
+
+    terms_zh: list[str] = field(default_factory=list)
+    terms_en: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    topics: set[str] = field(default_factory=set)
+    matched: list[str] = field(default_factory=list)
+    out_of_corpus: list[str] = field(default_factory=list)  # matched concepts with scope "none"
+    foreign: list[str] = field(
+        default_factory=list
+    )  # a foreign place is named: PRC law may or may not be asked
+
+    def terms(self, lang: str) -> list[str]:
+        return list(self.terms_zh if lang == "zh" else self.terms_en)
+
+    def __bool__(self) -> bool:
+        return bool(self.concepts)
+
+
+def _tuple(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise GlossaryError(f"{where}: '{key}' must be a list of non-empty strings")
+    return tuple(x.strip() for x in value)
+
+
+class Glossary:
+    """Concepts plus two match indexes: Chinese substrings by first character, English stem sequences by first stem."""
+
+    def __init__(self, concepts: list[Concept]) -> None:
+        from kb.manifest import TOPICS
+
+        self.concepts = concepts
+        self._by_id = {c.id: c for c in concepts}
+        if len(self._by_id) != len(concepts):
+            raise GlossaryError("glossary: duplicate concept ids")
+        self._zh: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._en: dict[str, list[tuple[tuple[str, ...], int, str]]] = defaultdict(list)
+        for i, c in enumerate(concepts):
+            bad = set(c.topics) - TOPICS
+            if bad:
+                raise GlossaryError(f"concept {c.id}: unknown topics {sorted(bad)}")
+            if c.scope not in SCOPES:
+                raise GlossaryError(f"concept {c.id}: scope {c.scope!r} not one of {sorted(SCOPES)}")
+            for term in {*c.zh, *c.lay_zh}:
+                t = term.lower()
+                self._zh[t[0]].append((t, i))
+            for phrase in {*c.en, *c.lay_en}:
+                toks = tuple(en_tokens(phrase))
+                if toks:
+                    self._en[toks[0]].append((toks, i, phrase))
+            for term in c.zh + c.lay_zh:  # Latin-only lay_zh entries (e.g. "logo") also match English text
+                if not _HAN.search(term):
+                    toks = tuple(en_tokens(term))
+                    if toks:
+                        self._en[toks[0]].append((toks, i, term))
+        self._cached = lru_cache(maxsize=8192)(self._expand_key)
+
+    # -- loading -----------------------------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, text: str, *, source: str = "glossary") -> Glossary:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise GlossaryError(f"{source}: not valid TOML: {exc}") from exc
+        rows = data.get("concept")
+        if not isinstance(rows, list) or not rows:
+            raise GlossaryError(f"{source}: no [[concept]] entries")
+        concepts = []
+        for n, raw in enumerate(rows, 1):
+            where = f"{source} [[concept]] #{n} ({raw.get('id', '?')})"
+            if not isinstance(raw.get("id"), str) or not raw["id"]:
+                raise GlossaryError(f"{where}: 'id' is required")
+            zh = _tuple(raw, "zh", where)
+            if not zh:
+                raise GlossaryError(f"{where}: 'zh' needs at least one legal Chinese term")
+            concepts.append(
+                Concept(
+                    id=raw["id"],
+                    scope=raw.get("scope", "core"),
+                    topics=_tuple(raw, "topics", where),
+                    zh=zh,
+                    en=_tuple(raw, "en", where),
+                    lay_zh=_tuple(raw, "lay_zh", where),
+                    lay_en=_tuple(raw, "lay_en", where),
+                )
+            )
+        return cls(concepts)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Glossary:
+        p = Path(path)
+        if not p.is_file():
+            raise GlossaryError(f"glossary not found: {p}")
+        return cls.from_toml(p.read_text(encoding="utf-8"), source=str(p))
+
+    def concept(self, concept_id: str) -> Concept:
+        return self._by_id[concept_id]
+
+    # -- matching ------------------------------------------------------------------------------------------
+    def _match_zh(self, text: str) -> list[tuple[int, int, int, str]]:
+        low = text.lower()
+        out = []
+        for pos, ch in enumerate(low):
+            for term, ci in self._zh.get(ch, ()):
+                if low.startswith(term, pos):
+                    out.append((pos, pos + len(term), ci, term))
+        return out
+
+    def _match_en(self, text: str) -> list[tuple[int, int, int, str]]:
+        toks = en_tokens(text)
+        out = []
+        for pos, tok in enumerate(toks):
+            for phrase, ci, raw in self._en.get(tok, ()):
+                if tuple(toks[pos : pos + len(phrase)]) == phrase:
+                    out.append((pos, pos + len(phrase), ci, raw))
+        return out
+
+    @staticmethod
+    def _longest(matches: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+        """Drop a one-unit match (one Han character, one English word) lying inside a longer match of another
+        concept: "脸" inside "人脸识别", "face" inside "face recognition". Longer overlaps all stay ("造谣" inside
+        "网上造谣" is both a civil and a criminal matter)."""
+        keep = []
+        for m in matches:
+            s, e, ci, _ = m
+            inside = e - s == 1 and any(
+                s2 <= s and e <= e2 and e2 - s2 > 1 and c2 != ci for s2, e2, c2, _ in matches
+            )
+            if not inside:
+                keep.append(m)
+        return keep
+
+    def _expand_key(
+        self, query: str
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+        matches = self._longest(self._match_zh(query)) + self._longest(self._match_en(query))
+        order: list[int] = []
+        phrases: list[str] = []
+        spans: set[tuple[int, int, int]] = set()
+        for s, e, ci, raw in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+            if ci not in order:
+                order.append(ci)
+            span = (s, e, ci)
+            if span not in spans and raw not in phrases:  # one phrase per span ("sell"/"sells" fold alike)
+                spans.add(span)
+                phrases.append(raw)
+        zh: list[str] = []
+        en: list[str] = []
+        for ci in order:
+            c = self.concepts[ci]
+            zh.extend(t for t in c.zh if t not in zh)
+            en.extend(t for t in c.en if t not in en)
+        return tuple(zh), tuple(en), tuple(order), tuple(phrases)
+
+    def expand(self, query: str, lang: str | None = None) -> Expansion:
+        """Legal Chinese and English terms for the concepts named in ``query`` (any language; both matchers run,
+        so mixed questions work). ``lang`` is accepted for symmetry with the retriever; it does not filter."""
+        if not query or not query.strip():
+            return Expansion()
+        zh, en, order, phrases = self._cached(query.strip()[:4000])
+        concepts = [self.concepts[i] for i in order]
+        return Expansion(
+            terms_zh=list(zh),
+            terms_en=list(en),
+            concepts=[c.id for c in concepts],
+            topics={t for c in concepts for t in c.topics},
+            matched=list(phrases),
+            out_of_corpus=[c.id for c in concepts if c.scope == "none"],
+            foreign=[c.id for c in concepts if c.scope == "foreign"],
+        )
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int) -> Glossary:
+    return Glossary.load(path)
+
+
+def load_glossary(path: Path | str | None = None) -> Glossary:
+    """The glossary at ``path`` (default: settings.glossary_path), cached until the file changes."""
+    if path is None:
+        from kb.settings import get_settings
+
+        path = get_settings().glossary_path
+    p = Path(path)
+    if not p.is_file():
+        raise GlossaryError(f"glossary not found: {p}")
+    return _load_cached(str(p.resolve()), p.stat().st_mtime_ns)
+
+
+def expand(query: str, lang: str | None = None) -> Expansion:
+    """Expand with the default glossary (see `Glossary.expand`)."""
+    return load_glossary().expand(query, lang)

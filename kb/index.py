@@ -1,0 +1,127 @@
+"""The served index: the CURRENT generation's article store, lexical indexes, vector collection and
+embedder, opened and verified together, plus the retriever over them. Everything that answers questions
+goes through ``open_index(settings)``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kb.embedder import Embedder, get_embedder
+from kb.errors import IndexCorrupt
+from kb.generations import read_generation_manifest, require_current, verify_sizes
+from kb.lexical import LexicalIndex, load_lexical
+from kb.records import SearchFilters, SearchResult
+from kb.settings import Settings
+from kb.store import ArticleStore
+from kb.store_writer import STORE_FILE
+from kb.vectors import ChromaVectorIndex, VectorIndex, chroma_client
+
+__all__ = ["Index", "open_index", "open_generation"]
+
+LANGS = ("zh", "en")
+
+
+@dataclass
+class Index:
+    settings: Settings
+    generation: str
+    path: Path
+    manifest: dict[str, Any]
+    store: ArticleStore
+    lexical: dict[str, LexicalIndex]
+    vectors: VectorIndex
+    _retriever: Any = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The model the vectors were built with (same name as recorded in the generation)."""
+        return get_embedder(self.settings)
+
+    @property
+    def embedding_languages(self) -> frozenset[str]:
+        return frozenset(self.manifest.get("embedding_languages", ()))
+
+    @property
+    def retriever(self) -> Any:
+        with self._lock:
+            if self._retriever is None:
+                try:
+                    from kb.retrieval import Retriever
+                except ImportError:  # retrieval not in this checkout: plain lexical search
+                    self._retriever = LexicalRetriever(self)
+                else:
+                    self._retriever = Retriever(self)
+            return self._retriever
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> SearchResult:
+        return self.retriever.search(query, k or self.settings.default_k, filters or SearchFilters())
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_generation(settings: Settings, generation: str, path: Path) -> Index:
+    """Open and verify one generation: file sizes against its manifest, the store's counts and checksum,
+    the lexical files, and the vector collection's size. Any mismatch → ``IndexCorrupt``."""
+    manifest = read_generation_manifest(path)
+    verify_sizes(path, manifest)
+    store = ArticleStore(path / STORE_FILE)
+    try:
+        lexical = {lang: load_lexical(path / "lexical" / lang) for lang in LANGS}
+        vectors = ChromaVectorIndex(chroma_client(settings), manifest["collection"])
+        expected = int(manifest.get("counts", {}).get("vectors", -1))
+        if expected >= 0 and vectors.count() != expected:
+            raise IndexCorrupt(f"vector collection {manifest['collection']} holds {vectors.count()} vectors, expected {expected}")
+        model = get_embedder(settings).name
+        if manifest.get("embedding_model") != model:
+            raise IndexCorrupt(
+                f"generation {generation} was embedded with {manifest.get('embedding_model')!r}, settings name {model!r}: re-run `kb ingest`"
+            )
+    except BaseException:
+        store.close()
+        raise
+    return Index(settings, generation, path, manifest, store, lexical, vectors)
+
+
+def open_index(settings: Settings) -> Index:
+    """The CURRENT generation (``IndexUnavailable`` before the first ingest, ``IndexCorrupt`` if broken)."""
+    generation, path = require_current(settings)
+    return open_generation(settings, generation, path)
+
+
+class LexicalRetriever:
+    """Stand-in retriever (BM25 only, no fusion) used when ``kb.retrieval`` is not available."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    def search(self, query: str, k: int, filters: SearchFilters) -> SearchResult:
+        from kb.records import Hit
+        from kb.tokenize import has_han, tokenize
+
+        store = self.index.store
+        lang = "zh" if has_han(query) else "en"
+        as_of = filters.as_of or date.today()
+        law_ids = [store.resolve_law(x).law_id for x in filters.law] if filters.law else None
+        allowed = store.allowed_docs(lang, as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction,
+                                     instruments=filters.instrument, layers=filters.layer)
+        tokens = tokenize(query, lang)
+        found = self.index.lexical[lang].search(tokens, k * 4, allowed)
+        rows = store.chunk_rows(lang, [d for d, _ in found])
+        best: dict[str, float] = {}
+        for doc, score in found:
+            aid = rows[doc]["article_id"]
+            best[aid] = max(best.get(aid, 0.0), score)
+        ranked = sorted(best.items(), key=lambda x: -x[1])[:k]
+        arts = store.articles_by_ids([a for a, _ in ranked])
+        hits = []
+        for rank, (aid, score) in enumerate(ranked, 1):
+            law = store.law(arts[aid].law_id)
+            hits.append(Hit(arts[aid], score, rank, lexical_score=score, title_zh=law.title_zh, title_en=law.title_en))
+        top = hits[0].score if hits else 0.0
+        return SearchResult(query, lang, hits, evidence_score=min(1.0, top / 20.0), as_of=as_of)

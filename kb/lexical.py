@@ -1,0 +1,111 @@
+"""Lexical (BM25) index behind a small protocol, so it can later move into Chroma's sparse vectors
+(see DESIGN.md "Past one machine") by configuration, not by rewriting callers.
+
+Two indexes per generation: ``zh`` (jieba tokens of the Chinese chunks) and ``en`` (stemmed English
+chunks). A document is addressed by ``doc_idx``: its row in the index, which the article store maps back
+to a chunk (``chunks.doc_idx`` of the same language). Tokens come from ``kb.tokenize`` — the same
+functions tokenise queries."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from kb.errors import IndexCorrupt
+
+__all__ = ["LexicalIndex", "BM25Index", "build_lexical", "load_lexical"]
+
+_META = "lexical.json"
+
+
+@runtime_checkable
+class LexicalIndex(Protocol):
+    """What retrieval needs from a lexical index."""
+
+    lang: str
+
+    def __len__(self) -> int: ...
+
+    def search(self, tokens: Sequence[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` (doc_idx, score) for the query tokens, best first, score > 0 only; ``allowed``
+        restricts results to those doc_idx (filters: as_of, law, jurisdiction…)."""
+        ...
+
+    def save(self, path: Path) -> None: ...
+
+
+class BM25Index:
+    """bm25s (Lucene BM25) over pre-tokenised documents; scores every document, then masks."""
+
+    def __init__(self, lang: str, retriever: object | None, n_docs: int) -> None:
+        self.lang = lang
+        self._bm25 = retriever
+        self._n = n_docs
+
+    @classmethod
+    def build(cls, lang: str, docs: Sequence[Sequence[str]]) -> BM25Index:
+        if not docs:
+            return cls(lang, None, 0)
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([list(d) for d in docs], show_progress=False)
+        return cls(lang, retriever, len(docs))
+
+    def __len__(self) -> int:
+        return self._n
+
+    def search(self, tokens: Sequence[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        if self._bm25 is None or not tokens or k <= 0:
+            return []
+        scores = np.asarray(self._bm25.get_scores(list(tokens)), dtype=np.float32)  # type: ignore[attr-defined]
+        if allowed is not None:
+            mask = np.zeros(self._n, dtype=bool)
+            idx = np.fromiter((i for i in allowed if 0 <= i < self._n), dtype=np.int64)
+            mask[idx] = True
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, self._n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(path), show_progress=False)  # type: ignore[attr-defined]
+        files = {p.name: p.stat().st_size for p in sorted(path.iterdir()) if p.name != _META}
+        (path / _META).write_text(json.dumps({"kind": "bm25s", "lang": self.lang, "n_docs": self._n, "files": files}))
+
+    @classmethod
+    def load(cls, path: Path) -> BM25Index:
+        try:
+            meta = json.loads((path / _META).read_text())
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"lexical index {path} is missing or unreadable: {exc}") from exc
+        for name, size in meta["files"].items():
+            f = path / name
+            if not f.is_file() or f.stat().st_size != size:
+                raise IndexCorrupt(f"lexical index {path}: {name} is missing or truncated")
+        if meta["n_docs"] == 0:
+            return cls(meta["lang"], None, 0)
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        try:
+            retriever = bm25s.BM25.load(str(path), mmap=False, show_progress=False)
+        except Exception as exc:  # noqa: BLE001 - any load failure means the files are unusable
+            raise IndexCorrupt(f"lexical index {path} cannot be loaded: {exc}") from exc
+        return cls(meta["lang"], retriever, meta["n_docs"])
+
+
+def build_lexical(lang: str, docs: Sequence[Sequence[str]]) -> LexicalIndex:
+    return BM25Index.build(lang, docs)
+
+
+def load_lexical(path: Path) -> LexicalIndex:
+    return BM25Index.load(path)

@@ -1,0 +1,202 @@
+"""The listing check: rules + person names → findings with citations from the knowledge base.
+
+Detection (``detect``) needs no store and is deterministic; ``ListingChecker`` adds the citations in force
+on a date. Word lists alone over-report (最近, 第一次, best regards, 明星形状), so every hit passes the
+trigger's ``unless`` context patterns, its ``needs`` pattern and a negation test on the clause before it
+("not modeled on any real person", 非明星同款, 无法通过人脸识别)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from kb.listings.citations import CitationResolver, StoreLike
+from kb.listings.names import find_people
+from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
+
+FIELDS = ("title", "description")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE_END = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/]|\.(?:\s|$)|\s[-–—]\s")
+_ZH_NEG = re.compile(r"不|非|无|没有|并非|未|勿|禁止|严禁|杜绝|拒绝")
+_EN_NEG = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without)\b|n[’']t\b", re.IGNORECASE)
+_ANTI_NEG = re.compile(
+    r"不用担心|不必担心|无需担心|别担心|不怕|无惧|不再担心|不用怕|不仅|不但|不只|无需|无须|不用|不必|不需要|无论|不管|不论|"
+    r"\b(?:don[’']?t|do\s+not|never|no\s+need\s+to)\s+(?:worry|fear)|\bno\s+worries|\bwithout\s+(?:worry|fear)|\bnot\s+afraid|"
+    r"\bnot\s+only\b|\bno\s+need\b|\bwithout\s+(?:a\s+|any\s+)?(?:password|pin|code|key)s?\b|\bno\s+(?:password|pin|code|key)s?\b",
+    re.IGNORECASE,
+)
+_ZH_NEG_AFTER = re.compile(r"^(?:功能)?(?:无效|不可用|不支持|不能|无法|不适用|不行)")
+_EN_NEG_AFTER = re.compile(r"^\s*(?:is|are|will|does|do|was)?\s*(?:not|never)\b|^\s*(?:isn|aren|won|doesn|don)[’']t\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    field: str
+    start: int
+    end: int
+    text: str
+    severity: str
+    trigger: str  # "rule:<n>" or "name:<kind>"
+    suggestion_zh: str | None = None
+    suggestion_en: str | None = None
+    person: str | None = None
+    citations: tuple[str, ...] = ()  # the trigger's extra citation references
+
+
+def detect_lang(title: str, description: str) -> str:
+    return "zh" if _HAN.search(title) or _HAN.search(description) else "en"
+
+
+def _clause_before(text: str, start: int) -> str:
+    head = text[:start]
+    cut = 0
+    for m in _CLAUSE_END.finditer(head):
+        cut = m.end()
+    return head[cut:]
+
+
+def is_negated(text: str, start: int, end: int) -> bool:
+    """A negation just before the hit in the same clause, or just after it, cancels the hit."""
+    clause = _clause_before(text, start)
+    if _ANTI_NEG.search(clause):
+        return False
+    zh_window = clause[-10:]
+    en_window = " ".join(clause.split()[-10:])
+    if _ZH_NEG.search(zh_window) and _HAN.search(zh_window) or _EN_NEG.search(en_window):
+        return True
+    after = text[end:end + 12]
+    return bool(_ZH_NEG_AFTER.match(after) or _EN_NEG_AFTER.match(after))
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity: str) -> list[Hit]:
+    if trigger.needs is not None and not trigger.needs.search(whole):
+        return []
+    matches = [m for m in trigger.pattern.finditer(text) if m.end() > m.start()]
+    if not matches:
+        return []
+    blocked = [(u.start(), u.end()) for pat in trigger.unless for u in pat.finditer(text)]
+    out = []
+    for m in matches:
+        span = (m.start(), m.end())
+        if any(_overlaps(span, b) for b in blocked):
+            continue
+        if trigger.negatable and is_negated(text, *span):
+            continue
+        out.append(Hit(trigger.category, field, span[0], span[1], m.group(0), trigger.severity or severity,
+                       f"rule:{trigger.index}", trigger.suggestion_zh, trigger.suggestion_en,
+                       citations=trigger.citations))
+    return out
+
+
+def _person_hits(field: str, text: str, rules: Rules) -> list[Hit]:
+    out = []
+    cats = rules.categories
+    for p in find_people(text, rules.names):
+        if is_negated(text, p.span_start, p.span_end):
+            continue
+        out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
+                       "name:mention", person=p.name))
+        if p.kind in ("likeness", "endorsement"):
+            out.append(Hit(p.kind, field, p.span_start, p.span_end, text[p.span_start:p.span_end],
+                           cats[p.kind].severity, f"name:{p.kind}", person=p.name))
+    return out
+
+
+def _merge(hits: list[Hit], fields: dict[str, str]) -> list[Hit]:
+    """One hit per overlapping span of one category in one field (the union span, the highest severity)."""
+    hits = sorted(hits, key=lambda h: (h.category, h.field, h.start, -h.end))
+    merged: list[Hit] = []
+    for h in hits:
+        last = merged[-1] if merged else None
+        if last and last.category == h.category and last.field == h.field and h.start < last.end:
+            end = max(last.end, h.end)
+            sev = last.severity if SEVERITY_RANK[last.severity] >= SEVERITY_RANK[h.severity] else h.severity
+            merged[-1] = replace(last, end=end, text=fields[h.field][last.start:end], severity=sev,
+                                 person=last.person or h.person,
+                                 suggestion_zh=last.suggestion_zh or h.suggestion_zh,
+                                 suggestion_en=last.suggestion_en or h.suggestion_en,
+                                 citations=tuple(dict.fromkeys(last.citations + h.citations)))
+        else:
+            merged.append(h)
+    return merged
+
+
+def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
+    """All risky spans of a listing, merged, most severe first (no store needed)."""
+    rules = rules or load_rules()
+    fields = {"title": title or "", "description": description or ""}
+    whole = "\n".join(fields.values())
+    hits: list[Hit] = []
+    for field, text in fields.items():
+        if not text.strip():
+            continue
+        for trig in rules.triggers:
+            hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
+        hits.extend(_person_hits(field, text, rules))
+    merged = _merge(hits, fields)
+    return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def overall_risk(findings: list[dict[str, Any]] | list[Hit]) -> str:
+    best = "none"
+    for f in findings:
+        sev = f.severity if isinstance(f, Hit) else f["severity"]
+        if SEVERITY_RANK[sev] > SEVERITY_RANK[best]:
+            best = sev
+    return best
+
+
+class ListingChecker:
+    """Checks listings against the rules and cites the articles in force on the check's date."""
+
+    def __init__(self, store: StoreLike, rules: Rules | None = None) -> None:
+        self.rules = rules or load_rules()
+        self.resolver = CitationResolver(store)
+        self._cited: dict[tuple[str, tuple[str, ...], date], list[dict[str, Any]]] = {}
+
+    def citations(self, category: str, as_of: date, extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The category's (and a trigger's extra) citations in force on ``as_of``, cached per day; copies."""
+        key = (category, extra, as_of)
+        cached = self._cited.get(key)
+        if cached is None:
+            cached = []
+            seen: set[tuple[str, str]] = set()
+            for ref_id in dict.fromkeys(self.rules.categories[category].citations + extra):
+                c = self.resolver.resolve(self.rules.citations[ref_id], as_of)
+                if c is not None and (c["article_id"], c["quote"]) not in seen:
+                    seen.add((c["article_id"], c["quote"]))
+                    cached.append(c)
+            if len(self._cited) > 10_000:
+                self._cited.clear()
+            self._cited[key] = cached
+        return [dict(c) for c in cached]
+
+    def check(self, title: str, description: str = "", *, lang: str | None = None, as_of: date | None = None) -> dict[str, Any]:
+        as_of = as_of or date.today()
+        lang = lang if lang in ("zh", "en") else detect_lang(title or "", description or "")
+        findings = []
+        for h in detect(title, description, self.rules):
+            cat = self.rules.categories[h.category]
+            cited = self.citations(h.category, as_of, h.citations)
+            findings.append({
+                "category": h.category,
+                "category_name": cat.name_zh if lang == "zh" else cat.name_en,
+                "severity": h.severity,
+                "span": {"field": h.field, "start": h.start, "end": h.end, "text": h.text},
+                "person": h.person,
+                "explanation": cat.explanation_zh if lang == "zh" else cat.explanation_en,
+                "citations": cited,
+                "note": None if cited else (
+                    f"知识库中没有在 {as_of.isoformat()} 有效的条文可作依据。" if lang == "zh"
+                    else f"The knowledge base holds no article in force on {as_of.isoformat()} for this risk."),
+                "suggestion": (h.suggestion_zh or cat.suggestion_zh) if lang == "zh" else (h.suggestion_en or cat.suggestion_en),
+                "trigger": h.trigger,
+            })
+        return {"findings": findings, "overall_risk": overall_risk(findings), "as_of": as_of.isoformat(), "lang": lang}

@@ -1,0 +1,226 @@
+"""Finds real people's names in listing text and what the listing uses them for.
+
+Chinese: jieba.posseg part-of-speech tags (`nr*` = person name), checked against common family names and
+bound to a context (X同款, X的脸, 像X → likeness; X推荐, X代言 → endorsement). A token jieba did not tag as a
+name still counts in a strong context when it looks like one (family name + 1–2 characters: 吴京代言).
+English: runs of capitalised words in a likeness or endorsement context ("looks like Tom Cruise", "Alan
+Rickman likeness", "endorsed by …"). No list of celebrities: the context makes the finding."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kb.listings.rules import NameRules
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+_TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人)$")
+_WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})
+_SEP = re.compile(r"[\s,，。、；;：:!！?？/|()（）【】\[\]「」“”\"'+·-]")
+_SEG_START = re.compile(r"[^\u3400-\u9fff]+")
+_KEYWORD = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str
+    start: int  # of the name
+    end: int
+    kind: str  # "likeness" | "endorsement" | "mention"
+    span_start: int  # name + context
+    span_end: int
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    with _lock:
+        tok = jieba.posseg.dt  # the default tagger: its word-tag table is loaded once per process
+        tok.tokenizer.initialize()
+    return tok
+
+
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """posseg tokens with offsets (cached: listings repeat their phrases)."""
+    out = []
+    pos = 0
+    for pair in _posseg().cut(text):
+        w, f = pair.word, pair.flag
+        out.append((w, f, pos, pos + len(w)))
+        pos += len(w)
+    return tuple(out)
+
+
+def _looks_like_name(word: str, rules: NameRules) -> bool:
+    if not (2 <= len(word) <= 4) or not _ALL_HAN.match(word):
+        return False
+    if word in rules.zh_not_names or _TITLES.search(word):
+        return False
+    return word[0] in rules.zh_surnames or any(word.startswith(s) for s in rules.zh_double_surnames)
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return bool(_SEP.match(before) and _SEP.match(after))
+
+
+def _zh_context(text: str, start: int, end: int, rules: NameRules) -> tuple[str, int, int] | None:
+    after, before = text[end:end + 8], text[max(0, start - 6):start]
+    m = rules.zh_likeness_after.match(after)
+    if m:
+        return "likeness", start, end + m.end()
+    m = rules.zh_endorse_after.match(after)
+    if m:
+        return "endorsement", start, end + m.end()
+    m = rules.zh_likeness_before.search(before)
+    if m:
+        return "likeness", start - (len(before) - m.start()), end
+    m = rules.zh_endorse_before.search(before)
+    if m:
+        return "endorsement", start - (len(before) - m.start()), end
+    return None
+
+
+def _unanchored(p: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(p.pattern.removeprefix("^").removesuffix("$"), p.flags)
+
+
+@lru_cache(maxsize=8)
+def _cues(rules: NameRules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    after = re.compile(f"(?:{_unanchored(rules.zh_likeness_after).pattern})|(?:{_unanchored(rules.zh_endorse_after).pattern})")
+    before = re.compile(f"(?:{_unanchored(rules.zh_likeness_before).pattern})|(?:{_unanchored(rules.zh_endorse_before).pattern})")
+    return after, before
+
+
+_WINDOW = 8
+
+
+def _candidate(toks: tuple[tuple[str, str, int, int], ...], last: bool) -> tuple[str, int, int, bool, str] | None:
+    """The name candidate at the end (``last``) or start of a window: one token, or two when jieba split
+    a name (迪丽 + 热巴)."""
+    if not toks:
+        return None
+    if last:
+        w, f, s, e = toks[-1]
+        if len(toks) >= 2 and toks[-2][1].startswith("nr") and not f.startswith("nr") and len(toks[-2][0] + w) <= 4 \
+                and len(w) >= 2 and _ALL_HAN.match(w):
+            return toks[-2][0] + w, toks[-2][2], e, True, toks[-2][1]
+        return w, s, e, f.startswith("nr"), f
+    w, f, s, e = toks[0]
+    return w, s, e, f.startswith("nr"), f
+
+
+def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
+    """Names bound to a context cue (jieba run only on the few characters around each cue) plus bare
+    names that stand alone as keywords."""
+    if not _HAN.search(text):
+        return []
+    after_cue, before_cue = _cues(rules)
+    found: dict[tuple[int, int], PersonMention] = {}
+
+    def consider(word: str, cs: int, ce: int, tagged: bool, flag: str) -> None:
+        foreign = (len(word) >= 3 and flag in ("nr", "nrt", "ns") and word not in rules.zh_not_names
+                   and all(ch in rules.zh_translit_chars for ch in word))
+        if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
+            return
+        ctx = _zh_context(text, cs, ce, rules)
+        if ctx is not None and (cs, ce) not in found:
+            kind, ss, se = ctx
+            found[(cs, ce)] = PersonMention(word, cs, ce, kind, ss, se)
+
+    for m in after_cue.finditer(text):
+        p = m.start()
+        w0 = max(0, p - _WINDOW)
+        seg = _SEG_START.split(text[w0:p])[-1]
+        w0 = p - len(seg)
+        cand = _candidate(_tokens(seg), last=True) if seg else None
+        if cand:
+            word, s, e, tagged, flag = cand
+            consider(word, w0 + s, w0 + e, tagged, flag)
+    for m in before_cue.finditer(text):
+        q = m.end()
+        seg = _SEG_START.split(text[q:q + _WINDOW])[0]
+        cand = _candidate(_tokens(seg), last=False) if seg else None
+        if cand:
+            word, s, e, tagged, flag = cand
+            consider(word, q + s, q + e, tagged, flag)
+    # bare names: a 2–4 character keyword jieba tags as a person name (刘德华 硅胶面具), in a text that
+    # talks about people at all (not 卡通熊猫头套)
+    keywords = _KEYWORD.finditer(text) if rules.zh_person_context.search(text) else iter(())
+    for m in keywords:
+        word = m.group(0)
+        if (m.start(), m.end()) in found or not _looks_like_name(word, rules):
+            continue
+        toks = _tokens(word)
+        if len(toks) == 1 and toks[0][1].startswith("nr") and _standalone(text, m.start(), m.end()):
+            found[(m.start(), m.end())] = PersonMention(word, m.start(), m.end(), "mention", m.start(), m.end())
+    return sorted(found.values(), key=lambda p: p.start)
+
+
+def _clean_en(name: str, rules: NameRules) -> str:
+    parts = re.sub(r"['’]s$", "", name).split()
+    while parts and parts[0].rstrip(".") in rules.en_not_names:
+        parts.pop(0)
+    while parts and re.sub(r"['’]s$", "", parts[-1]) in rules.en_not_names:
+        parts.pop()
+    if parts:
+        parts[-1] = re.sub(r"['’]s$", "", parts[-1])
+    if not parts or all(len(p.rstrip(".")) <= 1 for p in parts):
+        return ""
+    return " ".join(parts)
+
+
+def find_en(text: str, rules: NameRules) -> list[PersonMention]:
+    found: list[PersonMention] = []
+    for kind, patterns in (("likeness", rules.en_likeness), ("endorsement", rules.en_endorse)):
+        for pat in patterns:
+            for m in pat.finditer(text):
+                raw = m.group("name")
+                name = _clean_en(raw, rules)
+                if not name:
+                    continue
+                ns = m.start("name") + raw.find(name.split()[0])
+                ne = ns + len(name)
+                if text[ns:ne] != name:  # inner not-name word: keep the raw span
+                    ns, ne = m.start("name"), m.end("name")
+                    name = text[ns:ne]
+                found.append(PersonMention(name, ns, ne, kind, m.start(), m.end()))
+    return found
+
+
+_GIVEN_SURNAME = re.compile(r"\b([A-Z][a-z]+)[ \t]+([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)\b")
+_EN_LIKENESS_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:silicone|latex|rubber|realistic|lifelike|full[- ]head|halloween|celebrity)\s+)*"
+    r"(?:mask|masks|face|head|likeness|look-?alike|lookalike)\b", re.IGNORECASE)
+
+
+def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> list[PersonMention]:
+    """"<Given> <Surname>" (Tom Hanks): a person's name anywhere; before mask/face also a likeness."""
+    out = []
+    for m in _GIVEN_SURNAME.finditer(text):
+        given, sur = m.group(1), re.sub(r"['’]s$", "", m.group(2))
+        if given not in rules.en_given_names or sur in rules.en_not_names or sur in rules.en_given_names:
+            continue
+        s, e = m.start(), m.start(2) + len(sur)
+        if any(a <= s < b or a < e <= b for a, b in taken):
+            continue
+        after = _EN_LIKENESS_AFTER.match(text[e:])
+        kind, se = ("likeness", e + after.end()) if after else ("mention", e)
+        out.append(PersonMention(text[s:e], s, e, kind, s, se))
+    return out
+
+
+def find_people(text: str, rules: NameRules) -> list[PersonMention]:
+    """Every person mention in one field, Chinese and English."""
+    en = find_en(text, rules)
+    return find_zh(text, rules) + en + find_en_given(text, rules, {(p.start, p.end) for p in en})

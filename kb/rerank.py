@@ -1,0 +1,57 @@
+"""Learned reranking of the fused candidates (LightGBM LambdaRank over the retriever's own channel scores).
+
+Why: the fusion weights are one global compromise; a ranker learns interactions (a strong law prior
+matters more when the lexical match is weak, an article cited by close known questions matters more when
+its law is also voted for …). Trained by scripts/train_rerank.py on STARD train with out-of-fold question
+memories, and measured by k-fold cross-validation. Applied to Chinese questions only (its training data),
+and only when the artefact kb/data/rerank.txt exists."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FEATURES", "features_for", "Reranker", "load_reranker", "DEFAULT_PATH"]
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rerank.txt"
+FEATURES = (
+    "score", "rank", "lex_zh", "lex_zx", "raw_lex", "law_prior", "art_prior", "mention",
+    "law_prior_max", "art_prior_max", "memory_sim", "n_tokens", "top_raw",
+)
+DEPTH = 100  # candidates reranked
+
+
+def features_for(cands: Sequence[Any], *, memory_sim: float, n_tokens: int, top_raw: float) -> list[list[float]]:
+    """One row per candidate (in fused order); ``cands`` are retrieval._Cand objects."""
+    lp_max = max((c.law_prior for c in cands), default=0.0) or 1.0
+    ap_max = max((c.art_prior for c in cands), default=0.0) or 1.0
+    rows = []
+    for i, c in enumerate(cands):
+        rows.append([
+            c.score, float(i), c.lex_zh, c.lex_zx, math.log1p(c.raw_lex), c.law_prior, c.art_prior, c.mention,
+            c.law_prior / lp_max, c.art_prior / ap_max, memory_sim, float(n_tokens), math.log1p(top_raw),
+        ])
+    return rows
+
+
+class Reranker:
+    def __init__(self, booster: Any) -> None:
+        self.booster = booster
+
+    def scores(self, rows: list[list[float]]) -> list[float]:
+        import numpy as np
+
+        return [float(x) for x in self.booster.predict(np.asarray(rows, dtype=np.float64))]
+
+
+@lru_cache(maxsize=2)
+def load_reranker(path: str | None = None) -> Reranker | None:
+    p = Path(path) if path else DEFAULT_PATH
+    if not p.is_file():
+        return None
+    import lightgbm as lgb
+
+    return Reranker(lgb.Booster(model_file=str(p)))

@@ -1,0 +1,418 @@
+"""Hybrid retrieval: BM25 (zh + en) fused with dense vectors, glossary expansion, law-name and learned
+priors, aggregated to distinct articles, filtered (jurisdiction, law, instrument, topic, layer, as_of).
+
+Fusion is a weighted sum of per-channel scores each normalised to the query's best (0..1), which keeps
+the size of a lexical win (unlike RRF) and was tuned by k-fold CV on STARD train (see
+scripts/train_qmemory.py) and checked on the compliance dev set. Channels:
+- lexical zh: jieba tokens of the Chinese query, or of the glossary's legal Chinese terms for an English
+  query (how English questions reach Chinese-only laws);
+- lexical en: stemmed English query against the English translations;
+- dense: only where the embedding model understands the query language, and only against chunks in
+  languages it understands (the bundled model: English only; a Chinese-capable model plugs in by settings);
+- law prior: laws that the nearest known questions were answered with (kb.qmemory) and laws named in
+  the query;
+- article prior: articles the nearest known questions cite."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kb.confidence import EvidenceFeatures, evidence_score
+from kb.errors import BadRequest
+from kb.qmemory import QuestionMemory, law_key, load_memory
+from kb.query import LawNames, QueryAnalysis, analyze, load_glossary
+from kb.records import ArticleRecord, Hit, LawRecord, SearchFilters, SearchResult
+from kb.settings import Settings, get_settings
+
+__all__ = ["Retriever", "FusionWeights"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    lex_zh: float = 1.0
+    lex_en: float = 1.0
+    expansion: float = 0.5  # glossary-term channel relative to a Chinese question's own words
+    expansion_en: float = 1.0  # glossary-term channel for an English question (its bridge to Chinese-only laws)
+    en_layer: float = 1.0  # English translations channel (scaled by how much of the question its best chunk covers)
+    dense: float = 0.6
+    law_prior: float = 0.7  # memory law votes (share, 0..1)
+    art_prior: float = 1.0  # memory article votes (summed cosine)
+    mention: float = 0.5  # law named in the query
+    en_prior_scale: float = 0.5  # memory votes from expansions of an English query are weaker evidence
+    lexical_depth: int = 300  # chunks fetched per lexical channel
+    dense_depth: int = 100
+    agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
+    dense_floor: float = 0.2  # cosine at or below which the dense channel adds nothing
+
+
+@dataclass
+class _Cand:
+    article_id: str
+    law_id: str
+    key: str
+    lex_zh: float = 0.0
+    lex_zx: float = 0.0
+    lex_en: float = 0.0
+    dense: float = 0.0
+    law_prior: float = 0.0
+    art_prior: float = 0.0
+    mention: float = 0.0
+    score: float = 0.0
+    raw_lex: float = 0.0
+    matched: list[str] = field(default_factory=list)
+
+
+class Retriever:
+    """One retriever per opened index generation (it caches law metadata and filter sets)."""
+
+    def __init__(
+        self,
+        index: Any,
+        *,
+        settings: Settings | None = None,
+        memory: QuestionMemory | None = None,
+        glossary: Any | None = None,
+        weights: FusionWeights | None = None,
+        use_memory: bool = True,
+        use_glossary: bool = True,
+        reranker: Any | None = None,
+        use_reranker: bool = True,
+    ) -> None:
+        self.index = index
+        self.settings = settings or getattr(index, "settings", None) or get_settings()
+        self.store = index.store
+        self.weights = weights or FusionWeights()
+        if reranker is None and use_reranker:
+            from kb.rerank import load_reranker
+
+            reranker = load_reranker()
+        self.reranker = reranker if use_reranker else None
+        self.feature_sink: Any | None = None  # scripts/train_rerank.py collects (candidates, features) here
+        self.memory = memory if memory is not None else (load_memory() if use_memory else QuestionMemory([]))
+        if glossary is None and use_glossary:
+            glossary = load_glossary(str(self.settings.glossary_path))
+        self.glossary = glossary if use_glossary else None
+        self._lock = threading.Lock()
+        self._allowed: dict[tuple, set[int]] = {}
+        self._laws: dict[str, LawRecord] | None = None
+        self._law_keys: dict[str, list[str]] = {}
+        self._names: LawNames | None = None
+
+    # ------------------------------------------------------------------ index parts (duck-typed)
+    def _lexical(self, lang: str) -> Any | None:
+        lex = getattr(self.index, "lexical", None)
+        if lex is None:
+            return None
+        if isinstance(lex, dict):
+            return lex.get(lang)
+        if callable(lex):
+            return lex(lang)
+        return getattr(lex, lang, None)
+
+    def _embedder(self) -> Any | None:
+        return getattr(self.index, "embedder", None)
+
+    def _vectors(self) -> Any | None:
+        return getattr(self.index, "vectors", None)
+
+    def _dense_langs(self) -> frozenset[str]:
+        langs = getattr(self.index, "embedding_languages", None)  # what the generation's vectors hold
+        if not langs:
+            emb = self._embedder()
+            langs = getattr(emb, "languages", None) if emb is not None else None
+        return frozenset(langs) if langs else self.settings.embedding_langs()
+
+    # ------------------------------------------------------------------ law metadata
+    def laws(self) -> dict[str, LawRecord]:
+        if self._laws is None:
+            with self._lock:
+                if self._laws is None:
+                    laws = {law.law_id: law for law in self.store.laws()}
+                    keys: dict[str, list[str]] = {}
+                    for law in laws.values():
+                        for name in {law.title_zh, *law.short_names}:
+                            if name:
+                                keys.setdefault(law_key(name), []).append(law.law_id)
+                    self._law_keys = keys
+                    self._names = LawNames(laws.values())
+                    self._laws = laws
+        return self._laws
+
+    def law_ids_for_key(self, key: str) -> list[str]:
+        self.laws()
+        return self._law_keys.get(key, [])
+
+    def _law_key_of(self, law_id: str) -> str:
+        law = self.laws().get(law_id)
+        return law_key(law.title_zh) if law else law_id
+
+    # ------------------------------------------------------------------ filters
+    def _filter_law_ids(self, filters: SearchFilters) -> list[str] | None:
+        """Law ids allowed by the law and topic filters (None = no restriction)."""
+        ids: set[str] | None = None
+        if filters.law:
+            ids = set()
+            for name in filters.law:
+                if name in self.laws():
+                    ids.add(name)
+                else:
+                    ids.add(self.store.resolve_law(name).law_id)  # LawNotFound / AmbiguousLaw are client errors
+        if filters.topic:
+            wanted = {t.strip().lower() for t in filters.topic}
+            by_topic = {lid for lid, law in self.laws().items() if wanted & {t.lower() for t in law.topics}}
+            ids = by_topic if ids is None else ids & by_topic
+        return sorted(ids) if ids is not None else None
+
+    def _allowed_docs(self, lang: str, as_of: date, law_ids: list[str] | None, filters: SearchFilters) -> set[int]:
+        key = (lang, as_of, tuple(law_ids) if law_ids is not None else None, _t(filters.jurisdiction), _t(filters.instrument), _t(filters.layer))
+        got = self._allowed.get(key)
+        if got is None:
+            got = self.store.allowed_docs(
+                lang, as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction, instruments=filters.instrument, layers=filters.layer
+            )
+            with self._lock:
+                if len(self._allowed) > 64:
+                    self._allowed.clear()
+                self._allowed[key] = got
+        return got
+
+    def _law_passes(self, law_id: str, law_ids: list[str] | None, filters: SearchFilters) -> bool:
+        law = self.laws().get(law_id)
+        if law is None or (law_ids is not None and law_id not in law_ids):
+            return False
+        if filters.jurisdiction and law.jurisdiction not in filters.jurisdiction:
+            return False
+        if filters.instrument and law.instrument not in filters.instrument:
+            return False
+        return not (filters.layer and law.layer not in filters.layer)
+
+    # ------------------------------------------------------------------ search
+    def analyze(self, query: str, lang: str | None = None) -> QueryAnalysis:
+        self.laws()
+        return analyze(query, lang=lang, glossary=self.glossary, law_names=self._names)
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None, *, lang: str | None = None) -> SearchResult:
+        """Top ``k`` distinct articles; ``lang`` None = detected from the query."""
+        if not isinstance(query, str) or not query.strip():
+            raise BadRequest("the query is empty")
+        if k < 1:
+            raise BadRequest(f"k must be at least 1, got {k}")
+        k = min(k, 500)
+        filters = filters or SearchFilters()
+        as_of = filters.as_of or date.today()
+        qa = self.analyze(query, lang)
+        law_ids = self._filter_law_ids(filters)
+        if law_ids is not None and not law_ids:
+            return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
+        w = self.weights
+        cands: dict[tuple[str, str], _Cand] = {}
+
+        # lexical channels
+        zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
+        depth = max(w.lexical_depth, k * 3)
+        channels = {
+            "lex_zh": ("zh", zh_tokens),  # the question's own Chinese words
+            "lex_zx": ("zh", zx_tokens),  # glossary legal Chinese terms
+            "lex_en": ("en", en_tokens),  # English words (+ English legal terms) against the translations
+        }
+        mentions = [lid for lid in qa.law_mentions if self._law_passes(lid, law_ids, filters)]
+        found: dict[str, dict[str, tuple[float, str]]] = {}
+        tops: dict[str, str] = {}
+        for name, (lang, tokens) in channels.items():
+            found[name], tops[name] = self._lexical_channel(lang, tokens, depth, as_of, law_ids, filters)
+            if mentions:  # make sure the named law's best articles are candidates
+                extra, _ = self._lexical_channel(lang, tokens, 50, as_of, mentions, filters)
+                found[name].update({a: v for a, v in extra.items() if a not in found[name]})
+        top_raw = max([s for chan in found.values() for s, _ in chan.values()] + [0.0])
+        # A channel searched with the question's own words in its own language counts fully; the others
+        # (glossary terms, the small English layer for an English question) count by how much of their
+        # query their best chunk covers, so a weak match cannot outrank a strong one elsewhere.
+        conf = {
+            "lex_zh": 1.0 if qa.lang == "zh" else _coverage(zh_tokens, tops["lex_zh"]),
+            "lex_zx": w.expansion if qa.lang == "zh" else w.expansion_en,
+            "lex_en": _coverage(en_tokens, tops["lex_en"]) * w.en_layer,
+        }
+        for name, chan in found.items():
+            best = max((s for s, _ in chan.values()), default=0.0)
+            for aid, (s, law_id) in chan.items():
+                c = self._cand(cands, aid, law_id)
+                setattr(c, name, conf[name] * s / best if best > 0 else 0.0)
+                if name != "lex_zx":
+                    c.raw_lex = max(c.raw_lex, s)
+
+        # dense channel: cosine on an absolute scale (the model's similarities are comparable across queries)
+        dense = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
+        for aid, (s, law_id) in dense.items():
+            self._cand(cands, aid, law_id).dense = min(1.0, max(0.0, (s - w.dense_floor) / (1.0 - w.dense_floor)))
+
+        # learned priors (nearest known questions) and law mentions
+        prior_text = qa.zh_text if qa.lang == "zh" else qa.zh_expansion
+        scale = 1.0 if qa.lang == "zh" else w.en_prior_scale
+        votes = self.memory.votes(prior_text) if prior_text.strip() and len(self.memory) else None
+        if votes is not None:
+            self._add_voted_articles(cands, votes.articles, as_of, law_ids, filters)
+        for c in cands.values():
+            lk = self._law_key_of(c.law_id)
+            if votes is not None:
+                c.law_prior = scale * votes.laws.get(lk, 0.0)
+                c.art_prior = scale * votes.articles.get((lk, c.key), 0.0)
+            if c.law_id in mentions:
+                c.mention = 1.0
+            # Chinese-text and English-text evidence for one article are two views of the same words: take
+            # the stronger and only a share of the weaker, so translated laws are not favoured for having two.
+            zh_side = w.lex_zh * (c.lex_zh + c.lex_zx)
+            en_side = w.lex_en * c.lex_en + w.dense * c.dense
+            content = max(zh_side, en_side) + w.agreement * min(zh_side, en_side)
+            c.score = content + w.law_prior * c.law_prior + w.art_prior * c.art_prior + w.mention * c.mention
+
+        ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
+        if qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
+            ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(zh_tokens), top_raw)
+        ranked = ranked[:k]
+        records = self.store.articles_by_ids([c.article_id for c in ranked])
+        laws = self.laws()
+        hits: list[Hit] = []
+        for c in ranked:
+            art = records.get(c.article_id)
+            if art is None:
+                continue
+            law = laws.get(c.law_id)
+            hits.append(
+                Hit(
+                    article=art,
+                    score=round(c.score, 6),
+                    rank=len(hits) + 1,
+                    lexical_score=round(c.raw_lex, 4) if c.raw_lex else None,
+                    dense_score=round(c.dense, 4) if c.dense else None,
+                    matched=_matched(qa, art),
+                    title_zh=law.title_zh if law else "",
+                    title_en=law.title_en if law else None,
+                )
+            )
+        feats = EvidenceFeatures.from_search(qa, hits, top_raw=top_raw, memory_similarity=votes.top_similarity if votes else 0.0, mentions=len(mentions))
+        return SearchResult(query=qa.text, lang=qa.lang, hits=hits, evidence_score=evidence_score(feats), expansions=qa.expansions, as_of=as_of)
+
+    def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float) -> list[_Cand]:
+        from kb.rerank import DEPTH, features_for
+
+        head, tail = ranked[:DEPTH], ranked[DEPTH:]
+        rows = features_for(head, memory_sim=memory_sim, n_tokens=n_tokens, top_raw=top_raw)
+        if self.feature_sink is not None:
+            self.feature_sink(head, rows)
+        if self.reranker is None or not head:
+            return ranked
+        learned = self.reranker.scores(rows)
+        order = sorted(range(len(head)), key=lambda i: (-learned[i], i))
+        floor = min(c.score for c in head)
+        reranked = [head[i] for i in order]
+        # keep scores monotone with the new order (and above the un-reranked tail)
+        for pos, c in enumerate(reranked):
+            c.score = floor + (len(reranked) - pos) * 1e-3 + max(0.0, learned[order[pos]]) * 1e-6
+        return reranked + tail
+
+    # ------------------------------------------------------------------ channels
+    @staticmethod
+    def _cand(cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
+        key = article_id.split("#", 1)[1] if "#" in article_id else article_id
+        c = cands.get((law_id, key))
+        if c is None:
+            c = cands[(law_id, key)] = _Cand(article_id, law_id, key)
+        return c
+
+    def _lexical_channel(
+        self, lang: str, tokens: Sequence[str], depth: int, as_of: date, law_ids: list[str] | None, filters: SearchFilters
+    ) -> tuple[dict[str, tuple[float, str]], str]:
+        """(article_id → (best chunk BM25 score, law_id), text of the best chunk)."""
+        lex = self._lexical(lang)
+        if lex is None or not tokens or not len(lex):
+            return {}, ""
+        allowed = self._allowed_docs(lang, as_of, law_ids, filters)
+        if not allowed:
+            return {}, ""
+        found = lex.search(list(tokens), depth, allowed)
+        rows = self.store.chunk_rows(lang, [i for i, _ in found])
+        top = rows.get(found[0][0]) if found else None
+        top_text = f"{top['header']}\n{top['text']}".lower() if top else ""
+        out: dict[str, tuple[float, str]] = {}
+        for idx, score in found:
+            row = rows.get(idx)
+            if row is None:
+                continue
+            aid = row["article_id"]
+            if aid not in out or out[aid][0] < score:
+                out[aid] = (float(score), row["law_id"])
+        return out, top_text
+
+    def _dense_channel(
+        self, qa: QueryAnalysis, as_of: date, law_ids: list[str] | None, filters: SearchFilters, depth: int
+    ) -> dict[str, tuple[float, str]]:
+        emb, vec = self._embedder(), self._vectors()
+        langs = self._dense_langs()
+        if emb is None or vec is None or qa.lang not in langs:
+            return {}
+        from kb.vectors import build_where
+
+        text = qa.text
+        where = build_where(as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction, instruments=filters.instrument, layers=filters.layer)
+        lang_cond: dict[str, Any] = {"lang": {"$in": sorted(langs)}} if len(langs) > 1 else {"lang": next(iter(langs))}
+        where = lang_cond if where is None else {"$and": [*where.get("$and", [where]), lang_cond]}
+        try:
+            vector = emb.embed([text])[0]
+            found = vec.query(vector, depth, where)
+        except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
+            log.warning("dense retrieval unavailable: %s", exc)
+            return {}
+        rows = self.store.chunks_by_ids([cid for cid, _ in found])
+        out: dict[str, tuple[float, str]] = {}
+        for cid, sim in found:
+            row = rows.get(cid)
+            if row is None:
+                continue
+            aid = row["article_id"]
+            if aid not in out or out[aid][0] < sim:
+                out[aid] = (float(sim), row["law_id"])
+        return out
+
+    def _add_voted_articles(
+        self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], as_of: date, law_ids: list[str] | None, filters: SearchFilters
+    ) -> None:
+        """Articles cited by the nearest known questions become candidates even without a lexical match."""
+        for (lk, key), _ in sorted(votes.items(), key=lambda kv: -kv[1])[:30]:
+            for law_id in self.law_ids_for_key(lk):
+                if (law_id, key) in cands or not self._law_passes(law_id, law_ids, filters):
+                    continue
+                art = self.store.article(law_id, key, as_of=as_of)
+                if art is not None:
+                    self._cand(cands, art.article_id, law_id)
+
+
+def _coverage(tokens: Sequence[str], text: str) -> float:
+    """Share of the query tokens that occur in ``text`` (lower-cased)."""
+    if not tokens or not text:
+        return 0.0
+    return sum(1 for t in tokens if t.lower() in text) / len(tokens)
+
+
+def _t(values: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(values) if values else None
+
+
+def _matched(qa: QueryAnalysis, art: ArticleRecord) -> list[str]:
+    """Query terms (own content words and expansions) that occur in the article text."""
+    out = []
+    zh = art.text_zh or ""
+    en = (art.text_en or "").lower()
+    for term in [*qa.content_tokens, *qa.expansions]:
+        t = term.lower()
+        if len(t) < 2:
+            continue
+        if (zh and t in zh) or (en and t in en):
+            out.append(term)
+    return list(dict.fromkeys(out))[:20]

@@ -1,0 +1,50 @@
+"""Pure pieces of answering: verbatim matching, sentence splitting, article keys, LLM reply parsing, issues."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.answer import issues
+from kb.answer.keys import normalize_key
+from kb.answer.llm import parse_reply
+from kb.answer.text import occurs_verbatim, paragraph_of, split_sentences
+
+
+def test_verbatim_ignores_whitespace_but_not_words() -> None:
+    text = "任何组织或者个人不得以丑化、污损，\n或者利用信息技术手段伪造等方式侵害他人的肖像权。"
+    assert occurs_verbatim("任何组织或者个人不得以丑化、污损， 或者利用信息技术手段伪造等方式", text)
+    assert not occurs_verbatim("任何组织不得以丑化、污损", text)
+    assert not occurs_verbatim("", text)
+
+
+def test_sentences_split_on_chinese_stops_and_lines() -> None:
+    s = split_sentences("第一句话。第二句话；第三句\n（一）项目一；")
+    assert s == ["第一句话。", "第二句话；", "第三句", "（一）项目一；"]
+
+
+def test_paragraph_of_only_when_unique() -> None:
+    paras = ("甲应当做某事。", "乙不得做某事。")
+    assert paragraph_of("乙不得做某事", paras) == 2
+    assert paragraph_of("做某事", paras) is None
+
+
+@pytest.mark.parametrize(
+    ("ref", "key"),
+    [("第一千零一十九条", "1019"), ("Article 1019", "1019"), ("1019", "1019"), ("253a", "253之一"), ("第二百五十三条之一", "253之一"), ("foo", None)],
+)
+def test_article_keys(ref: str, key: str | None) -> None:
+    assert normalize_key(ref) == key
+
+
+def test_parse_reply_tolerates_fences_and_rejects_garbage() -> None:
+    text, cites = parse_reply('```json\n{"answer": "A", "citations": [{"law": "civil-code", "article": "1019", "quote": "q", "paragraph": 1}]}\n```')
+    assert text == "A" and cites[0].law == "civil-code" and cites[0].paragraph == 1
+    with pytest.raises(ValueError):
+        parse_reply("I think the answer is yes.")
+
+
+def test_issue_spotting_reads_the_vocabulary_file() -> None:
+    spotted = issues.spot("Can I advertise a mask of a celebrity's face and collect customers' photos?")
+    assert {"portrait", "advertising", "personal-information"} <= set(spotted)
+    assert "criminal" not in spotted
+    assert issues.spot("网店宣传面具可以通过人脸识别") .keys() >= {"advertising", "personal-information"}

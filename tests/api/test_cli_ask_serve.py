@@ -1,0 +1,49 @@
+"""`kb ask` against the raw/ index and `kb serve` wiring (without starting a server)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kb.cli import app
+from kb.settings import get_settings
+from tests.api.conftest import index_settings
+
+
+@pytest.fixture
+def kb_env(qa_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = index_settings(qa_index)
+    monkeypatch.setenv("KB_DATA_DIR", str(s.data_dir))
+    monkeypatch.setenv("KB_CORPUS_ROOT", str(s.corpus_root))
+    monkeypatch.setenv("KB_LLM_BASE_URL", "")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_kb_ask_json(kb_env: None) -> None:
+    r = CliRunner().invoke(app, ["ask", "未经同意用明星的脸做面具出售违法吗？", "--json", "--k", "8"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout)
+    assert body["lang"] == "zh" and any(c["article"] == "1019" for c in body["citations"])
+
+
+def test_kb_ask_text_and_errors(kb_env: None) -> None:
+    r = CliRunner().invoke(app, ["ask", "Is it false advertising to call my mask the most realistic in China?", "--as-of", "2024-01-01"])
+    assert r.exit_code == 0 and "Citations:" in r.stdout and "advertising" in r.stdout.lower()
+    bad = CliRunner().invoke(app, ["ask", "q", "--k", "100000"])
+    assert bad.exit_code == 2 and "bad_request" in bad.output
+
+
+def test_kb_serve_passes_options_to_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(target=target, **kw))
+    r = CliRunner().invoke(app, ["serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "2"])
+    assert r.exit_code == 0, r.output
+    assert seen["target"] == "api.app:create_app" and seen["factory"] is True
+    assert (seen["host"], seen["port"], seen["workers"]) == ("127.0.0.1", 8123, 2)

@@ -1,0 +1,37 @@
+"""The app opens the CURRENT generation once and reuses it, and picks up a new generation (a finished
+ingest) on the next request without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from ingest.pipeline import run_ingest
+from tests.api.conftest import assert_envelope
+from tests.conftest import make_small_corpus
+
+
+def test_new_generation_is_served_without_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = make_small_corpus(tmp_path / "a", ("spc-mental-damages-interpretation",), data_dir=data)
+    app = create_app(first)
+    with TestClient(app) as c:
+        assert_envelope(c.get("/v1/laws"), 503, "index_unavailable")  # nothing built yet: refuse, don't guess
+        assert_envelope(c.post("/v1/ask", json={"question": "肖像权"}), 503, "index_unavailable")
+        assert c.get("/v1/models").status_code == 200  # chat clients can still list models and get a 404 for a bad one
+        assert_envelope(c.post("/v1/chat/completions", json={"model": "nope", "messages": [{"role": "user", "content": "q"}]}), 404)
+        run_ingest(first, layer="raw")
+        laws = {x["law_id"] for x in c.get("/v1/laws").json()["laws"]}
+        assert laws == {"spc-mental-damages-interpretation"}
+        holder = app.state.index_holder
+        opened, gen1 = holder.get(), holder.generation
+        c.get("/v1/laws/spc-mental-damages-interpretation")
+        assert holder.get() is opened  # reused, not reopened per request
+
+        second = make_small_corpus(tmp_path / "b", ("spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"), data_dir=data)
+        run_ingest(second, layer="raw")
+        laws = {x["law_id"] for x in c.get("/v1/laws").json()["laws"]}
+        assert laws == {"spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"}
+        assert holder.generation != gen1

@@ -1,0 +1,181 @@
+"""Contract tests every backend implementation passes: the lexical index (bm25s), the vector index
+(embedded Chroma, and a real `chroma run` server when KB_TEST_CHROMA_URL is set), and the embedders
+(the bundled sentence-transformers model and the HashEmbedder test double)."""
+
+from __future__ import annotations
+
+import math
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kb.embedder import Embedder, HashEmbedder, get_embedder
+from kb.errors import IndexCorrupt
+from kb.lexical import BM25Index, LexicalIndex, load_lexical
+from kb.settings import Settings
+from kb.tokenize import tokenize_en, tokenize_zh
+from kb.vectors import ChromaVectorIndex, VectorIndex, build_where, chroma_client
+
+ZH_DOCS = [
+    "任何组织或者个人不得以丑化、污损，或者利用信息技术手段伪造等方式侵害他人的肖像权。",
+    "广告不得含有虚假或者引人误解的内容，不得欺骗、误导消费者。",
+    "自然人的个人信息受法律保护。",
+    "",
+]
+EN_DOCS = ["No one may infringe upon the rights to likeness of others.", "Advertisements shall not contain false content.", "Personal information is protected."]
+
+
+# ------------------------------------------------------------------------------------------ lexical
+
+
+@pytest.fixture(params=["bm25s"])
+def lexical_factory(request: pytest.FixtureRequest) -> Any:
+    return {"bm25s": BM25Index.build}[request.param]
+
+
+def test_lexical_contract(lexical_factory: Any, tmp_path: Path) -> None:
+    index: LexicalIndex = lexical_factory("zh", [tokenize_zh(d) for d in ZH_DOCS])
+    assert isinstance(index, LexicalIndex) and len(index) == 4
+    hits = index.search(tokenize_zh("肖像权 伪造"), 3)
+    assert hits[0][0] == 0 and all(score > 0 for _, score in hits)
+    assert [d for d, _ in index.search(tokenize_zh("肖像权"), 3, allowed={1, 2})] == []
+    assert [d for d, _ in index.search(tokenize_zh("虚假 广告"), 3, allowed={1, 2})] == [1]
+    assert index.search([], 3) == [] and index.search(["不存在的词"], 3) == []
+    index.save(tmp_path / "zh")
+    loaded = load_lexical(tmp_path / "zh")
+    assert loaded.search(tokenize_zh("肖像权 伪造"), 3) == hits
+
+
+def test_lexical_english_and_empty(lexical_factory: Any, tmp_path: Path) -> None:
+    en = lexical_factory("en", [tokenize_en(d) for d in EN_DOCS])
+    assert en.search(tokenize_en("likenesses"), 2)[0][0] == 0  # stemmed
+    empty = lexical_factory("en", [])
+    assert len(empty) == 0 and empty.search(["x"], 5) == []
+    empty.save(tmp_path / "e")
+    assert len(load_lexical(tmp_path / "e")) == 0
+
+
+def test_lexical_refuses_damaged_files(tmp_path: Path) -> None:
+    BM25Index.build("zh", [tokenize_zh(d) for d in ZH_DOCS]).save(tmp_path / "zh")
+    victim = next((tmp_path / "zh").glob("*.npy"))
+    victim.write_bytes(victim.read_bytes()[:-8])
+    with pytest.raises(IndexCorrupt):
+        load_lexical(tmp_path / "zh")
+    with pytest.raises(IndexCorrupt):
+        load_lexical(tmp_path / "nothing")
+
+
+# ------------------------------------------------------------------------------------------ vectors
+
+
+def _backends() -> list[Any]:
+    """Embedded always; the real server too when CI has started one (KB_TEST_CHROMA_URL)."""
+    server = [pytest.param("server", marks=pytest.mark.server)] if os.environ.get("KB_TEST_CHROMA_URL") else []
+    return ["embedded", *server]
+
+
+@pytest.fixture(params=_backends())
+def vector_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorIndex]:
+    if request.param == "server":
+        settings = Settings(data_dir=tmp_path, chroma_url=os.environ["KB_TEST_CHROMA_URL"])
+    else:
+        settings = Settings(data_dir=tmp_path)
+    index = ChromaVectorIndex(chroma_client(settings), f"kb_test_{uuid.uuid4().hex[:8]}", create=True)
+    yield index
+    index.drop()
+
+
+def _meta(law: str, eff_from: int, eff_to: int, lang: str = "en") -> dict[str, Any]:
+    return {"law_id": law, "effective_from": eff_from, "effective_to": eff_to, "jurisdiction": "cn",
+            "instrument": "law", "layer": "raw", "lang": lang}
+
+
+def test_vector_contract(vector_index: VectorIndex) -> None:
+    emb = HashEmbedder(32)
+    vecs = emb.embed(EN_DOCS)
+    vector_index.add(["a", "b", "c"], vecs,
+                     [_meta("civil-code", 20210101, 99991231), _meta("aucl", 20190423, 20251014), _meta("aucl", 20251015, 99991231)])
+    assert vector_index.count() == 3
+    top = vector_index.query(vecs[0], 3)
+    assert top[0][0] == "a" and math.isclose(top[0][1], 1.0, abs_tol=1e-4)
+    assert [i for i, _ in vector_index.query(vecs[1], 3, build_where(law_ids=["aucl"], as_of=date(2020, 1, 1)))] == ["b"]
+    assert [i for i, _ in vector_index.query(vecs[1], 3, build_where(law_ids=["aucl"], as_of=date(2026, 1, 1)))] == ["c"]
+    assert vector_index.query(vecs[1], 3, build_where(jurisdictions=["eu"])) == []
+    got = vector_index.get_vectors(["a", "zzz"])
+    assert list(got) == ["a"] and all(math.isclose(x, y, abs_tol=1e-6) for x, y in zip(got["a"], vecs[0], strict=True))
+    vector_index.add(["a"], [vecs[2]], [_meta("civil-code", 20210101, 99991231)])  # upsert replaces
+    assert vector_index.count() == 3 and vector_index.query(vecs[2], 1, build_where(law_ids=["civil-code"]))[0][0] == "a"
+
+
+def test_build_where_shapes() -> None:
+    assert build_where() is None
+    assert build_where(law_ids=["x"]) == {"law_id": {"$in": ["x"]}}
+    w = build_where(as_of=date(2024, 3, 1), lang="en")
+    assert w == {"$and": [{"effective_from": {"$lte": 20240301}}, {"effective_to": {"$gte": 20240301}}, {"lang": "en"}]}
+
+
+# ------------------------------------------------------------------------------------------ embedders
+
+
+@pytest.fixture(params=["bundled:all-MiniLM-L6-v2", "hash:48"])
+def embedder(request: pytest.FixtureRequest, tmp_path: Path) -> Embedder:
+    return get_embedder(Settings(data_dir=tmp_path, embedding_model=request.param))
+
+
+def test_embedder_contract(embedder: Embedder) -> None:
+    assert isinstance(embedder, Embedder)
+    vecs = embedder.embed(EN_DOCS)
+    assert len(vecs) == 3 and all(len(v) == embedder.dim for v in vecs)
+    assert all(math.isclose(sum(x * x for x in v), 1.0, abs_tol=1e-3) for v in vecs)
+    assert embedder.embed(EN_DOCS[:1])[0] == pytest.approx(vecs[0], abs=1e-5)  # deterministic
+    assert embedder.embed([]) == []
+
+
+def test_bundled_model_is_english_only_and_meaningful(tmp_path: Path) -> None:
+    emb = get_embedder(Settings(data_dir=tmp_path))
+    assert emb.name == "bundled:all-MiniLM-L6-v2" and emb.languages == frozenset({"en"}) and emb.dim == 384
+    q, likeness, ads = emb.embed(["using someone's face without consent", EN_DOCS[0], EN_DOCS[1]])
+    dot = lambda a, b: sum(x * y for x, y in zip(a, b, strict=True))  # noqa: E731
+    assert dot(q, likeness) > dot(q, ads)
+
+
+def test_other_models_are_configured_not_coded(tmp_path: Path) -> None:
+    s = Settings(data_dir=tmp_path, embedding_model="/models/some-chinese-model")
+    emb = get_embedder(s)
+    assert emb.name == "/models/some-chinese-model" and emb.languages == frozenset({"zh", "en"})
+    assert get_embedder(Settings(data_dir=tmp_path, embedding_model="hash:16")).dim == 16
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not os.environ.get("KB_TEST_CHROMA_URL"), reason="needs a chroma server (KB_TEST_CHROMA_URL)")
+def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
+    """The whole pipeline with vectors in a real `chroma run` server; incremental reuse works there too."""
+    from ingest.pipeline import run_ingest
+    from kb.index import open_index
+    from kb.vectors import collection_name, list_collections
+    from tests.conftest import make_small_corpus
+
+    settings = make_small_corpus(tmp_path).model_copy(update={"chroma_url": os.environ["KB_TEST_CHROMA_URL"]})
+    first = run_ingest(settings)
+    index = open_index(settings)
+    try:
+        assert index.vectors.count() == first.counts["vectors"] > 0
+        assert index.search("fraud", 3).hits
+    finally:
+        index.close()
+    from kb.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(settings.manifest_path).indexable() if e.law_id == "spc-mental-damages-interpretation")
+    path = settings.corpus_root / entry.path
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = run_ingest(settings)
+    assert second.reused["vectors"] == first.counts["vectors"] and second.reused["embedded"] == 0
+    names = list_collections(chroma_client(settings))
+    assert collection_name(second.generation) in names and collection_name(first.generation) in names
+    for gen in (first.generation, second.generation):  # leave the shared server clean
+        chroma_client(settings).delete_collection(collection_name(gen))

@@ -1,0 +1,220 @@
+"""The reviewed glossary, query expansion (lay/English → legal Chinese) and the jieba legal dictionary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.glossary import Glossary, GlossaryError, en_tokens, load_glossary
+from kb.legal_dict import build_entries, mine_charges, mine_headings, write_legal_dict
+from kb.manifest import TOPICS, Manifest
+from kb.settings import REPO_ROOT, get_settings
+
+GLOSSARY = REPO_ROOT / "corpus" / "glossary.toml"
+LEGAL_DICT = REPO_ROOT / "corpus" / "legal_dict.txt"
+CORPUS = get_settings().corpus_root
+
+
+@pytest.fixture(scope="module")
+def g() -> Glossary:
+    return Glossary.load(GLOSSARY)
+
+
+def test_glossary_is_broad_and_well_formed(g: Glossary) -> None:
+    assert len(g.concepts) >= 150
+    assert len({c.id for c in g.concepts}) == len(g.concepts)
+    for c in g.concepts:
+        assert c.zh and (c.en or c.lay_en), c.id
+        assert set(c.topics) <= TOPICS and c.topics, c.id
+    general = [c for c in g.concepts if "general" in c.topics]
+    assert len(general) >= 60  # STARD-style everyday law, not only the mask domain
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_zh"),
+    [
+        ("Can I sell a mask that looks like a famous actor?", {"肖像", "肖像权"}),
+        ("a mask resembling my neighbour's face", {"肖像"}),
+        ("Can I use a singer's stage name in the product title?", {"艺名", "姓名权"}),
+        ("They defamed me with slander on Weibo", {"名誉权", "诽谤"}),
+        ("Is buying fake reviews illegal?", {"虚假评价"}),
+        ("Our listing says No.1 mask, the best in China", {"绝对化用语", "最佳"}),
+        ("celebrity endorsement of our masks", {"广告代言人", "代言"}),
+        ("misleading claims in an online ad", {"虚假广告", "引人误解"}),
+        ("How big are the fines?", {"罚款"}),
+        ("Will they confiscate our profits?", {"没收违法所得"}),
+        (
+            "Does the marketplace have to act on a notice and takedown request?",
+            {"电子商务平台经营者", "删除", "断开链接"},
+        ),
+        ("Do we need the buyer's consent to keep photos?", {"同意"}),
+        ("storing customers' face data", {"敏感个人信息", "人脸信息"}),
+        ("deepfake face swap videos", {"深度合成"}),
+        ("He used the mask in a burglary", {"盗窃"}),
+        ("buyer used the mask to scam an old lady", {"诈骗"}),
+        ("an accomplice who aided the crime", {"共同犯罪", "帮助"}),
+        ("selling personal info of users", {"侵犯公民个人信息罪"}),
+        ("can the consumer claim treble damages", {"惩罚性赔偿", "三倍"}),
+        ("compensation for mental distress", {"精神损害赔偿"}),
+        ("a mask of a deceased actor", {"死者"}),
+        ("cloning a celebrity's voice", {"声音"}),
+        ("passing off our brand as theirs", {"混淆"}),
+        ("customer wants a refund and to return the mask", {"退货", "退款"}),
+        ("a defect in the product hurt a user", {"缺陷", "产品质量"}),
+        ("what tariff applies to exported masks", {"关税"}),
+        ("pass face recognition with a mask", {"人脸识别"}),
+    ],
+)
+def test_english_questions_expand_to_legal_chinese(g: Glossary, question: str, expected_zh: set[str]) -> None:
+    e = g.expand(question, "en")
+    assert expected_zh <= set(e.terms_zh), (question, e.concepts, e.terms_zh)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_zh"),
+    [
+        ("老板不给工资怎么办", {"拖欠劳动报酬", "劳动报酬"}),
+        ("离婚时房子归谁", {"离婚", "夫妻共同财产"}),
+        ("出了车祸对方全责", {"交通事故"}),
+        ("网店卖仿真面具可以用明星照片吗", {"肖像权", "电子商务经营者"}),
+        ("有人在网上造谣说我", {"名誉权", "诽谤"}),
+        ("商家刷好评违法吗", {"虚假评价"}),
+        ("AI换脸视频要标注吗", {"深度合成"}),
+        ("父母去世后遗产怎么分", {"继承", "遗产"}),
+        ("借钱不还有借条", {"借款合同", "民间借贷"}),
+        ("给朋友做担保人要还钱吗", {"保证", "保证人"}),
+        ("村里的地能流转吗", {"土地承包经营权"}),
+    ],
+)
+def test_lay_chinese_expands_to_legal_chinese(g: Glossary, question: str, expected_zh: set[str]) -> None:
+    e = g.expand(question, "zh")
+    assert expected_zh <= set(e.terms_zh), (question, e.concepts, e.terms_zh)
+
+
+def test_longest_match_wins_inside_chinese(g: Glossary) -> None:
+    e = g.expand("人脸识别系统", "zh")
+    assert "face-recognition" in e.concepts
+    assert "portrait" not in e.concepts  # the 脸 inside 人脸识别 is not a portrait question
+
+
+def test_plural_folding_without_false_friends(g: Glossary) -> None:
+    assert en_tokens("Reviews of the parties' masks") == ["review", "of", "party", "mask"]
+    assert "customs" not in g.expand("our customers complained", "en").concepts
+    assert "consumer" in g.expand("our customers complained", "en").concepts
+    assert "concealed-identity" not in g.expand("we sell masks", "en").concepts
+
+
+def test_english_terms_and_topics_come_along(g: Glossary) -> None:
+    e = g.expand("fake reviews on Taobao", "en")
+    assert e.concepts[:2] == ["fake-reviews", "platform"]
+    assert "fake reviews" in e.terms_en and "e-commerce platform" in e.terms_en
+    assert {"e-commerce", "platform"} <= e.topics
+    assert e.terms("zh") == e.terms_zh and e.terms("en") == e.terms_en
+
+
+def test_out_of_corpus_concepts_are_flagged(g: Glossary) -> None:
+    assert g.expand("Does the US right of publicity apply?", "en").out_of_corpus == ["foreign-law"]
+    assert g.expand("portrait rights in China", "en").out_of_corpus == []
+    assert g.concept("tax").scope == "national"
+    e = g.expand("Can we sell these masks in Singapore?", "en")
+    assert (
+        e.foreign == ["foreign-jurisdiction"] and e.out_of_corpus == []
+    )  # PRC law may still be the question
+    assert g.expand("出口美国的面具", "zh").foreign == ["foreign-jurisdiction"]
+
+
+def test_nothing_to_expand(g: Glossary) -> None:
+    for q in ("", "   ", "qwxz plonk", "今天天气"):
+        e = g.expand(q, "en")
+        assert not e and e.terms_zh == [] and e.concepts == []
+
+
+def test_results_are_cached_but_not_shared(g: Glossary) -> None:
+    a = g.expand("fake reviews", "en")
+    a.terms_zh.append("tampered")
+    b = g.expand("fake reviews", "en")
+    assert "tampered" not in b.terms_zh and b.concepts == ["fake-reviews"]
+
+
+def test_default_glossary_comes_from_settings() -> None:
+    assert load_glossary() is load_glossary()
+    assert "portrait" in load_glossary().expand("likeness").concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[concept]]\nid = "x"\nzh = ["肖像"]\ntopics = ["gossip"]\n', "unknown topics"),
+        ('[[concept]]\nid = "x"\nzh = []\ntopics = ["portrait"]\n', "at least one legal Chinese term"),
+        (
+            '[[concept]]\nid = "x"\nzh = ["肖像"]\nen = "portrait"\ntopics = ["portrait"]\n',
+            "list of non-empty strings",
+        ),
+        ('[[concept]]\nzh = ["肖像"]\n', "'id' is required"),
+        (
+            '[[concept]]\nid = "x"\nzh = ["a"]\ntopics = ["portrait"]\n[[concept]]\nid = "x"\nzh = ["b"]\ntopics = ["portrait"]\n',
+            "duplicate",
+        ),
+        ("[[concept]\n", "not valid TOML"),
+        ("version = 1\n", "no \\[\\[concept\\]\\]"),
+    ],
+)
+def test_bad_glossaries_fail_clearly(text: str, message: str) -> None:
+    with pytest.raises(GlossaryError, match=message):
+        Glossary.from_toml(text)
+
+
+def test_missing_glossary_file(tmp_path: Path) -> None:
+    with pytest.raises(GlossaryError, match="not found"):
+        load_glossary(tmp_path / "none.toml")
+
+
+# ------------------------------------------------------------------------------------------ legal_dict.txt
+
+
+def test_legal_dict_format_and_key_terms() -> None:
+    lines = LEGAL_DICT.read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 300
+    words = set()
+    for line in lines:
+        word, freq, pos = line.split(" ")
+        assert int(freq) > 0 and pos in {"n", "nz"}
+        words.add(word)
+    for term in (
+        "肖像权", "姓名权", "名誉权", "个人信息", "敏感个人信息", "人脸识别", "深度合成", "虚假广告", "广告代言人",
+        "电子商务平台经营者", "惩罚性赔偿", "精神损害赔偿", "不正当竞争", "侵犯公民个人信息罪", "诈骗罪", "盗窃罪",
+        "民法典", "刑法", "反不正当竞争法", "个人信息保护法",
+    ):  # fmt: skip
+        assert term in words, term
+    assert not [w for w in words if re.search(r"第[一二三四五六七八九十百千零]+条", w)]
+
+
+def test_mining_helpers() -> None:
+    text = "依照前款的规定，以诈骗罪定罪处罚。构成侵犯公民个人信息罪的，从重处罚。以拐卖妇女、儿童罪论处。犯前款罪的"
+    assert set(mine_charges([text])) == {"诈骗罪", "侵犯公民个人信息罪"}
+    heads = mine_headings(["#### 第六章　隐私权和个人信息保护", "第一章 一般规定", "第四章　肖像权"])
+    assert set(heads) == {"隐私权", "个人信息保护", "肖像权"}
+
+
+def test_build_entries_prefers_reviewed_terms(g: Glossary) -> None:
+    man = Manifest.load(REPO_ROOT / "corpus" / "manifest.toml")
+    entries = build_entries(g, man, ["以诈骗罪定罪处罚"])
+    assert entries["诈骗罪"][0] > 0 and entries["肖像权"] == (20000, "n") and entries["民法典"][1] == "nz"
+    assert "制作、使用、公开肖像" not in entries  # jieba cannot hold a word across punctuation
+
+
+@pytest.mark.skipif(not (CORPUS / "national").is_dir(), reason="statute corpus not present")
+def test_legal_dict_is_up_to_date(tmp_path: Path, g: Glossary) -> None:
+    """Rebuilding from the glossary, manifest and corpus gives the committed file (run `kb corpus legal-dict`)."""
+    out = tmp_path / "legal_dict.txt"
+    write_legal_dict(out, g, Manifest.load(REPO_ROOT / "corpus" / "manifest.toml"), CORPUS)
+    assert out.read_text(encoding="utf-8") == LEGAL_DICT.read_text(encoding="utf-8")
+
+
+def test_jieba_keeps_legal_compounds() -> None:
+    from kb.tokenize import tokenize_zh
+
+    toks = tokenize_zh("构成侵犯公民个人信息罪，电子商务平台经营者未采取必要措施")
+    assert "侵犯公民个人信息罪" in toks and "电子商务平台经营者" in toks

@@ -1,0 +1,135 @@
+"""Hybrid retrieval on a small real index (real statute files, bm25s, embedded Chroma, bundled model)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from kb.errors import BadRequest, LawNotFound
+from kb.qmemory import MemoryItem, QuestionMemory, gold_ref
+from kb.query import detect_lang
+from kb.records import SearchFilters
+from kb.retrieval import Retriever
+from tests.retrieval_fixtures import build_small_index
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    idx = build_small_index(tmp_path_factory.mktemp("retrieval-index"))
+    yield idx
+    idx.close()
+
+
+@pytest.fixture(scope="module")
+def retriever(index: Any) -> Retriever:
+    return Retriever(index, memory=QuestionMemory([]))
+
+
+def _keys(result: Any) -> list[tuple[str, str]]:
+    return [(h.article.law_id, h.article.key) for h in result.hits]
+
+
+def test_chinese_query_finds_the_false_advertising_article(retriever: Retriever) -> None:
+    res = retriever.search("发布虚假广告，欺骗、误导消费者的，怎么处罚？", k=10)
+    assert res.lang == "zh"
+    assert res.hits[0].article.law_id == "advertising-law"
+    assert ("advertising-law", "28") in _keys(res)[:5]
+    assert all(h.lexical_score for h in res.hits[:3])
+    assert [h.rank for h in res.hits] == list(range(1, len(res.hits) + 1))
+    assert 0.0 <= res.evidence_score <= 1.0
+
+
+def test_english_question_reaches_a_chinese_only_law_through_the_glossary(retriever: Retriever) -> None:
+    res = retriever.search("Which article defines a false advertisement?", k=5)
+    assert res.lang == "en"
+    assert any(t == "虚假广告" for t in res.expansions)
+    assert ("advertising-law", "28") in _keys(res)[:3]
+    hit = next(h for h in res.hits if h.article.law_id == "advertising-law")
+    assert hit.article.text_en is None  # reached without any English text
+    assert hit.dense_score is None
+
+
+def test_bundled_model_embeds_only_english(retriever: Retriever) -> None:
+    en = retriever.search("accepting kickbacks in a private company", k=5)
+    assert any(h.dense_score for h in en.hits), "an English query must use the dense channel"
+    assert all(h.article.text_en for h in en.hits if h.dense_score)
+    zh = retriever.search("收受回扣", k=5)
+    assert all(h.dense_score is None for h in zh.hits), "the English-only model must not embed Chinese"
+
+
+def test_hits_are_distinct_articles(retriever: Retriever) -> None:
+    res = retriever.search("经营者 混淆 姓名 名称", k=20)
+    keys = _keys(res)
+    assert len(keys) == len(set(keys))
+
+
+def test_as_of_selects_the_version_in_force(retriever: Retriever) -> None:
+    q = "擅自使用他人有一定影响的姓名，引人误认为是他人商品"
+    old = retriever.search(q, k=5, filters=SearchFilters(as_of=date(2024, 6, 1)))
+    new = retriever.search(q, k=5, filters=SearchFilters(as_of=date(2026, 1, 1)))
+    aucl_old = [h for h in old.hits if h.article.law_id == "anti-unfair-competition-law"]
+    aucl_new = [h for h in new.hits if h.article.law_id == "anti-unfair-competition-law"]
+    assert aucl_old and aucl_new
+    assert {h.article.version_id for h in aucl_old} == {"anti-unfair-competition-law@2019-04-23"}
+    assert {h.article.version_id for h in aucl_new} == {"anti-unfair-competition-law@2025-10-15"}
+    assert aucl_old[0].article.key == "6" and aucl_new[0].article.key == "7"  # the article was renumbered in 2025
+    assert old.as_of == date(2024, 6, 1)
+
+
+def test_before_any_version_nothing_is_in_force(retriever: Retriever) -> None:
+    res = retriever.search("虚假广告", k=5, filters=SearchFilters(as_of=date(2000, 1, 1)))
+    assert res.hits == []
+
+
+def test_law_instrument_topic_and_jurisdiction_filters(retriever: Retriever) -> None:
+    q = "虚假 宣传 商业 贿赂"
+    only_ads = retriever.search(q, k=10, filters=SearchFilters(law=["广告法"]))
+    assert only_ads.hits and {h.article.law_id for h in only_ads.hits} == {"advertising-law"}
+    by_topic = retriever.search(q, k=10, filters=SearchFilters(topic=["unfair-competition"]))
+    assert by_topic.hits and {h.article.law_id for h in by_topic.hits} == {"anti-unfair-competition-law"}
+    amendments = retriever.search("受贿 行贿", k=10, filters=SearchFilters(instrument=["amendment"]))
+    assert amendments.hits and {h.article.law_id for h in amendments.hits} == {"criminal-law-amendment-xii"}
+    assert retriever.search(q, k=10, filters=SearchFilters(jurisdiction=["eu"])).hits == []
+
+
+def test_unknown_law_filter_is_a_clear_error(retriever: Retriever) -> None:
+    with pytest.raises(LawNotFound):
+        retriever.search("广告", filters=SearchFilters(law=["不存在的法"]))
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_empty_query_is_rejected(retriever: Retriever, query: str) -> None:
+    with pytest.raises(BadRequest):
+        retriever.search(query)
+
+
+def test_law_named_in_the_query_is_a_soft_prior(retriever: Retriever) -> None:
+    res = retriever.search("Under the Anti-Unfair Competition Law, what about misleading publicity?", k=5)
+    assert res.hits[0].article.law_id == "anti-unfair-competition-law"
+    plain = retriever.search("广告法 罚款", k=10)
+    assert plain.hits[0].article.law_id == "advertising-law"
+
+
+def test_question_memory_votes_bring_in_articles_without_lexical_overlap(index: Any) -> None:
+    ref = gold_ref("中华人民共和国广告法", "第三十八条")
+    assert ref == ("广告法", "38")
+    memory = QuestionMemory([MemoryItem("明星可以给面膜代言吗", (ref,)), MemoryItem("商标注册要多久", (("商标法", "28"),))])
+    votes = memory.votes("明星代言")
+    assert votes.laws.get("广告法", 0) > 0.5 and votes.articles.get(ref, 0) > 0
+    with_memory = Retriever(index, memory=memory).search("明星代言", k=5)
+    assert ("advertising-law", "38") in _keys(with_memory)
+
+
+def test_evidence_is_lower_for_a_question_the_corpus_cannot_answer(retriever: Retriever) -> None:
+    good = retriever.search("发布虚假广告的罚款是多少？", k=5)
+    bad = retriever.search("What is the corporate income tax rate in Singapore?", k=5)
+    assert good.evidence_score > bad.evidence_score
+
+
+def test_language_detection() -> None:
+    assert detect_lang("肖像权是什么") == "zh"
+    assert detect_lang("What is a portrait right?") == "en"
+    assert detect_lang("What does 肖像权 mean?") == "zh"
