@@ -5,7 +5,6 @@ is picked up without a restart."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -74,7 +73,3 @@ def get_answerer(request: Request) -> Answerer | None:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 IndexDep = Annotated[Any, Depends(get_index)]
 AnswererDep = Annotated[Answerer | None, Depends(get_answerer)]
-
-
-def today() -> date:
-    return date.today()

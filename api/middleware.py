@@ -274,7 +274,8 @@ class LimitsMiddleware:
 
         A response already streaming is left alone. A synchronous route's worker thread cannot be killed; it
         finishes in the background and its result is dropped."""
-        timeout = self.settings.request_timeout
+        # Admin routes are exempt: a synchronous upload (?wait=true) runs a whole index build.
+        timeout = 0.0 if scope["path"].startswith(ADMIN_PREFIX) else self.settings.request_timeout
         started = asyncio.Event()
         timed_out = False
 

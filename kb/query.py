@@ -112,14 +112,28 @@ def load_glossary(path: str) -> Any | None:
         return None
 
 
+IN_CORPUS_SCOPES = frozenset({"core", "national"})
+
+
 def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """(legal terms not already in the question, concept ids, out-of-corpus concept ids)."""
+    """(legal terms not already in the question, concept ids, ids of recognised concepts the corpus does
+    not cover: glossary scope other than "core"/"national", e.g. "none" or "foreign" jurisdictions)."""
     if glossary is None:
         return [], [], []
     exp = glossary.expand(text, lang)
     terms = [*getattr(exp, "terms_zh", []), *getattr(exp, "terms_en", [])] if not isinstance(exp, list) else exp
     out = [t.strip() for t in terms if t and t.strip() and t.strip() not in text]
-    return list(dict.fromkeys(out)), list(getattr(exp, "concepts", [])), list(getattr(exp, "out_of_corpus", []))
+    concepts = list(getattr(exp, "concepts", []))
+    outside = set(getattr(exp, "out_of_corpus", []))
+    lookup = getattr(glossary, "concept", None)
+    for cid in concepts:
+        try:
+            scope = getattr(lookup(cid), "scope", "core") if callable(lookup) else "core"
+        except Exception:  # noqa: BLE001 - an unknown id is simply not classified
+            continue
+        if scope not in IN_CORPUS_SCOPES:
+            outside.add(cid)
+    return list(dict.fromkeys(out)), concepts, [c for c in concepts if c in outside]
 
 
 def analyze(text: str, *, lang: str | None = None, glossary: Any | None = None, law_names: LawNames | None = None) -> QueryAnalysis:

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 class FusionWeights:
     lex_zh: float = 1.0
     lex_en: float = 1.0
-    expansion: float = 0.5  # glossary-term channel relative to a Chinese question's own words
+    expansion: float = 0.25  # glossary-term channel relative to a Chinese question's own words
     expansion_en: float = 1.0  # glossary-term channel for an English question (its bridge to Chinese-only laws)
     en_layer: float = 1.0  # English translations channel (scaled by how much of the question its best chunk covers)
     dense: float = 0.6

@@ -5,7 +5,8 @@
 
 CV: the questions are split into folds; each fold is searched with a memory built from the other folds
 only, so no question ever sees its own gold articles. "bm25" is lexical search alone (no glossary, no
-priors); "system" is the full retriever."""
+priors); "system" is the fused retriever without the learned reranker (scripts/train_rerank.py measures that
+stage by its own CV)."""
 
 from __future__ import annotations
 
@@ -54,9 +55,9 @@ def cv(path: Path, folds: int, limit: int | None, configs: list[str], weights: d
         memory = QuestionMemory(items_from_rows(train))
         for name in configs:
             if name == "bm25":
-                r = Retriever(index, memory=QuestionMemory([]), use_glossary=False, weights=FusionWeights(mention=0.0))
+                r = Retriever(index, memory=QuestionMemory([]), use_glossary=False, weights=FusionWeights(mention=0.0), use_reranker=False)
             else:
-                r = Retriever(index, memory=memory, weights=FusionWeights(**(weights or {})))
+                r = Retriever(index, memory=memory, weights=FusionWeights(**(weights or {})), use_reranker=False)
             t0 = time.perf_counter()
             m = stard_metrics(index, test, search=lambda q, k, r=r: r.search(q, k=k, lang="zh"))
             print(f"fold {f} {name}: {m} ({time.perf_counter() - t0:.0f}s)", flush=True)

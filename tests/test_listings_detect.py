@@ -257,3 +257,19 @@ def test_disclaimers_and_crime_words_in_context(title: str, description: str) ->
 @pytest.mark.parametrize("title", ["唐僧面具 儿童表演", "曹操面具 京剧脸谱", "Peter Pan mask", "孙悟空头套", "Santa Claus latex mask"])
 def test_fictional_and_opera_characters_are_not_real_people(title: str) -> None:
     assert detect(title, "") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("硅胶面具 全网销量No.1", "", "absolute_claim"),
+        ("易容面具 可定制", "支持按客户提供的照片1比1定制，老板、同事、前任都能做。", "custom_from_photos"),
+        ("人皮面具 高端定制", "采集三维人脸数据，还原度99%。", "custom_from_photos"),
+    ],
+)
+def test_chinese_wordings_without_word_boundaries(title: str, description: str, expected: str) -> None:
+    assert expected in cats(title, description)
+
+
+def test_realistic_human_is_not_a_real_person() -> None:
+    assert cats("仿真人脸面具 真人硅胶头套", "") == set()

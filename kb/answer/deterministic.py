@@ -153,6 +153,13 @@ class DeterministicAnswerer:
             sections.append("\n".join([head, *lines]))
 
         notes = self._version_notes(citations, laws, evidence, lang)
+        unsupported = [issue_data.by_id(i).label(lang) for i in sorted(spotted, key=lambda i: -spotted[i]) if i not in order]
+        if unsupported:  # say what the question raises that the evidence does not cover, instead of staying silent
+            notes.append(
+                "问题还涉及以下方面，但检索到的条文未直接涉及：" + "、".join(unsupported) + "。"
+                if lang == "zh"
+                else "The question also touches on the following, but the retrieved provisions do not address it: " + "; ".join(unsupported) + "."
+            )
         labels = [f.label for f in findings if f.id != issue_data.GENERAL.id]
         if lang == "zh":
             day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日"

@@ -75,7 +75,7 @@ class RssSampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.peak = 0
         self.samples = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def current(self) -> int:
         import psutil
@@ -93,13 +93,13 @@ class RssSampler(threading.Thread):
         return total
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.peak = max(self.peak, self.current())
             self.samples += 1
-            self._stop.wait(0.2)
+            self._halt.wait(0.2)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=5)
 
 
@@ -247,9 +247,7 @@ def bench_load(
         results, elapsed = asyncio.run(_run_load(base, duration=duration, concurrency=concurrency, max_requests=max_requests,
                                                  mix=weights, articles=articles, timeout=timeout, seed=seed))
         sampler.stop()
-    finally:
-        if sampler is not None:
-            sampler.stop()
+    finally:  # the server first: it must never outlive the bench
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -258,6 +256,8 @@ def bench_load(
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
         log_handle.close()
+        if sampler is not None:
+            sampler.stop()
 
     table = _summarize(results, elapsed)
     figures = {

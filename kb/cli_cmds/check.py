@@ -20,10 +20,17 @@ _RISK_MARK = {"none": "✓", "low": "·", "medium": "!", "high": "!!"}
 def _print_report(res: dict, head: str = "") -> None:
     zh = res["lang"] == "zh"
     typer.echo(f"{head}{'总体风险' if zh else 'overall risk'}: {res['overall_risk']} {_RISK_MARK[res['overall_risk']]}  (as of {res['as_of']})")
+    first: dict[str, int] = {}  # category -> the finding that already printed its explanation and articles
     for i, f in enumerate(res["findings"], 1):
         s = f["span"]
         typer.echo(f"  [{i}] {f['severity'].upper()} {f['category_name']} — {s['field']}[{s['start']}:{s['end']}] “{s['text']}”")
+        if f["category"] in first:
+            typer.echo(f"      ({'同' if zh else 'see'} [{first[f['category']]}])")
+            continue
+        first[f["category"]] = i
         typer.echo(f"      {f['explanation']}")
+        if f.get("note"):
+            typer.echo(f"      {f['note']}")
         for c in f["citations"]:
             pen = " (罚则)" if zh and c["penalty"] else " (penalty)" if c["penalty"] else ""
             typer.echo(f"      · {c['title_zh']} {c['article']}{pen} [{c['version']}]: “{c['quote']}”")

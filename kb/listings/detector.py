@@ -128,6 +128,19 @@ def _merge(hits: list[Hit], fields: dict[str, str]) -> list[Hit]:
     return merged
 
 
+_ANY: dict[int, tuple[Rules, re.Pattern[str]]] = {}
+
+
+def _any_trigger(rules: Rules) -> re.Pattern[str]:
+    """All trigger patterns in one alternation: a field none of them touches skips the per-trigger loop."""
+    cached = _ANY.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        combined = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in rules.triggers), re.IGNORECASE)
+        cached = (rules, combined)
+        _ANY[id(rules)] = cached
+    return cached[1]
+
+
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
     """All risky spans of a listing, merged, most severe first (no store needed)."""
     rules = rules or load_rules()
@@ -137,8 +150,9 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
     for field, text in fields.items():
         if not text.strip():
             continue
-        for trig in rules.triggers:
-            hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
+        if _any_trigger(rules).search(text):
+            for trig in rules.triggers:
+                hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
         hits.extend(_person_hits(field, text, rules))
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))

@@ -5,7 +5,6 @@ Screenshots go to artifacts/screenshots/ (CI keeps the folder)."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -168,7 +167,3 @@ def phone(browser: Any, live_server: LiveServer) -> Iterator[Tab]:
 @pytest.fixture
 def zh_laptop(browser: Any, live_server: LiveServer) -> Iterator[Tab]:
     yield from _tab(browser, live_server, "laptop", locale="zh-CN")
-
-
-def have_chromium() -> bool:
-    return shutil.which("chromium") is not None or Path(CHROMIUM).exists()

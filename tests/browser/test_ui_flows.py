@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -48,6 +49,18 @@ def test_chat_answer_cites_and_opens_the_article(laptop: Tab) -> None:
     assert re.search(r"[\u4e00-\u9fff]{8,}", zh), zh
     assert re.search(r"第.+条", laptop.page.locator("h1").inner_text())
     laptop.shot("article")
+    laptop.assert_clean()
+
+
+def test_refusal_is_shown_as_a_refusal(laptop: Tab) -> None:
+    """A question the statutes cannot answer gets the refusal style and the server's reason, no citations."""
+    laptop.goto("#/chat")
+    ask(laptop, "xyzzy plugh frobnicate quux")
+    bot = laptop.page.locator(".msg-bot").last
+    expect(bot).to_have_class(re.compile(r"\bmsg-refused\b"))
+    assert bot.locator(".badge-refused").inner_text().strip() == "No basis found"
+    assert bot.locator(".refusal-reason").inner_text().strip()
+    assert bot.locator("li.citation").count() == 0
     laptop.assert_clean()
 
 
@@ -119,6 +132,25 @@ def test_listing_check_highlights_risky_spans(laptop: Tab) -> None:
     laptop.assert_clean()
 
 
+def test_listing_batch_upload_and_csv_download(laptop: Tab, tmp_path: Path) -> None:
+    export = tmp_path / "shop-export.csv"
+    export.write_text("id,title,description\nA1,明星同款脸 硅胶面具,可过人脸识别\nA2,硅胶道具面具 原创设计,影视化妆用\n", encoding="utf-8")
+    page = laptop.page
+    laptop.goto("#/listing")
+    page.locator("#batch-file").set_input_files(str(export))
+    page.get_by_role("button", name="Check file").click()
+    rows = page.locator(".batch-table tbody tr")
+    expect(rows).to_have_count(2)
+    assert "A1" in rows.nth(0).inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download findings (CSV)").click()
+    lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["line", "id", "overall_risk"]
+    assert len(lines) == 3 and lines[1].split(",")[1] == "A1"
+    laptop.shot("listing-batch")
+    laptop.assert_clean()
+
+
 def test_listing_text_is_shown_as_text_not_markup(laptop: Tab) -> None:
     laptop.goto("#/listing")
     laptop.page.get_by_label("Title").fill('<img src=x id=pwn> 明星同款脸 硅胶面具')
@@ -145,8 +177,9 @@ def test_explore_structure_search_and_graph(laptop: Tab) -> None:
     page.locator("#s-law").select_option("civil-code")
     page.get_by_label("Search terms").press("Enter")
     page.locator(".hit-item").first.wait_for()
-    titles = page.locator(".hit-title").all_inner_texts()
-    assert titles and all("民法典" in t for t in titles), titles
+    hrefs = [a.get_attribute("href") or "" for a in page.locator(".hit-title").all()]
+    assert hrefs and all(h.startswith("#/article/civil-code/") for h in hrefs), hrefs  # the law filter held
+    assert page.locator(".snippet mark.hit").count() >= 1  # matched terms are highlighted
     laptop.shot("explore-search")
 
     laptop.goto(f"#/article/{AUCL}/7")
@@ -221,3 +254,22 @@ def test_phone_width_layout(phone: Tab) -> None:
     phone.page.locator("svg.graph").wait_for()
     phone.shot("explore-graph")
     phone.assert_clean()
+
+
+def test_stream_parser_and_diff_in_the_browser(laptop: Tab) -> None:
+    """The SSE parser survives events split anywhere (even inside a UTF-8 character); the diff marks the change."""
+    laptop.goto("#/chat")
+    laptop.page.locator("main h1").wait_for()
+    got = laptop.page.evaluate("""async () => {
+        const { SSEParser } = await import('/static/js/sse.js');
+        const { diff } = await import('/static/js/diff.js');
+        const events = [];
+        const p = new SSEParser((name, data) => events.push([name, data]));
+        const bytes = new TextEncoder().encode('event: answer\\ndata: {"delta": "肖像权"}\\n\\n: ping\\n\\nevent: done\\ndata: {}\\n\\n');
+        for (let i = 0; i < bytes.length; i += 5) p.push(bytes.slice(i, i + 5));
+        p.end();
+        return { events, ops: diff('经营者不得实施下列混淆行为', '经营者不得实施或者帮助下列混淆行为') };
+    }""")
+    assert got["events"] == [["answer", {"delta": "肖像权"}], ["done", {}]]
+    assert [o for o in got["ops"] if o["op"] != "eq"] == [{"op": "ins", "text": "或者帮助"}]
+    laptop.assert_clean()

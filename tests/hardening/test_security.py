@@ -188,7 +188,12 @@ def _app_with_test_routes(tmp_path, **overrides) -> FastAPI:
     def corrupt() -> dict:
         raise IndexCorrupt("generation g1: /work/main/.data/generations/g1/store.sqlite has the wrong size")
 
+    async def slow_admin() -> dict:
+        await asyncio.sleep(0.5)
+        return {"done": True}
+
     app.add_api_route("/v1/test-slow", slow)
+    app.add_api_route("/v1/admin/test-slow", slow_admin)
     app.add_api_route("/v1/test-crash", crash)
     app.add_api_route("/v1/test-corrupt", corrupt)
     return app
@@ -198,6 +203,13 @@ def test_request_timeout_gives_504_envelope(tmp_path):
     client = TestClient(_app_with_test_routes(tmp_path, request_timeout=0.2), raise_server_exceptions=False)
     error = assert_envelope(client.get("/v1/test-slow"), 504, "timeout")
     assert "0.2" in error["message"]
+
+
+def test_admin_routes_are_exempt_from_the_request_timeout(tmp_path):
+    """A synchronous upload runs a whole index build; it must not be cut off at request_timeout."""
+    app = _app_with_test_routes(tmp_path, request_timeout=0.2, admin_keys="adm")
+    response = TestClient(app, raise_server_exceptions=False).get("/v1/admin/test-slow", headers={"X-API-Key": "adm"})
+    assert response.status_code == 200 and response.json() == {"done": True}
 
 
 def test_unhandled_error_leaks_no_trace_or_path(tmp_path):

@@ -38,6 +38,7 @@ export class SSEParser {
       if (field === "event") event = value;
       else if (field === "data") data.push(value);
     }
+    if (!data.length) return; // comments / keep-alives carry no data: nothing to dispatch (as EventSource does)
     const raw = data.join("\n");
     let parsed = raw;
     try { parsed = JSON.parse(raw); } catch { /* plain text payload */ }

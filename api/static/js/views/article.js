@@ -9,9 +9,9 @@ import { state } from "../state.js";
 import { articleHref, articleHrefFromId, articleKey, asArray, graphHref, lawHref, parseArticleId, pick } from "../util.js";
 
 function normalize(data) {
-  const art = data.article || data;
-  const law = data.law || { law_id: art.law_id, title_zh: pick(data, "title_zh"), title_en: pick(data, "title_en") };
-  const version = data.version || {};
+  const art = data.article && typeof data.article === "object" ? data.article : data;
+  const law = data.law && typeof data.law === "object" ? data.law : { law_id: art.law_id, title_zh: pick(data, "title_zh"), title_en: pick(data, "title_en") };
+  const version = data.version && typeof data.version === "object" ? data.version : {};
   return {
     art,
     law,
@@ -70,6 +70,21 @@ function edgeLink(edge, direction, titles) {
   const title = pick(edge, "src_law_title", "src_title") || titles.get(law) || law;
   return h("li", null, h("a", { href: articleHrefFromId(src), lang: "zh-CN" }, `${title} ${t("art.articleN", { n: key })}`),
     text ? h("span", { class: "muted small", lang: "zh-CN" }, ` — “${text}”`) : null);
+}
+
+/** Cited-by grouped per citing law: one line per law with its article numbers as links. */
+function citedByList(edges, titles) {
+  const groups = new Map();
+  for (const e of edges) {
+    const src = pick(e, "src_article_id") || "";
+    const { law } = parseArticleId(src);
+    if (!groups.has(law)) groups.set(law, new Map());
+    groups.get(law).set(src, e); // one link per citing article, however often it cites
+  }
+  return h("ul", { class: "links" }, [...groups.entries()].map(([law, byId]) => h("li", null,
+    h("span", { lang: "zh-CN" }, `${titles.get(law) || law}: `),
+    [...byId.entries()].map(([src, e], i) => [i ? ", " : "",
+      h("a", { href: articleHrefFromId(src), title: pick(e, "text") || null }, t("art.articleN", { n: parseArticleId(src).key }))]))));
 }
 
 function renderDiff(ops) {
@@ -274,7 +289,7 @@ export async function render(main, route) {
         h("h2", { id: "refs-title" }, t("art.references")),
         n.references.length ? h("ul", { class: "links" }, n.references.map((e) => edgeLink(e, "out", titles))) : h("p", { class: "muted" }, t("art.none")),
         h("h2", null, t("art.citedBy")),
-        n.citedBy.length ? h("ul", { class: "links" }, n.citedBy.map((e) => edgeLink(e, "in", titles))) : h("p", { class: "muted" }, t("art.none")),
+        n.citedBy.length ? citedByList(n.citedBy, titles) : h("p", { class: "muted" }, t("art.none")),
         h("p", null, h("a", { class: "btn", href: graphHref(articleId, 1) }, t("art.graph"))))),
     diffSection({ law, key }, n),
   );

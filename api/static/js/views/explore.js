@@ -120,7 +120,7 @@ function highlight(text, terms) {
 }
 
 function normalizeHit(hit) {
-  const art = hit.article || hit;
+  const art = hit.article && typeof hit.article === "object" ? hit.article : hit;
   const ids = parseArticleId(pick(art, "article_id") || "");
   return {
     law: pick(art, "law_id", "law") || ids.law,

@@ -38,44 +38,62 @@ export function normalizeGraph(data) {
   return { nodes, edges, byId };
 }
 
+/** Radial layout: the centre in the middle, each further ring in the angular sector of its parent, so
+ *  chains fan out instead of lining up. */
 function layout(nodes, edges, centerId, width, height) {
   const adj = new Map(nodes.map((n) => [n.id, new Set()]));
   for (const e of edges) { adj.get(e.source).add(e.target); adj.get(e.target).add(e.source); }
+  const order = (a, b) => `${a}`.localeCompare(`${b}`, undefined, { numeric: true });
   const dist = new Map([[centerId, 0]]);
+  const parent = new Map();
   const queue = [centerId];
   while (queue.length) {
     const cur = queue.shift();
-    for (const nb of adj.get(cur) || []) if (!dist.has(nb)) { dist.set(nb, dist.get(cur) + 1); queue.push(nb); }
+    for (const nb of [...(adj.get(cur) || [])].sort(order)) {
+      if (!dist.has(nb)) { dist.set(nb, dist.get(cur) + 1); parent.set(nb, cur); queue.push(nb); }
+    }
   }
-  const rings = new Map();
-  for (const n of nodes) {
-    const d = dist.has(n.id) ? dist.get(n.id) : 3;
-    if (!rings.has(d)) rings.set(d, []);
-    rings.get(d).push(n);
-  }
+  const maxRing = Math.max(1, ...dist.values());
+  const loose = nodes.filter((n) => !dist.has(n.id));
+  const rings = maxRing + (loose.length ? 1 : 0);
   const cx = width / 2;
   const cy = height / 2;
-  const maxRing = Math.max(1, ...rings.keys());
-  const step = (Math.min(width, height) / 2 - 50) / maxRing;
-  const pos = new Map();
-  for (const [d, ring] of rings) {
-    ring.sort((a, b) => `${a.law}${String(a.key).padStart(6, "0")}`.localeCompare(`${b.law}${String(b.key).padStart(6, "0")}`));
-    ring.forEach((n, i) => {
-      if (d === 0) { pos.set(n.id, { x: cx, y: cy }); return; }
-      const angle = (2 * Math.PI * i) / ring.length - Math.PI / 2 + (d % 2 ? 0 : Math.PI / ring.length);
-      const r = step * d - (ring.length > 16 && i % 2 ? step * 0.35 : 0);
-      pos.set(n.id, { x: cx + r * Math.cos(angle), y: cy + r * Math.sin(angle) });
-    });
+  const step = (Math.min(width, height) / 2 - 60) / rings;
+  const pos = new Map([[centerId, { x: cx, y: cy }]]);
+  const sector = new Map([[centerId, [-Math.PI / 2, (3 * Math.PI) / 2]]]);
+  const children = new Map();
+  for (const [child, par] of parent) {
+    if (!children.has(par)) children.set(par, []);
+    children.get(par).push(child);
   }
+  const place = (id, depth) => {
+    const kids = (children.get(id) || []).sort(order);
+    const [lo, hi] = sector.get(id);
+    const span = (hi - lo) / Math.max(kids.length, 1);
+    kids.forEach((kid, i) => {
+      const start = lo + span * i;
+      const angle = depth === 0 ? start : start + span / 2;
+      const r = step * (depth + 1) - (kids.length > 14 && i % 2 ? step * 0.3 : 0);
+      pos.set(kid, { x: cx + r * Math.cos(angle), y: cy + r * Math.sin(angle) });
+      sector.set(kid, depth === 0 ? [angle - span / 2, angle + span / 2] : [start, start + span]);
+      place(kid, depth + 1);
+    });
+  };
+  place(centerId, 0);
+  loose.forEach((n, i) => {
+    const angle = (2 * Math.PI * i) / loose.length;
+    pos.set(n.id, { x: cx + step * rings * Math.cos(angle), y: cy + step * rings * Math.sin(angle) });
+  });
   return pos;
 }
 
 export function renderGraph(data, centerId) {
   const { nodes, edges, byId } = normalizeGraph(data);
-  if (!nodes.length) return h("p", null, t("ex.graphEmpty"));
+  if (!nodes.length || !edges.length) return h("p", { class: "note" }, t("ex.graphEmpty"));
   const center = byId.has(centerId) ? centerId : nodes[0].id;
-  const width = 820;
-  const height = 600;
+  const narrow = window.innerWidth < 640; // phones: a smaller canvas keeps labels legible instead of scaling them down
+  const width = narrow ? 400 : 820;
+  const height = narrow ? 520 : 600;
   const pos = layout(nodes, edges, center, width, height);
   const laws = new Map();
   const R = 9;
@@ -106,7 +124,7 @@ export function renderGraph(data, centerId) {
       const shape = [
         s("title", null, n.inCorpus ? name : `${name} (${t("art.notInCorpus")})`),
         s("circle", { cx: p.x, cy: p.y, r: isCenter ? R + 4 : R, fill: n.inCorpus ? color : "#ffffff", stroke: n.inCorpus ? null : "#6b6b6b", "stroke-dasharray": n.inCorpus ? null : "3 2" }),
-        s("text", { x: isCenter ? p.x : tx, y: isCenter ? p.y + R + 20 : ty, "text-anchor": isCenter ? "middle" : anchor, lang: "zh-CN" }, text),
+        s("text", { x: isCenter ? p.x + R + 8 : tx, y: isCenter ? p.y - R - 6 : ty, "text-anchor": isCenter ? "start" : anchor, lang: "zh-CN" }, text),
       ];
       if (!n.inCorpus) return s("g", { class: "node node-out" }, shape);
       return s("a", { href: articleHref(n.law, n.key, { version: n.version.includes("@") ? n.version : "" }), class: isCenter ? "node node-center" : "node", "aria-label": name }, shape);

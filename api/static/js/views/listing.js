@@ -71,7 +71,7 @@ function basis(citations) {
     const id = `${c.law}#${pick(c, "article_key", "article")}`;
     if (seen.has(id)) return;
     seen.add(id);
-    links.push(h("a", { href: citationHref(c), lang: "zh-CN" }, `${citationTitle(c)} ${citationLabel(c)}`),
+    links.push(h("a", { href: citationHref(c), lang: "zh-CN" }, `${citationTitle(c).replace(/ of the People's Republic of China$/, "")} ${citationLabel(c)}`),
       c.penalty ? h("span", { class: "badge badge-bad" }, t("cite.penalty")) : null, " ");
   });
   return h("div", { class: "basis" },
