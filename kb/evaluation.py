@@ -168,6 +168,17 @@ def stard_metrics(
 ) -> dict[str, Any]:
     """Recall@10, Recall@100, MRR@10 macro over questions; ``search`` overrides the index retriever (CV)."""
     k = max(k, 100)
+    memory = getattr(getattr(index, "retriever", None), "memory", None) if search is None else None
+    if memory is not None:
+        memory.leave_one_out = True  # the shipped memory holds STARD train: score each question without itself
+    try:
+        return _stard(index, rows, k, search)
+    finally:
+        if memory is not None:
+            memory.leave_one_out = False
+
+
+def _stard(index: Any, rows: Sequence[dict[str, Any]], k: int, search: Callable[[str, int], SearchResult] | None) -> dict[str, Any]:
     r10 = r100 = mrr = 0.0
     n = 0
     unparsable = 0
@@ -195,6 +206,7 @@ def stard_metrics(
         "mrr@10": round(mrr / n, 4) if n else None,
         "latency_ms_p50": round(_pct(latencies, 50) * 1000, 1),
         "latency_ms_p95": round(_pct(latencies, 95) * 1000, 1),
+        "question_memory": "leave-one-out (a question never votes for itself)",
     }
     if unparsable:
         out["skipped_rows"] = unparsable

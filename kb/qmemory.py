@@ -80,6 +80,7 @@ class QuestionMemory:
         self.items = list(items)
         self.k_laws = k_laws
         self.k_articles = k_articles
+        self.leave_one_out = False  # evaluation: a known question never votes for itself
         self._vec = None
         self._matrix: Any = None
         if self.items:
@@ -96,6 +97,10 @@ class QuestionMemory:
         sims = np.asarray((q @ self._matrix).todense()).ravel()
         if not sims.size or sims.max() <= 0:
             return Votes({}, {}, 0.0)
+        if self.leave_one_out:
+            for j, it in enumerate(self.items):
+                if it.question.strip() == text.strip():
+                    sims[j] = 0.0
         order = np.argsort(-sims)[: max(self.k_laws, self.k_articles)]
         laws: dict[str, float] = {}
         arts: dict[tuple[str, str], float] = {}

@@ -83,7 +83,7 @@ class Retriever:
         use_memory: bool = True,
         use_glossary: bool = True,
         reranker: Any | None = None,
-        use_reranker: bool = True,
+        use_reranker: bool = False,
     ) -> None:
         self.index = index
         self.settings = settings or getattr(index, "settings", None) or get_settings()

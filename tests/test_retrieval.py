@@ -133,3 +133,21 @@ def test_language_detection() -> None:
     assert detect_lang("肖像权是什么") == "zh"
     assert detect_lang("What is a portrait right?") == "en"
     assert detect_lang("What does 肖像权 mean?") == "zh"
+
+
+def test_learned_reranker_keeps_a_consistent_ranking(index: Any) -> None:
+    from kb.rerank import FEATURES, load_reranker
+
+    reranker = load_reranker()
+    assert reranker is not None, "kb/data/rerank.txt is shipped"
+    assert reranker.booster.num_feature() == len(FEATURES)
+    rows: list[Any] = []
+    r = Retriever(index, memory=QuestionMemory([]), reranker=reranker, use_reranker=True)
+    r.feature_sink = lambda cands, feats: rows.extend(feats)
+    res = r.search("广告代言人应当具备什么条件？", k=10)
+    assert rows and all(len(x) == len(FEATURES) for x in rows)
+    scores = [h.score for h in res.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len({(h.article.law_id, h.article.key) for h in res.hits}) == len(res.hits)
+    english = r.search("Who may endorse an advertisement?", k=5)  # English questions are never reranked
+    assert english.hits

@@ -56,6 +56,11 @@ def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2) -
     for cand in scored[1:limit]:
         if cand[0] >= 0.8 * best[0] and cand[0] > 0 and len(best[2]) + len(cand[2]) <= 2 * MAX_QUOTE_CHARS:
             chosen.append(cand)
+    for _, i, s in list(chosen):  # an item (项) is quoted with the sentence that frames it ("…不得有下列情形：")
+        if s.startswith(("（", "(")):
+            lead = next((j for j in range(i - 1, -1, -1) if sentences[j].rstrip().endswith(("：", ":"))), None)
+            if lead is not None and all(j != lead for _, j, _ in chosen):
+                chosen.append((best[0], lead, sentences[lead]))
     chosen.sort(key=lambda x: x[1])
     return [s for _, _, s in chosen], best[0]
 

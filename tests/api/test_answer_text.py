@@ -48,3 +48,16 @@ def test_issue_spotting_reads_the_vocabulary_file() -> None:
     assert {"portrait", "advertising", "personal-information"} <= set(spotted)
     assert "criminal" not in spotted
     assert issues.spot("网店宣传面具可以通过人脸识别") .keys() >= {"advertising", "personal-information"}
+
+
+def test_an_item_is_quoted_with_its_lead_in_and_pinpointed() -> None:
+    from kb.answer.deterministic import decisive_sentences
+    from kb.answer.text import pinpoint
+    from kb.records import ArticleRecord
+
+    paras = ("广告不得有下列情形：", "（一）使用国旗；", "（二）使用“国家级”、“最佳”等用语；", "广告主应当对广告内容的真实性负责。")
+    art = ArticleRecord("x@1#9", "x", "x@1", "9", 9, 0, "第九条", None, "\n".join(paras), None, paragraphs_zh=paras)
+    quotes = decisive_sentences(art, ["国家级", "最佳", "用语"])
+    assert quotes[:2] == ["广告不得有下列情形：", "（二）使用“国家级”、“最佳”等用语；"]
+    assert pinpoint(quotes[1], paras) == (1, 2)  # 第一款第（二）项, not a third paragraph
+    assert pinpoint("广告主应当对广告内容的真实性负责。", paras) == (2, None)
