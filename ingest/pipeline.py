@@ -35,6 +35,7 @@ from typing import Any
 from ingest.errors import IngestError
 from ingest.model import Article, Heading, ParsedDocument
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
+from kb.manifest import sha256_file
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
 from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow, StoreWriter
@@ -203,13 +204,6 @@ def tokenizer_version() -> str:
             h.update(Path(f).read_bytes())
     return h.hexdigest()[:16]
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _encode_doc(doc: ParsedDocument) -> bytes:
@@ -471,7 +465,7 @@ def _build(
     for s in sources:
         try:
             s.size = s.path.stat().st_size
-            s.sha256 = _sha256(s.path)
+            s.sha256 = sha256_file(s.path)
             ok_sources.append(s)
         except OSError as exc:
             file_rows.append(FileRow(s.rel, None, None, "failed", "missing_file", str(exc), 0, s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion))

@@ -699,7 +699,7 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -736,7 +736,7 @@ def verify(corpus_root: Path | str | None = None, manifest: Manifest | None = No
         size = p.stat().st_size
         if size != e.bytes:
             rep.problems.append(f"size differs: {e.path} is {size} bytes, manifest says {e.bytes}")
-        elif _sha256(p) != e.sha256:
+        elif sha256_file(p) != e.sha256:
             rep.problems.append(f"sha256 differs: {e.path}")
     listed = {e.path for e in manifest.entries}
     raw_dir = root / "raw"

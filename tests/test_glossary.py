@@ -106,6 +106,33 @@ def test_plural_folding_without_false_friends(g: Glossary) -> None:
     assert "concealed-identity" not in g.expand("we sell masks", "en").concepts
 
 
+@pytest.mark.parametrize(
+    ("question", "expected", "unwanted"),
+    [
+        # a word that only names a person is no legal area: neighbours ≠ 相邻关系, a boss ≠ labour law
+        ("my neighbour saw a mask that looks like me", set(), {"neighbours"}),
+        ("can I order a mask of my boss for a party?", set(), {"labour-contract"}),
+        ("the water leak from my neighbour's wall damaged my flat", {"neighbours"}, set()),
+        # 明知 is a fault standard in civil law too; complicity needs the crime context
+        ("店铺明知商品侵权仍然销售", set(), {"accomplice"}),
+        ("朋友说要去抢劫，我还是卖给他一把刀，明知他人犯罪", {"accomplice"}, set()),
+        ("the platform did nothing after our complaints", {"platform-knowledge"}, set()),
+        ("people now think I'm a fraud because of the fake photos", {"reputation"}, set()),
+        ("a tool for editing someone's face in a clip", {"deep-synthesis"}, set()),
+    ],
+)
+def test_expansion_needs_legal_context(g: Glossary, question: str, expected: set[str], unwanted: set[str]) -> None:
+    concepts = set(g.expand(question).concepts)
+    assert expected <= concepts
+    assert not unwanted & concepts
+
+
+def test_lay_wording_reaches_the_legal_standard(g: Glossary) -> None:
+    assert {"知道或者应当知道", "必要措施", "连带责任"} <= set(g.expand("平台接到投诉却不处理", "zh").terms_zh)
+    assert {"名誉权", "社会评价"} <= set(g.expand("村里人都误以为我是骗子", "zh").terms_zh)
+    assert "共同故意犯罪" in g.expand("knowingly sell tools to a burglar", "en").terms_zh
+
+
 def test_english_terms_and_topics_come_along(g: Glossary) -> None:
     e = g.expand("fake reviews on Taobao", "en")
     assert e.concepts[:2] == ["fake-reviews", "platform"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 import typer
 
 from kb.cli import app
+from kb.cli_cmds import parse_as_of
 from kb.errors import KBError
 from kb.settings import get_settings
 
@@ -40,10 +40,7 @@ def ask(
     from kb.index import open_index
 
     settings = get_settings()
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise typer.BadParameter("--as-of must be YYYY-MM-DD") from None
+    day = parse_as_of(as_of)
     try:
         index = open_index(settings)
         result = answer_question(index, question, lang=lang, as_of=day, k=k, settings=settings).to_dict()

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kb.cli import app
+from kb.cli_cmds import parse_as_of
 from kb.errors import AmbiguousLaw, KBError
 
 
@@ -68,10 +69,7 @@ def article(
     from kb.settings import get_settings
     from kb.store import parse_key
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise typer.BadParameter("--as-of must be YYYY-MM-DD") from None
+    day = parse_as_of(as_of)
     try:
         key = parse_key(number)
     except ValueError:

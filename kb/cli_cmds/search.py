@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
 
 import typer
 
 from kb.cli import app
+from kb.cli_cmds import parse_as_of
 from kb.errors import KBError
 
 
@@ -27,10 +27,7 @@ def search(
     from kb.settings import get_settings
 
     settings = get_settings()
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise typer.BadParameter("--as-of must be YYYY-MM-DD") from None
+    day = parse_as_of(as_of)
     try:
         index = open_index(settings)
         result = index.search(query, min(k or settings.default_k, settings.max_k), SearchFilters(as_of=day, law=law or None))

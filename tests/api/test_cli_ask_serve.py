@@ -18,6 +18,7 @@ def kb_env(qa_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     s = index_settings(qa_index)
     monkeypatch.setenv("KB_DATA_DIR", str(s.data_dir))
     monkeypatch.setenv("KB_CORPUS_ROOT", str(s.corpus_root))
+    monkeypatch.setenv("KB_CHROMA_URL", s.chroma_url)  # server mode in CI: the index's vectors live there
     monkeypatch.setenv("KB_LLM_BASE_URL", "")
     get_settings.cache_clear()
     yield
