@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
+from kb.records import in_force
 
 __all__ = [
     "INSTRUMENTS",
@@ -140,7 +141,7 @@ class ManifestEntry:
         return Path(corpus_root) / self.path
 
     def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self.effective_from, self.effective_to, day)
 
 
 @dataclass
@@ -170,7 +171,7 @@ class LawVersion:
         return [f for f in self.files if f.index]
 
     def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self.effective_from, self.effective_to, day)
 
 
 @dataclass

@@ -7,6 +7,13 @@ from datetime import date
 from typing import Any
 
 
+def in_force(effective_from: date | None, effective_to: date | None, day: date) -> bool:
+    """A text is in force from its effective date through its last day (``effective_to``; None = open)."""
+    if effective_from and day < effective_from:
+        return False
+    return not (effective_to and day > effective_to)
+
+
 @dataclass(frozen=True)
 class LawRecord:
     law_id: str  # manifest id ("civil-code") or, for national/-only laws, the Chinese title
@@ -35,9 +42,7 @@ class VersionRecord:
     official: bool = True  # False for unofficial consolidations
 
     def in_force_on(self, day: date) -> bool:
-        if self.effective_from and day < self.effective_from:
-            return False
-        return not (self.effective_to and day > self.effective_to)
+        return in_force(self.effective_from, self.effective_to, day)
 
 
 @dataclass(frozen=True)
