@@ -52,6 +52,19 @@ class FusionWeights:
     dense_floor: float = 0.2  # cosine at or below which the dense channel adds nothing
 
 
+def _best_per_article(found: list[tuple[Any, float]], rows: dict[Any, Any]) -> dict[str, tuple[float, str]]:
+    """Chunk hits → the best chunk score of each article (with its law id); chunks never cross articles."""
+    out: dict[str, tuple[float, str]] = {}
+    for ref, score in found:
+        row = rows.get(ref)
+        if row is None:
+            continue
+        aid = row["article_id"]
+        if aid not in out or out[aid][0] < score:
+            out[aid] = (float(score), row["law_id"])
+    return out
+
+
 @dataclass
 class _Cand:
     article_id: str
@@ -340,15 +353,7 @@ class Retriever:
         rows = self.store.chunk_rows(lang, [i for i, _ in found])
         top = rows.get(found[0][0]) if found else None
         top_text = f"{top['header']}\n{top['text']}".lower() if top else ""
-        out: dict[str, tuple[float, str]] = {}
-        for idx, score in found:
-            row = rows.get(idx)
-            if row is None:
-                continue
-            aid = row["article_id"]
-            if aid not in out or out[aid][0] < score:
-                out[aid] = (float(score), row["law_id"])
-        return out, top_text
+        return _best_per_article(found, rows), top_text
 
     def _dense_channel(
         self, qa: QueryAnalysis, as_of: date, law_ids: list[str] | None, filters: SearchFilters, depth: int
@@ -370,15 +375,7 @@ class Retriever:
             log.warning("dense retrieval unavailable: %s", exc)
             return {}
         rows = self.store.chunks_by_ids([cid for cid, _ in found])
-        out: dict[str, tuple[float, str]] = {}
-        for cid, sim in found:
-            row = rows.get(cid)
-            if row is None:
-                continue
-            aid = row["article_id"]
-            if aid not in out or out[aid][0] < sim:
-                out[aid] = (float(sim), row["law_id"])
-        return out
+        return _best_per_article(found, rows)
 
     def _add_voted_articles(
         self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], as_of: date, law_ids: list[str] | None, filters: SearchFilters
