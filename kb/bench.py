@@ -90,7 +90,7 @@ def bench_ours(index: Any, sets: list[QuestionSet], memory_rows: list[dict[str, 
 
 def _chunks(index: Any) -> list[dict[str, Any]]:
     store = index.store
-    out = []
+    out: list[dict[str, Any]] = []
     for lang, lex in index.lexical.items():
         rows = store.chunk_rows(lang, range(len(lex)))
         out.extend(rows[i] for i in sorted(rows))

@@ -208,6 +208,11 @@ def _stard(index: Any, rows: Sequence[dict[str, Any]], k: int, search: Callable[
         "latency_ms_p95": round(_pct(latencies, 95) * 1000, 1),
         "question_memory": "leave-one-out (a question never votes for itself)",
     }
+    if search is None and getattr(getattr(index, "retriever", None), "reranker", None) is not None:
+        out["reranker"] = (
+            "on; it was trained on STARD train, so on questions of that file these figures are optimistic: "
+            "scripts/train_rerank.py prints its cross-validated figures"
+        )
     if unparsable:
         out["skipped_rows"] = unparsable
     if index is not None:

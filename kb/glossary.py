@@ -25,6 +25,9 @@ SCOPES = frozenset({"core", "national", "none", "foreign"})
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")
 _EN_DROP = frozenset({"a", "an", "the"})
+# A lay phrase this long (Han characters) describes a situation ("仍然卖给他", "不处理") rather than naming a
+# thing with a synonym ("卖家", "名字"); concepts found only through such phrases are `Expansion.lay`.
+LAY_PHRASE_MIN = 3
 
 
 class GlossaryError(KBError):
@@ -75,6 +78,8 @@ class Expansion:
     concepts: list[str] = field(default_factory=list)
     topics: set[str] = field(default_factory=set)
     matched: list[str] = field(default_factory=list)
+    lay: list[str] = field(default_factory=list)  # concepts the question describes in lay words (a lay phrase of
+    # LAY_PHRASE_MIN+ characters or 2+ English words) and never names by one of their legal terms
     out_of_corpus: list[str] = field(default_factory=list)  # matched concepts with scope "none"
     foreign: list[str] = field(
         default_factory=list
@@ -203,14 +208,21 @@ class Glossary:
 
     def _expand_key(
         self, query: str
-    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...], frozenset[int]]:
         matches = self._longest(self._match_zh(query)) + self._longest(self._match_en(query))
         order: list[int] = []
         phrases: list[str] = []
+        legal: set[int] = set()
+        described: set[int] = set()
         spans: set[tuple[int, int, int]] = set()
         for s, e, ci, raw in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
             if ci not in order:
                 order.append(ci)
+            c = self.concepts[ci]
+            if raw.lower() in {t.lower() for t in c.zh} or raw in c.en:
+                legal.add(ci)
+            elif len(raw) >= LAY_PHRASE_MIN if _HAN.search(raw) else len(raw.split()) >= 2:
+                described.add(ci)
             span = (s, e, ci)
             if span not in spans and raw not in phrases:  # one phrase per span ("sell"/"sells" fold alike)
                 spans.add(span)
@@ -221,14 +233,14 @@ class Glossary:
             c = self.concepts[ci]
             zh.extend(t for t in c.zh if t not in zh)
             en.extend(t for t in c.en if t not in en)
-        return tuple(zh), tuple(en), tuple(order), tuple(phrases)
+        return tuple(zh), tuple(en), tuple(order), tuple(phrases), frozenset(described - legal)
 
     def expand(self, query: str, lang: str | None = None) -> Expansion:
         """Legal Chinese and English terms for the concepts named in ``query`` (any language; both matchers run,
         so mixed questions work). ``lang`` is accepted for symmetry with the retriever; it does not filter."""
         if not query or not query.strip():
             return Expansion()
-        zh, en, order, phrases = self._cached(query.strip()[:4000])
+        zh, en, order, phrases, lay = self._cached(query.strip()[:4000])
         concepts = [self.concepts[i] for i in order]
         return Expansion(
             terms_zh=list(zh),
@@ -236,6 +248,7 @@ class Glossary:
             concepts=[c.id for c in concepts],
             topics={t for c in concepts for t in c.topics},
             matched=list(phrases),
+            lay=[self.concepts[i].id for i in order if i in lay],
             out_of_corpus=[c.id for c in concepts if c.scope == "none"],
             foreign=[c.id for c in concepts if c.scope == "foreign"],
         )

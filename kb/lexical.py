@@ -61,9 +61,19 @@ class BM25Index:
         return self._n
 
     def search(self, tokens: Sequence[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        if self._bm25 is None or not tokens or k <= 0:
+        return self.search_weighted([(tokens, 1.0)], k, allowed)
+
+    def search_weighted(
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Like `search` for a query made of token groups, each group's BM25 scores multiplied by its weight
+        and summed per document (weighted query expansion: the question's own words at 1.0, bridge terms less)."""
+        groups = [(list(t), wt) for t, wt in groups if t and wt > 0]
+        if self._bm25 is None or not groups or k <= 0:
             return []
-        scores = np.asarray(self._bm25.get_scores(list(tokens)), dtype=np.float32)  # type: ignore[attr-defined]
+        scores = np.zeros(self._n, dtype=np.float32)
+        for tokens, wt in groups:
+            scores += wt * np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
         if allowed is not None:
             mask = np.zeros(self._n, dtype=bool)
             idx = np.fromiter((i for i in allowed if 0 <= i < self._n), dtype=np.int64)

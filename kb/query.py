@@ -36,6 +36,7 @@ class QueryAnalysis:
     expansions: list[str] = field(default_factory=list)  # legal Chinese (and English) terms from the glossary
     zh_text: str = ""  # the question's own Chinese text (searched in the Chinese index)
     zh_expansion: str = ""  # glossary legal Chinese terms (a second, weighted search of the Chinese index)
+    zh_bridge: str = ""  # legal Chinese terms of the concepts the question describes only in lay phrases
     en_text: str = ""  # what is searched in the English index / embedded (English queries)
     law_mentions: list[str] = field(default_factory=list)  # law ids named in the query
     content_tokens: list[str] = field(default_factory=list)  # the query's own content words (zh or en tokens)
@@ -50,6 +51,14 @@ class QueryAnalysis:
     def zh_expansion_tokens(self) -> list[str]:
         own = set(self.zh_tokens)
         return [t for t in dict.fromkeys(tokenize_zh_terms(self.zh_expansion)) if t not in own] if self.zh_expansion else []
+
+    @property
+    def zh_bridge_tokens(self) -> list[str]:
+        """Legal Chinese tokens of the concepts the question describes only in lay phrases ("卖家仍然卖给他" →
+        共同犯罪, "平台…不处理" → 知道或者应当知道, 必要措施): the question's own words cannot match the article
+        that defines the situation, so these terms join the question's own lexical query (weighted)."""
+        own = set(self.zh_tokens)
+        return [t for t in dict.fromkeys(tokenize_zh_terms(self.zh_bridge)) if t not in own] if self.zh_bridge else []
 
     @property
     def en_tokens(self) -> list[str]:
@@ -136,16 +145,35 @@ def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[
     return list(dict.fromkeys(out)), concepts, [c for c in concepts if c in outside]
 
 
+def _bridge_terms(glossary: Any | None, text: str) -> list[str]:
+    """Legal Chinese terms of the concepts that ``text`` describes only in lay phrases (`Expansion.lay`)."""
+    if glossary is None:
+        return []
+    exp = glossary.expand(text)
+    lookup = getattr(glossary, "concept", None)
+    if not callable(lookup):
+        return []
+    out: list[str] = []
+    for cid in getattr(exp, "lay", []):
+        try:
+            out.extend(t for t in lookup(cid).zh if t not in out)
+        except Exception:  # noqa: BLE001 - an unknown id contributes nothing
+            continue
+    return out
+
+
 def analyze(text: str, *, lang: str | None = None, glossary: Any | None = None, law_names: LawNames | None = None) -> QueryAnalysis:
     text = text.strip()
     lang = lang if lang in ("zh", "en") else detect_lang(text)
     expansions, concepts, out_of_corpus = expand(glossary, text, lang)
+    bridge = _bridge_terms(glossary, text) if lang == "zh" else []
     zh_exp = [t for t in expansions if has_han(t)]
     en_exp = [t for t in expansions if not has_han(t)]
     qa = QueryAnalysis(text=text, lang=lang, expansions=expansions, concepts=concepts, out_of_corpus=out_of_corpus)
     if lang == "zh":
         qa.zh_text = text
         qa.zh_expansion = " ".join(zh_exp)
+        qa.zh_bridge = " ".join(t for t in bridge if t not in text)
         qa.en_text = ""  # every article has Chinese text; English translations would only echo it
         qa.content_tokens = list(dict.fromkeys(tokenize_zh(text)))
     else:

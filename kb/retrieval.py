@@ -39,6 +39,9 @@ class FusionWeights:
     lex_zh: float = 1.0
     lex_en: float = 1.0
     expansion: float = 0.25  # glossary-term channel relative to a Chinese question's own words
+    # Terms of the concepts a Chinese question describes only in lay phrases, added to its own lexical query
+    # with this weight per term (the described situation counts above the lay words that describe it).
+    bridge: float = 1.5
     expansion_en: float = 1.0  # glossary-term channel for an English question (its bridge to Chinese-only laws)
     en_layer: float = 1.0  # English translations channel (scaled by how much of the question its best chunk covers)
     dense: float = 0.6
@@ -46,6 +49,8 @@ class FusionWeights:
     art_prior: float = 1.0  # memory article votes (summed cosine)
     mention: float = 0.5  # law named in the query
     en_prior_scale: float = 0.5  # memory votes from expansions of an English query are weaker evidence
+    rerank_k: float = 10.0  # reciprocal-rank constant of the fused/learned blend (when the reranker is on)
+    rerank_weight: float = 1.0  # weight of the learned order in that blend
     lexical_depth: int = 300  # chunks fetched per lexical channel
     dense_depth: int = 100
     agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
@@ -96,12 +101,14 @@ class Retriever:
         use_memory: bool = True,
         use_glossary: bool = True,
         reranker: Any | None = None,
-        use_reranker: bool = False,
+        use_reranker: bool | None = None,
     ) -> None:
         self.index = index
         self.settings = settings or getattr(index, "settings", None) or get_settings()
         self.store = index.store
         self.weights = weights or FusionWeights()
+        if use_reranker is None:
+            use_reranker = bool(getattr(self.settings, "rerank", False))
         if reranker is None and use_reranker:
             from kb.rerank import load_reranker
 
@@ -229,9 +236,10 @@ class Retriever:
 
         # lexical channels
         zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
+        own_groups = [(zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]
         depth = max(w.lexical_depth, k * 3)
         channels = {
-            "lex_zh": ("zh", zh_tokens),  # the question's own Chinese words
+            "lex_zh": ("zh", zh_tokens),  # the question's own Chinese words (+ bridge terms, own_groups)
             "lex_zx": ("zh", zx_tokens),  # glossary legal Chinese terms
             "lex_en": ("en", en_tokens),  # English words (+ English legal terms) against the translations
         }
@@ -239,9 +247,10 @@ class Retriever:
         found: dict[str, dict[str, tuple[float, str]]] = {}
         tops: dict[str, str] = {}
         for name, (lang, tokens) in channels.items():
-            found[name], tops[name] = self._lexical_channel(lang, tokens, depth, as_of, law_ids, filters)
+            groups = own_groups if name == "lex_zh" else [(tokens, 1.0)]
+            found[name], tops[name] = self._lexical_channel(lang, groups, depth, as_of, law_ids, filters)
             if mentions:  # make sure the named law's best articles are candidates
-                extra, _ = self._lexical_channel(lang, tokens, 50, as_of, mentions, filters)
+                extra, _ = self._lexical_channel(lang, groups, 50, as_of, mentions, filters)
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
         top_raw = max([s for chan in found.values() for s, _ in chan.values()] + [0.0])
         # A channel searched with the question's own words in its own language counts fully; the others
@@ -322,12 +331,18 @@ class Retriever:
         if self.reranker is None or not head:
             return ranked
         learned = self.reranker.scores(rows)
-        order = sorted(range(len(head)), key=lambda i: (-learned[i], i))
+        # Reciprocal-rank blend of the fused order and the learned one: the ranker (trained on STARD's
+        # general lay questions) reorders, but cannot bury what the glossary and the lexical match agree on.
+        k, wr = self.weights.rerank_k, self.weights.rerank_weight
+        by_learned = sorted(range(len(head)), key=lambda i: (-learned[i], i))
+        learned_rank = {i: r for r, i in enumerate(by_learned)}
+        blended = [1.0 / (k + i) + wr / (k + learned_rank[i]) for i in range(len(head))]
+        order = sorted(range(len(head)), key=lambda i: (-blended[i], i))
         floor = min(c.score for c in head)
         reranked = [head[i] for i in order]
         # keep scores monotone with the new order (and above the un-reranked tail)
         for pos, c in enumerate(reranked):
-            c.score = floor + (len(reranked) - pos) * 1e-3 + max(0.0, learned[order[pos]]) * 1e-6
+            c.score = floor + (len(reranked) - pos) * 1e-3 + blended[order[pos]] * 1e-6
         return reranked + tail
 
     # ------------------------------------------------------------------ channels
@@ -340,16 +355,21 @@ class Retriever:
         return c
 
     def _lexical_channel(
-        self, lang: str, tokens: Sequence[str], depth: int, as_of: date, law_ids: list[str] | None, filters: SearchFilters
+        self, lang: str, groups: Sequence[tuple[Sequence[str], float]], depth: int, as_of: date, law_ids: list[str] | None, filters: SearchFilters
     ) -> tuple[dict[str, tuple[float, str]], str]:
-        """(article_id → (best chunk BM25 score, law_id), text of the best chunk)."""
+        """(article_id → (best chunk BM25 score, law_id), text of the best chunk) for a query of weighted
+        token groups."""
         lex = self._lexical(lang)
-        if lex is None or not tokens or not len(lex):
+        groups = [(list(t), wt) for t, wt in groups if t and wt > 0]
+        if lex is None or not groups or not len(lex):
             return {}, ""
         allowed = self._allowed_docs(lang, as_of, law_ids, filters)
         if not allowed:
             return {}, ""
-        found = lex.search(list(tokens), depth, allowed)
+        if len(groups) == 1 and groups[0][1] == 1.0:
+            found = lex.search(groups[0][0], depth, allowed)
+        else:
+            found = lex.search_weighted(groups, depth, allowed)
         rows = self.store.chunk_rows(lang, [i for i, _ in found])
         top = rows.get(found[0][0]) if found else None
         top_text = f"{top['header']}\n{top['text']}".lower() if top else ""

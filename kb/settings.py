@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------
+    rerank: bool = Field(default=True, description="Blend the learned reranker (kb/data/rerank.txt) into the fused order of Chinese questions.")
     default_k: int = Field(default=10, ge=1, le=100)
     max_k: int = Field(default=50, ge=1, le=500)
     refusal_threshold: float | None = Field(default=None, description="Evidence-score threshold below which /ask refuses; None = the calibrated value shipped in kb/data/calibration.json.")

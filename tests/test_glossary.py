@@ -245,3 +245,13 @@ def test_jieba_keeps_legal_compounds() -> None:
 
     toks = tokenize_zh("构成侵犯公民个人信息罪，电子商务平台经营者未采取必要措施")
     assert "侵犯公民个人信息罪" in toks and "电子商务平台经营者" in toks
+
+
+def test_lay_concepts_are_those_described_but_not_named(g: Glossary) -> None:
+    e = g.expand("平台接到投诉却不处理", "zh")
+    assert "platform-knowledge" in e.lay  # "不处理": a lay phrase of 3+ characters describes the situation
+    assert "platform" not in e.lay  # named by its legal term 平台
+    assert "notice-takedown" in e.concepts and "notice-takedown" not in e.lay  # "投诉": a two-character synonym
+    assert "platform-knowledge" not in g.expand("平台明知侵权却未采取必要措施", "zh").lay  # named legally too
+    assert "accomplice" in g.expand("明知买家要去偷东西还卖给他", "zh").lay
+    assert g.expand("", "zh").lay == []

@@ -151,3 +151,36 @@ def test_learned_reranker_keeps_a_consistent_ranking(index: Any) -> None:
     assert len({(h.article.law_id, h.article.key) for h in res.hits}) == len(res.hits)
     english = r.search("Who may endorse an advertisement?", k=5)  # English questions are never reranked
     assert english.hits
+
+
+def test_weighted_lexical_query_sums_group_scores() -> None:
+    from kb.lexical import BM25Index
+
+    docs = [["肖像", "权"], ["网络", "服务", "提供者", "必要措施"], ["必要措施", "连带责任"], ["其他"]]
+    lex = BM25Index.build("zh", docs)
+    own = dict(lex.search(["肖像"], 10))
+    bridge = dict(lex.search(["必要措施", "连带责任"], 10))
+    both = dict(lex.search_weighted([(["肖像"], 1.0), (["必要措施", "连带责任"], 1.5)], 10))
+    assert set(both) == set(own) | set(bridge)
+    for doc, score in both.items():
+        assert score == pytest.approx(own.get(doc, 0.0) + 1.5 * bridge.get(doc, 0.0), rel=1e-5)
+    assert lex.search_weighted([(["肖像"], 1.0)], 10) == lex.search(["肖像"], 10)
+    assert lex.search_weighted([([], 1.0), (["肖像"], 0.0)], 10) == []
+
+
+def test_a_situation_told_in_lay_words_reaches_the_article_that_defines_it(raw_index: Any) -> None:
+    """"偷东西" is a lay phrase of the theft concept: its legal terms join the question's own BM25 query, so
+    the theft article outranks articles that merely share the lay words."""
+    from kb.retrieval import FusionWeights
+
+    question = "朋友知道我要去偷东西，还借给我工具，他算犯罪吗？"
+    qa = Retriever(raw_index, memory=QuestionMemory([])).analyze(question)
+    assert "盗窃" in qa.zh_bridge_tokens and "偷东西" not in qa.zh_bridge_tokens
+
+    def rank(bridge: float) -> int:
+        r = Retriever(raw_index, memory=QuestionMemory([]), weights=FusionWeights(bridge=bridge), use_reranker=False)
+        keys = _keys(r.search(question, k=50))
+        return keys.index(("criminal-law", "264")) + 1 if ("criminal-law", "264") in keys else 51
+
+    with_bridge, without = rank(FusionWeights().bridge), rank(0.0)
+    assert with_bridge <= 5 and with_bridge < without
