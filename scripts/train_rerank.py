@@ -4,8 +4,8 @@
 
 Features come from the real retriever over the real index, with a question memory built from the other
 folds only (so the priors are as strong as on an unseen question). The ranker is then cross-validated over
-questions (a second split): "base" is the fused order, "rerank" the learned one, both on the same top-100
-candidates; recall@100 is unchanged by construction. "blend" is what the retriever ships: a reciprocal-rank
+questions (a second split): "base" is the fused order, "rerank" the learned one, both over the same
+candidates (all that retrieval gathers, kb.rerank.DEPTH). "blend" is what the retriever ships: a reciprocal-rank
 blend of the two orders (kb.retrieval.FusionWeights.rerank_k / rerank_weight)."""
 
 from __future__ import annotations
