@@ -119,6 +119,7 @@ class SearchResponse(BaseModel):
     expansions: list[str]
     as_of: date | None = None
     hits: list[SearchHitOut]
+    degraded: list[str] = Field(default=[], description='Channels that failed for this query: "dense" = vector search unavailable, hits from keyword search only.')
 
 
 # ---------------------------------------------------------------- laws / articles

@@ -110,3 +110,6 @@ class SearchResult:
     evidence_score: float  # calibrated 0..1: how confident are we that the corpus answers this
     expansions: list[str] = field(default_factory=list)
     as_of: date | None = None
+    # channels that failed for this query ("dense": the vector store was unreachable, so the hits come from
+    # the lexical channels only); empty when every channel the query needs answered
+    degraded: list[str] = field(default_factory=list)

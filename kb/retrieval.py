@@ -270,7 +270,7 @@ class Retriever:
                     c.raw_lex = max(c.raw_lex, s)
 
         # dense channel: cosine on an absolute scale (the model's similarities are comparable across queries)
-        dense = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
+        dense, dense_ok = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
         for aid, (s, law_id) in dense.items():
             self._cand(cands, aid, law_id).dense = min(1.0, max(0.0, (s - w.dense_floor) / (1.0 - w.dense_floor)))
 
@@ -319,7 +319,10 @@ class Retriever:
                 )
             )
         feats = EvidenceFeatures.from_search(qa, hits, top_raw=top_raw, memory_similarity=votes.top_similarity if votes else 0.0, mentions=len(mentions))
-        return SearchResult(query=qa.text, lang=qa.lang, hits=hits, evidence_score=evidence_score(feats), expansions=qa.expansions, as_of=as_of)
+        return SearchResult(
+            query=qa.text, lang=qa.lang, hits=hits, evidence_score=evidence_score(feats), expansions=qa.expansions, as_of=as_of,
+            degraded=[] if dense_ok else ["dense"],
+        )
 
     def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float) -> list[_Cand]:
         from kb.rerank import DEPTH, features_for
@@ -377,11 +380,12 @@ class Retriever:
 
     def _dense_channel(
         self, qa: QueryAnalysis, as_of: date, law_ids: list[str] | None, filters: SearchFilters, depth: int
-    ) -> dict[str, tuple[float, str]]:
+    ) -> tuple[dict[str, tuple[float, str]], bool]:
+        """(article_id → (best chunk cosine, law_id), False when the vector store failed)."""
         emb, vec = self._embedder(), self._vectors()
         langs = self._dense_langs()
         if emb is None or vec is None or qa.lang not in langs:
-            return {}
+            return {}, True
         from kb.vectors import build_where
 
         text = qa.text
@@ -393,9 +397,9 @@ class Retriever:
             found = vec.query(vector, depth, where)
         except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
             log.warning("dense retrieval unavailable: %s", exc)
-            return {}
+            return {}, False
         rows = self.store.chunks_by_ids([cid for cid, _ in found])
-        return _best_per_article(found, rows)
+        return _best_per_article(found, rows), True
 
     def _add_voted_articles(
         self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], as_of: date, law_ids: list[str] | None, filters: SearchFilters

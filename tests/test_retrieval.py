@@ -184,3 +184,38 @@ def test_a_situation_told_in_lay_words_reaches_the_article_that_defines_it(raw_i
 
     with_bridge, without = rank(FusionWeights().bridge), rank(0.0)
     assert with_bridge <= 5 and with_bridge < without
+
+
+class _BrokenVectors:
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("vector store unreachable")
+
+
+class _IndexWithoutVectors:
+    """The real index, but its vector store fails on every query (a Chroma outage)."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+        self.vectors = _BrokenVectors()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+
+def test_a_vector_outage_is_reported_not_hidden(index: Any) -> None:
+    from kb.answer.service import answer_question
+
+    EN_Q = "accepting kickbacks in a private company"
+
+    healthy = Retriever(index, memory=QuestionMemory([])).search(EN_Q, k=5)
+    assert healthy.degraded == [] and any(h.dense_score for h in healthy.hits)
+    broken = _IndexWithoutVectors(index)
+    r = Retriever(broken, memory=QuestionMemory([]))
+    res = r.search(EN_Q, k=5)
+    assert res.degraded == ["dense"]
+    assert res.hits and not any(h.dense_score for h in res.hits)  # still answered, from the lexical channels
+    assert r.search("广告代言人应当具备什么条件？", k=5).degraded == []  # Chinese questions never needed the vectors
+    broken.retriever = r
+    answer = answer_question(broken, EN_Q)
+    assert answer.searched.get("degraded") == ["dense"]
+    assert not answer.refused and any("keyword search only" in n for n in answer.notes)

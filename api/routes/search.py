@@ -33,5 +33,5 @@ def search_articles(req: SearchRequest, index: IndexDep, settings: SettingsDep) 
     ]
     return SearchResponse(
         query=result.query, lang=result.lang, evidence_score=result.evidence_score, expansions=list(result.expansions),
-        as_of=result.as_of or filters.as_of, hits=hits,
+        as_of=result.as_of or filters.as_of, hits=hits, degraded=list(result.degraded),
     )

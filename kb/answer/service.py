@@ -72,12 +72,15 @@ def search(index: Any, question: str, k: int, filters: SearchFilters) -> SearchR
 
 def _searched(result: SearchResult, filters: SearchFilters, question: str) -> dict[str, Any]:
     laws = list(dict.fromkeys(h.title_zh or h.article.law_id for h in result.hits))[:8]
-    return {
+    out = {
         "terms": query_terms(question)[:15],
         "expansions": list(result.expansions)[:15],
         "laws_with_hits": laws,
         "filters": {k: v for k, v in vars(filters).items() if v not in (None, [], ())} | {"as_of": (filters.as_of or date.today()).isoformat()},
     }
+    if getattr(result, "degraded", None):
+        out["degraded"] = list(result.degraded)
+    return out
 
 
 def _refusal_text(lang: str, searched: dict[str, Any], why: str) -> str:
@@ -138,6 +141,10 @@ def answer_question(
     draft: Draft = answerer.answer(evidence)
     gate = check(draft.citations, index.store, as_of)
     notes = list(draft.notes)
+    if getattr(result, "degraded", None):
+        notes.append(
+            "向量检索暂不可用，本回答仅依据关键词检索。" if lang == "zh" else "Vector search was unavailable: this answer rests on keyword search only."
+        )
     if gate.removed:
         notes.append(
             ("引用核验删除了 %d 处无法核实的引用。" if lang == "zh" else "The citation gate removed %d unsupported citation(s).") % len(gate.removed)

@@ -100,13 +100,14 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
             assert outage.json()["error"]["code"] == "backend_unavailable", outage.text
         else:
             assert outage.status_code == 200 and not dense_used(outage), outage.text[:500]
+            assert outage.json()["degraded"] == ["dense"], "a lexical-only answer says so"
         assert httpx.get(api.url + "/healthz", timeout=5).status_code == 200  # alive, just not ready
 
         own_chroma_server.start()  # same port, same data
         wait_http(api.url + "/readyz", timeout=120)
         for _ in range(6):  # both workers answer again, with the vectors
             again = search(api.url, EN_QUERY)
-            assert hits(again) == baseline and dense_used(again)
+            assert hits(again) == baseline and dense_used(again) and again.json()["degraded"] == []
         # the same processes served before and after: nothing was restarted
         assert {p.pid for p in psutil.Process(api.proc.pid).children(recursive=True)} == worker_pids
         stop.set()
