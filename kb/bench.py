@@ -11,31 +11,32 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.evaluation import _gold, _matches, load_rows
+from kb.evaluation import _gold, _matches, load_rows, percentile
 from kb.qmemory import QuestionMemory, items_from_rows, law_key
 from kb.records import SearchFilters
 
-__all__ = ["QuestionSet", "load_question_sets", "bench_ours", "build_langchain", "bench_langchain", "percentile"]
+__all__ = ["QuestionSet", "load_question_sets", "bench_ours", "build_langchain", "bench_langchain", "percentile", "free_port"]
+
+
+def free_port() -> int:
+    """A free loopback TCP port (for the servers `kb bench api|load` and the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @dataclass
 class QuestionSet:
     name: str
     rows: list[dict[str, Any]]  # {"question", "lang", "gold": [(law_key, key, effective|None)], "as_of"}
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
 def load_question_sets(eval_dir: Path, n: int, seed: int = 0) -> tuple[list[QuestionSet], list[dict[str, Any]]]:

@@ -157,7 +157,7 @@ def compliance_metrics(index: Any, rows: Sequence[dict[str, Any]], *, k: int = 1
         out[name] = round(total / answerable, 4) if answerable else None
     out["refusal_accuracy"] = round(refusal_ok / len(rows), 4)
     out["refusal_threshold"] = threshold
-    out["latency_ms_p50"] = round(_pct(latencies, 50) * 1000, 1)
+    out["latency_ms_p50"] = round(percentile(latencies, 50) * 1000, 1)
     out["per_question"] = per
     return out
 
@@ -204,8 +204,8 @@ def _stard(index: Any, rows: Sequence[dict[str, Any]], k: int, search: Callable[
         "recall@10": round(r10 / n, 4) if n else None,
         "recall@100": round(r100 / n, 4) if n else None,
         "mrr@10": round(mrr / n, 4) if n else None,
-        "latency_ms_p50": round(_pct(latencies, 50) * 1000, 1),
-        "latency_ms_p95": round(_pct(latencies, 95) * 1000, 1),
+        "latency_ms_p50": round(percentile(latencies, 50) * 1000, 1),
+        "latency_ms_p95": round(percentile(latencies, 95) * 1000, 1),
         "question_memory": "leave-one-out (a question never votes for itself)",
     }
     if search is None and getattr(getattr(index, "retriever", None), "reranker", None) is not None:
@@ -235,9 +235,11 @@ def _national_warning(index: Any) -> str | None:
     return None
 
 
-def _pct(values: Sequence[float], p: float) -> float:
+def percentile(values: Sequence[float], p: float, *, empty: float = 0.0) -> float:
+    """The ``p``-th percentile (0..100, nearest rank) of ``values``; ``empty`` when there are none. The one
+    percentile of the evaluation and of every benchmark."""
     if not values:
-        return 0.0
+        return empty
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 

@@ -4,7 +4,6 @@ throughput at concurrency 1, 8 and 32, with bounded request counts. Prints a tab
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -14,7 +13,10 @@ from typing import Annotated
 
 import typer
 
+from kb.bench import free_port, percentile
 from kb.cli import bench_app
+
+NAN = float("nan")  # a percentile of no requests
 
 # Generic bench load (not evaluation questions): a spread of topics, both languages.
 QUESTIONS = (
@@ -43,20 +45,6 @@ QUESTIONS = (
     "What can a consumer claim if a seller committed fraud?",
     "冒充他人身份实施诈骗如何处罚？",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    idx = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[idx]
 
 
 def start_server(port: int, workers: int = 1) -> subprocess.Popen:
@@ -101,8 +89,8 @@ def run_level(base: str, concurrency: int, requests: int) -> dict[str, float]:
         wall = time.perf_counter() - t_start
     return {
         "concurrency": concurrency, "requests": requests, "errors": errors,
-        "p50_ms": 1000 * percentile(latencies, 0.50), "p95_ms": 1000 * percentile(latencies, 0.95),
-        "p99_ms": 1000 * percentile(latencies, 0.99), "mean_ms": 1000 * statistics.fmean(latencies),
+        "p50_ms": 1000 * percentile(latencies, 50, empty=NAN), "p95_ms": 1000 * percentile(latencies, 95, empty=NAN),
+        "p99_ms": 1000 * percentile(latencies, 99, empty=NAN), "mean_ms": 1000 * statistics.fmean(latencies),
         "rps": requests / wall if wall else float("nan"),
     }
 

@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,10 @@ from typing import Annotated, Any
 
 import typer
 
+from kb.bench import free_port, percentile
 from kb.cli import bench_app
+
+NAN = float("nan")  # a percentile of no requests
 
 # Generic traffic (not evaluation questions): a spread of topics in both languages.
 QUESTIONS = (
@@ -50,19 +52,6 @@ LISTINGS = (
     {"title": "万圣节恐怖面具 成人款", "description": "乳胶材质，适合派对装扮。"},
 )
 DEFAULT_MIX = "ask=3,search=3,article=2,listing=1,laws=1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 class RssSampler(threading.Thread):
@@ -173,7 +162,7 @@ def _summarize(results: list[tuple[str, int, float]], elapsed: float) -> dict[st
             statuses[str(status)] += 1
         table[kind] = {
             "requests": len(rows), "errors": errors, "error_rate": errors / len(rows) if rows else 0.0,
-            "p50_ms": _percentile(lat, 0.50), "p95_ms": _percentile(lat, 0.95), "p99_ms": _percentile(lat, 0.99),
+            "p50_ms": percentile(lat, 50, empty=NAN), "p95_ms": percentile(lat, 95, empty=NAN), "p99_ms": percentile(lat, 99, empty=NAN),
             "throughput_rps": len(rows) / elapsed if elapsed else 0.0, "statuses": dict(statuses),
         }
     return table
@@ -203,7 +192,7 @@ def bench_load(
         typer.echo("No index generation: run `kb ingest` first.", err=True)
         raise typer.Exit(2)
     weights = _parse_mix(mix)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, KB_LOG_LEVEL="WARNING")
     if not keep_rate_limit:

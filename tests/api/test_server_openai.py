@@ -14,7 +14,7 @@ import httpx
 import openai
 import pytest
 
-from kb.cli_cmds.bench_api import free_port
+from kb.bench import free_port
 from kb.settings import REPO_ROOT
 from tests.api.conftest import index_settings
 

@@ -5,7 +5,6 @@ Screenshots go to artifacts/screenshots/ (CI keeps the folder)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kb.bench import free_port
 from kb.settings import REPO_ROOT, Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,12 +25,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 STARTUP_SECONDS = 180  # a bound on how long we wait for the server, not an assertion on speed
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -56,7 +50,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(raw_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     settings: Settings = raw_index.settings
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
     env = {**os.environ, **settings_env(settings), "KB_LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "KB_RATE_LIMIT_PER_MINUTE": "0"}

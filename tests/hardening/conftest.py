@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kb.bench import free_port
 from kb.settings import REPO_ROOT, Settings, get_settings
 
 PY = sys.executable
@@ -51,12 +51,6 @@ def build_small_index(settings: Settings, files: tuple[tuple[str, dict[str, Any]
 
 def small_settings(data_dir: Path, **overrides: Any) -> Settings:
     return Settings(data_dir=data_dir, **overrides)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def child_env(settings: Settings, **extra: str) -> dict[str, str]:
