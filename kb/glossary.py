@@ -111,6 +111,8 @@ class Glossary:
             raise GlossaryError("glossary: duplicate concept ids")
         self._zh: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self._en: dict[str, list[tuple[tuple[str, ...], int, str]]] = defaultdict(list)
+        # per concept, its legal terms as matches report them: zh lower-cased, en as written
+        self._legal = [(frozenset(t.lower() for t in c.zh), frozenset(c.en)) for c in concepts]
         for i, c in enumerate(concepts):
             bad = set(c.topics) - TOPICS
             if bad:
@@ -218,8 +220,8 @@ class Glossary:
         for s, e, ci, raw in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
             if ci not in order:
                 order.append(ci)
-            c = self.concepts[ci]
-            if raw.lower() in {t.lower() for t in c.zh} or raw in c.en:
+            legal_zh, legal_en = self._legal[ci]
+            if raw.lower() in legal_zh or raw in legal_en:
                 legal.add(ci)
             elif len(raw) >= LAY_PHRASE_MIN if _HAN.search(raw) else len(raw.split()) >= 2:
                 described.add(ci)

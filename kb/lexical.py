@@ -36,6 +36,12 @@ class LexicalIndex(Protocol):
         restricts results to those doc_idx (filters: as_of, law, jurisdiction…)."""
         ...
 
+    def search_weighted(
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """`search` for a query of token groups, each group's scores multiplied by its weight."""
+        ...
+
     def save(self, path: Path) -> None: ...
 
 

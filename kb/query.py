@@ -124,49 +124,36 @@ def load_glossary(path: str) -> Any | None:
 IN_CORPUS_SCOPES = frozenset({"core", "national"})
 
 
-def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
+def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[str], list[str], list[str]]:
     """(legal terms not already in the question, concept ids, ids of recognised concepts the corpus does
-    not cover: glossary scope other than "core"/"national", e.g. "none" or "foreign" jurisdictions)."""
+    not cover: glossary scope other than "core"/"national", e.g. "none" or "foreign" jurisdictions, legal
+    Chinese terms of the concepts the question describes only in lay phrases (`Expansion.lay`))."""
     if glossary is None:
-        return [], [], []
+        return [], [], [], []
     exp = glossary.expand(text, lang)
     terms = [*getattr(exp, "terms_zh", []), *getattr(exp, "terms_en", [])] if not isinstance(exp, list) else exp
     out = [t.strip() for t in terms if t and t.strip() and t.strip() not in text]
     concepts = list(getattr(exp, "concepts", []))
     outside = set(getattr(exp, "out_of_corpus", []))
+    lay = set(getattr(exp, "lay", []))
+    bridge: list[str] = []
     lookup = getattr(glossary, "concept", None)
     for cid in concepts:
         try:
-            scope = getattr(lookup(cid), "scope", "core") if callable(lookup) else "core"
+            concept = lookup(cid) if callable(lookup) else None
         except Exception:  # noqa: BLE001 - an unknown id is simply not classified
             continue
-        if scope not in IN_CORPUS_SCOPES:
+        if getattr(concept, "scope", "core") not in IN_CORPUS_SCOPES:
             outside.add(cid)
-    return list(dict.fromkeys(out)), concepts, [c for c in concepts if c in outside]
-
-
-def _bridge_terms(glossary: Any | None, text: str) -> list[str]:
-    """Legal Chinese terms of the concepts that ``text`` describes only in lay phrases (`Expansion.lay`)."""
-    if glossary is None:
-        return []
-    exp = glossary.expand(text)
-    lookup = getattr(glossary, "concept", None)
-    if not callable(lookup):
-        return []
-    out: list[str] = []
-    for cid in getattr(exp, "lay", []):
-        try:
-            out.extend(t for t in lookup(cid).zh if t not in out)
-        except Exception:  # noqa: BLE001 - an unknown id contributes nothing
-            continue
-    return out
+        if cid in lay and concept is not None:
+            bridge.extend(t for t in concept.zh if t not in bridge)
+    return list(dict.fromkeys(out)), concepts, [c for c in concepts if c in outside], bridge
 
 
 def analyze(text: str, *, lang: str | None = None, glossary: Any | None = None, law_names: LawNames | None = None) -> QueryAnalysis:
     text = text.strip()
     lang = lang if lang in ("zh", "en") else detect_lang(text)
-    expansions, concepts, out_of_corpus = expand(glossary, text, lang)
-    bridge = _bridge_terms(glossary, text) if lang == "zh" else []
+    expansions, concepts, out_of_corpus, bridge = expand(glossary, text, lang)
     zh_exp = [t for t in expansions if has_han(t)]
     en_exp = [t for t in expansions if not has_han(t)]
     qa = QueryAnalysis(text=text, lang=lang, expansions=expansions, concepts=concepts, out_of_corpus=out_of_corpus)

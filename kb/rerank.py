@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FEATURES", "features_for", "Reranker", "load_reranker", "DEFAULT_PATH"]
+__all__ = ["FEATURES", "features_for", "blend", "Reranker", "load_reranker", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rerank.txt"
 FEATURES = (
@@ -41,6 +41,15 @@ def features_for(cands: Sequence[Any], *, memory_sim: float, n_tokens: int, top_
             c.law_prior / lp_max, c.art_prior / ap_max, memory_sim, float(n_tokens), math.log1p(top_raw),
         ])
     return rows
+
+
+def blend(learned: Sequence[float], *, k: float, weight: float) -> list[float]:
+    """Reciprocal-rank blend of the fused order (the candidates' order in ``learned``) and the learned one:
+    ``1/(k + fused rank) + weight/(k + learned rank)``, ranks from 0, learned ties in fused order. Higher is
+    better. The retriever ranks by it; scripts/train_rerank.py measures it."""
+    by_learned = sorted(range(len(learned)), key=lambda i: (-learned[i], i))
+    learned_rank = {i: r for r, i in enumerate(by_learned)}
+    return [1.0 / (k + i) + weight / (k + learned_rank[i]) for i in range(len(learned))]
 
 
 class Reranker:

@@ -108,7 +108,7 @@ class Retriever:
         self.store = index.store
         self.weights = weights or FusionWeights()
         if use_reranker is None:
-            use_reranker = bool(getattr(self.settings, "rerank", False))
+            use_reranker = self.settings.rerank
         if reranker is None and use_reranker:
             from kb.rerank import load_reranker
 
@@ -236,18 +236,17 @@ class Retriever:
 
         # lexical channels
         zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
-        own_groups = [(zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]
         depth = max(w.lexical_depth, k * 3)
-        channels = {
-            "lex_zh": ("zh", zh_tokens),  # the question's own Chinese words (+ bridge terms, own_groups)
-            "lex_zx": ("zh", zx_tokens),  # glossary legal Chinese terms
-            "lex_en": ("en", en_tokens),  # English words (+ English legal terms) against the translations
+        channels: dict[str, tuple[str, list[tuple[list[str], float]]]] = {
+            # the question's own Chinese words, with the legal terms of the situations it describes in lay words
+            "lex_zh": ("zh", [(zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]),
+            "lex_zx": ("zh", [(zx_tokens, 1.0)]),  # glossary legal Chinese terms
+            "lex_en": ("en", [(en_tokens, 1.0)]),  # English words (+ English legal terms) against the translations
         }
         mentions = [lid for lid in qa.law_mentions if self._law_passes(lid, law_ids, filters)]
         found: dict[str, dict[str, tuple[float, str]]] = {}
         tops: dict[str, str] = {}
-        for name, (lang, tokens) in channels.items():
-            groups = own_groups if name == "lex_zh" else [(tokens, 1.0)]
+        for name, (lang, groups) in channels.items():
             found[name], tops[name] = self._lexical_channel(lang, groups, depth, as_of, law_ids, filters)
             if mentions:  # make sure the named law's best articles are candidates
                 extra, _ = self._lexical_channel(lang, groups, 50, as_of, mentions, filters)
@@ -325,7 +324,7 @@ class Retriever:
         )
 
     def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float) -> list[_Cand]:
-        from kb.rerank import DEPTH, features_for
+        from kb.rerank import DEPTH, blend, features_for
 
         head, tail = ranked[:DEPTH], ranked[DEPTH:]
         rows = features_for(head, memory_sim=memory_sim, n_tokens=n_tokens, top_raw=top_raw)
@@ -336,10 +335,7 @@ class Retriever:
         learned = self.reranker.scores(rows)
         # Reciprocal-rank blend of the fused order and the learned one: the ranker (trained on STARD's
         # general lay questions) reorders, but cannot bury what the glossary and the lexical match agree on.
-        k, wr = self.weights.rerank_k, self.weights.rerank_weight
-        by_learned = sorted(range(len(head)), key=lambda i: (-learned[i], i))
-        learned_rank = {i: r for r, i in enumerate(by_learned)}
-        blended = [1.0 / (k + i) + wr / (k + learned_rank[i]) for i in range(len(head))]
+        blended = blend(learned, k=self.weights.rerank_k, weight=self.weights.rerank_weight)
         order = sorted(range(len(head)), key=lambda i: (-blended[i], i))
         floor = min(c.score for c in head)
         reranked = [head[i] for i in order]
@@ -369,10 +365,7 @@ class Retriever:
         allowed = self._allowed_docs(lang, as_of, law_ids, filters)
         if not allowed:
             return {}, ""
-        if len(groups) == 1 and groups[0][1] == 1.0:
-            found = lex.search(groups[0][0], depth, allowed)
-        else:
-            found = lex.search_weighted(groups, depth, allowed)
+        found = lex.search_weighted(groups, depth, allowed)
         rows = self.store.chunk_rows(lang, [i for i, _ in found])
         top = rows.get(found[0][0]) if found else None
         top_text = f"{top['header']}\n{top['text']}".lower() if top else ""

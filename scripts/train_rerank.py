@@ -72,14 +72,13 @@ def metrics(data: list[tuple[np.ndarray, np.ndarray, int]], scores: list[np.ndar
     return {"recall@10": round(r10 / n, 4), "recall@100": round(r100 / n, 4), "mrr@10": round(mrr / n, 4), "questions": n}
 
 
-def _blend(fused_rank: np.ndarray, learned: np.ndarray) -> np.ndarray:
-    """The retriever's reciprocal-rank blend of the fused and the learned order (FusionWeights defaults)."""
+def _blend(learned: np.ndarray) -> np.ndarray:
+    """The retriever's blend (kb.rerank.blend, FusionWeights defaults) of the fused order and ``learned``."""
+    from kb.rerank import blend
     from kb.retrieval import FusionWeights
 
     w = FusionWeights()
-    learned_rank = np.empty(len(learned))
-    learned_rank[np.argsort(-learned, kind="stable")] = np.arange(len(learned))
-    return 1.0 / (w.rerank_k + fused_rank) + w.rerank_weight / (w.rerank_k + learned_rank)
+    return np.asarray(blend(list(learned), k=w.rerank_k, weight=w.rerank_weight))
 
 
 def main() -> None:
@@ -112,7 +111,7 @@ def main() -> None:
         for i in test:
             scores[i] = m.predict(data[i][0])
     rerank = metrics(data, scores)  # type: ignore[arg-type]
-    blend = metrics(data, [_blend(d[0][:, 1], s) for d, s in zip(data, scores, strict=True)])  # type: ignore[arg-type]
+    blend = metrics(data, [_blend(s) for s in scores])  # type: ignore[arg-type]
     print(f"CV {a.folds}-fold over {len(data)} questions: base {base} | rerank {rerank} | blend (shipped) {blend}")
     if a.write:
         m = lgb.LGBMRanker(**PARAMS)

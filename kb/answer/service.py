@@ -78,7 +78,7 @@ def _searched(result: SearchResult, filters: SearchFilters, question: str) -> di
         "laws_with_hits": laws,
         "filters": {k: v for k, v in vars(filters).items() if v not in (None, [], ())} | {"as_of": (filters.as_of or date.today()).isoformat()},
     }
-    if getattr(result, "degraded", None):
+    if result.degraded:
         out["degraded"] = list(result.degraded)
     return out
 
@@ -141,7 +141,7 @@ def answer_question(
     draft: Draft = answerer.answer(evidence)
     gate = check(draft.citations, index.store, as_of)
     notes = list(draft.notes)
-    if getattr(result, "degraded", None):
+    if result.degraded:
         notes.append(
             "向量检索暂不可用，本回答仅依据关键词检索。" if lang == "zh" else "Vector search was unavailable: this answer rests on keyword search only."
         )
