@@ -65,6 +65,7 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
     statuses: list[int] = []
     ready_statuses: list[int] = []
     stop = threading.Event()
+    traffic_saw_outage = threading.Event()
 
     def traffic() -> None:  # bounded background load on loopback while the server goes down and up
         with httpx.Client(timeout=30) as client:
@@ -75,6 +76,8 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
                     statuses.append(client.post(api.url + "/v1/search", json=EN_QUERY).status_code)
                     statuses.append(client.post(api.url + "/v1/ask", json={"question": EN_QUERY["query"]}).status_code)
                     ready_statuses.append(client.get(api.url + "/readyz").status_code)
+                    if ready_statuses[-1] == 503:
+                        traffic_saw_outage.set()
                 except httpx.HTTPError:
                     statuses.append(-1)
                 time.sleep(0.05)
@@ -102,6 +105,8 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
             assert outage.status_code == 200 and not dense_used(outage), outage.text[:500]
             assert outage.json()["degraded"] == ["dense"], "a lexical-only answer says so"
         assert httpx.get(api.url + "/healthz", timeout=5).status_code == 200  # alive, just not ready
+        # keep the server down until the background traffic has met the outage too (its requests are slower)
+        assert traffic_saw_outage.wait(timeout=60), "the background traffic never saw /readyz report the outage"
 
         own_chroma_server.start()  # same port, same data
         wait_http(api.url + "/readyz", timeout=120)
