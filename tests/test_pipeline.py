@@ -4,6 +4,7 @@ uploaded extra files, and the CLI verbs over the result."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,14 +114,23 @@ def test_strict_ingest_fails_and_publishes_nothing(small_corpus: Settings) -> No
     assert not any(small_corpus.generations_dir.iterdir())
 
 
+@contextlib.contextmanager
+def cli_pointed_at(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The CLI (which reads its settings from the environment) works on ``settings``' corpus and data dir."""
+    monkeypatch.setenv("KB_CORPUS_ROOT", str(settings.corpus_root))
+    monkeypatch.setenv("KB_MANIFEST_PATH", str(settings.manifest_path))
+    monkeypatch.setenv("KB_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        yield settings
+    finally:
+        get_settings.cache_clear()
+
+
 @pytest.fixture
 def cli_env(small_corpus: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("KB_CORPUS_ROOT", str(small_corpus.corpus_root))
-    monkeypatch.setenv("KB_MANIFEST_PATH", str(small_corpus.manifest_path))
-    monkeypatch.setenv("KB_DATA_DIR", str(small_corpus.data_dir))
-    get_settings.cache_clear()
-    yield small_corpus
-    get_settings.cache_clear()
+    with cli_pointed_at(small_corpus, monkeypatch) as settings:
+        yield settings
 
 
 def test_cli_strict_exit_code(cli_env: Settings) -> None:
@@ -155,6 +165,44 @@ def test_cli_ingest_stats_article_search(cli_env: Settings) -> None:
     found = runner.invoke(app, ["search", "精神损害赔偿", "--k", "3", "--json"])
     assert found.exit_code == 0, found.output
     assert MENTAL in found.output
+
+
+def test_cli_ingest_keeps_uploaded_laws_unless_told_not_to(small_corpus: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An admin upload survives a plain `kb ingest` (it used to vanish from the index); --no-uploads leaves the
+    uploaded law out of the build but never deletes the stored file."""
+    src = next((get_settings().corpus_root / "raw/cn/advertising-law").glob("*.md"))  # the real corpus, not the copy
+    with cli_pointed_at(small_corpus, monkeypatch) as cli_env:
+        _uploaded_law_survives_ingest(cli_env, src)
+
+
+def _uploaded_law_survives_ingest(cli_env: Settings, src: Path) -> None:
+    from api import uploads
+    from kb.cli import app
+
+    stored = uploads.store(src.read_bytes(), "广告法.md", cli_env)
+    uploads.write_sidecar(stored, {"law_id": "advertising-law", "title_zh": "中华人民共和国广告法", "instrument": "law",
+                                   "effective_from": "2021-04-29", "name": stored.path.name})
+    (stored.path.parent / "torn.json").write_text('{"upload": {"stored_as": "gone.md"}', encoding="utf-8")  # half-written
+
+    def served_laws() -> set[str]:
+        index = open_index(cli_env)
+        try:
+            return {law.law_id for law in index.store.laws()}
+        finally:
+            index.close()
+
+    runner = CliRunner()
+    kept = runner.invoke(app, ["ingest"])
+    assert kept.exit_code == 0, kept.output
+    assert "kept 1 uploaded file" in kept.output
+    assert {"advertising-law", MENTAL} <= served_laws()
+    assert "nothing changed" in runner.invoke(app, ["ingest"]).output  # same corpus + same uploads
+
+    dropped = runner.invoke(app, ["ingest", "--no-uploads"])
+    assert dropped.exit_code == 0 and "built generation" in dropped.output, dropped.output
+    laws = served_laws()
+    assert "advertising-law" not in laws and MENTAL in laws
+    assert stored.path.is_file()
 
 
 def test_ingest_files_adds_a_law_and_reports_a_bad_upload(small_corpus: Settings, tmp_path: Path) -> None:

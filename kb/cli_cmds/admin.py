@@ -5,10 +5,7 @@ loses only the half-built generation, never the one being served (the CURRENT sw
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -21,39 +18,10 @@ admin_app = typer.Typer(no_args_is_help=True, help="Administration: ingest extra
 app.add_typer(admin_app, name="admin")
 
 
-@contextlib.contextmanager
-def build_lock(settings: Settings) -> Iterator[None]:
-    """One build at a time per data_dir, across API workers and CLI runs (released by the OS on any exit)."""
-    lock_path = settings.data_dir / "uploads" / ".build.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def current_generation(settings: Settings) -> str | None:
     from kb.generations import current_generation as current
 
     return current(settings)
-
-
-def previous_uploads(settings: Settings, *, exclude: set[Path]) -> list[tuple[Path, dict]]:
-    """Files uploaded earlier (``data_dir/uploads/<id>.<ext>`` + ``<id>.json``), oldest first, so each build
-    keeps them: a new generation = the served layer + every upload, a later upload of a version replacing it."""
-    folder = settings.data_dir / "uploads"
-    out: list[tuple[float, Path, dict]] = []
-    for sidecar in folder.glob("*.json") if folder.is_dir() else []:
-        try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-            stored = folder / data["upload"]["stored_as"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if stored.is_file() and stored not in exclude and stored.resolve() not in {p.resolve() for p in exclude}:
-            out.append((sidecar.stat().st_mtime, stored, dict(data.get("metadata") or {})))
-    return [(p, m) for _, p, m in sorted(out, key=lambda x: x[0])]
 
 
 def served_layer(settings: Settings) -> str:
@@ -75,16 +43,15 @@ def ingest_files_cmd(
     spec: Annotated[Path, typer.Argument(help='JSON file: {"files": [{"path": ..., "metadata": {...}}]}')],
 ) -> None:
     """Build a new generation = the current one + the listed files, then switch CURRENT to it."""
-    from ingest.pipeline import ingest_files
+    from ingest.uploads import build_lock, build_with_uploads
 
     settings = get_settings()
     data = json.loads(spec.read_text(encoding="utf-8"))
     files = [(Path(f["path"]), dict(f.get("metadata") or {})) for f in data["files"]]
     with build_lock(settings):
-        files = previous_uploads(settings, exclude={p for p, _ in files}) + files
         before = current_generation(settings)
         layer = served_layer(settings)
-        report = ingest_files(settings, files, layer=layer)
+        report, _ = build_with_uploads(settings, layer=layer, new=files)
         after = current_generation(settings)
     summary = {"previous_generation": before, "generation": after, "layer": layer, "status": report.status,
                "message": report.message, "counts": report.counts,

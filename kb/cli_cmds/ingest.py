@@ -19,9 +19,14 @@ def ingest(
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Index location (default: KB_DATA_DIR).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    uploads: Annotated[bool, typer.Option("--uploads/--no-uploads",
+                                          help="Keep the law files uploaded through the admin API (default) or build "
+                                               "the corpus alone; the uploaded files stay on disk either way.")] = True,
 ) -> None:
-    """Parse, chunk, index and embed the statute files; a second run over unchanged files changes nothing."""
-    from ingest.pipeline import IngestFailed, run_ingest
+    """Parse, chunk, index and embed the statute files (plus any uploaded ones); a second run over unchanged
+    files changes nothing."""
+    from ingest.pipeline import IngestFailed
+    from ingest.uploads import build_lock, build_with_uploads
     from kb.settings import get_settings
 
     if layer not in {"raw", "national", "all"}:
@@ -31,13 +36,17 @@ def ingest(
         settings = settings.model_copy(update={"data_dir": data_dir})
     progress = None if (quiet or as_json) else (lambda msg: typer.echo(f"  {msg}", err=True))
     try:
-        report = run_ingest(settings, layer=layer, strict=strict, progress=progress)
+        with build_lock(settings):
+            report, n_uploads = build_with_uploads(settings, layer=layer, keep_uploads=uploads, strict=strict,
+                                                   progress=progress)
     except IngestFailed as exc:
         _print(exc.report, as_json, quiet)
         raise typer.Exit(1) from None
     except KBError as exc:
         typer.echo(f"error ({exc.code}): {exc.message}", err=True)
         raise typer.Exit(2) from None
+    if n_uploads and not as_json:
+        typer.echo(f"kept {n_uploads} uploaded file(s) (--no-uploads builds the corpus alone)", err=True)
     _print(report, as_json, quiet)
 
 

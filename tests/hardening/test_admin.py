@@ -28,13 +28,13 @@ PQL_DOCX = "raw/cn/product-quality-law/中华人民共和国产品质量法_2018
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small index, its files held as earlier uploads (so each upload build = layer "none" + all uploads)."""
     from ingest.pipeline import ingest_files
-    from kb.cli_cmds.admin import previous_uploads
+    from ingest.uploads import stored_uploads
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("admin") / "data")
     for rel, meta in SMALL_FILES:
         stored = uploads.store(corpus_file(rel).read_bytes(), Path(rel).name, settings)
         uploads.write_sidecar(stored, {**meta, "name": stored.path.name})
-    report = ingest_files(settings, previous_uploads(settings, exclude=set()), layer="none")
+    report = ingest_files(settings, stored_uploads(settings), layer="none")
     assert report.generation and not report.failures, report.message
     return settings.data_dir
 
