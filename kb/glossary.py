@@ -37,10 +37,16 @@ class GlossaryError(KBError):
     code = "glossary_invalid"
 
 
+# Words whose "plural" means something else: folding "customs" to "custom" made "custom masks" a customs question.
+_KEEP_PLURAL = frozenset({"customs", "goods", "news", "means", "premises", "series", "species", "arms", "glasses"})
+
+
 def _stem(word: str) -> str:
     """Harman's S-stemmer: folds plurals only ("reviews" → "review", "parties" → "party"). A light stemmer on
     purpose: Porter would merge "customs" with "customers" and "masked" with "mask"; verb forms the glossary
     needs are listed as phrases."""
+    if word in _KEEP_PLURAL:
+        return word
     n = len(word)
     if n > 3 and word.endswith("ies") and not word.endswith(("eies", "aies")):
         return word[:-3] + "y"
@@ -182,6 +188,12 @@ class Glossary:
             for term, ci in self._zh.get(ch, ()):
                 if low.startswith(term, pos):
                     out.append((pos, pos + len(term), ci, term))
+        if any(self.concepts[ci].scope == "foreign" for _, _, ci, _ in out):
+            # A place name must begin a word: "法国" in "违反广告法国家…" is the end of 广告法 + 国家, not France.
+            from kb.tokenize import zh_word_starts
+
+            starts = zh_word_starts(text)
+            out = [m for m in out if self.concepts[m[2]].scope != "foreign" or m[0] in starts]
         return out
 
     def _match_en(self, text: str) -> list[tuple[int, int, int, str]]:

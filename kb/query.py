@@ -122,6 +122,8 @@ def load_glossary(path: str) -> Any | None:
 
 
 IN_CORPUS_SCOPES = frozenset({"core", "national"})
+# A foreign place beside China ("a Chinese seller in India", "我国卖家在美国") still asks about PRC law.
+_NAMES_CHINA = re.compile(r"中国|我国|国内|境内|中华人民共和国|大陆|\b(?:china|chinese|prc|mainland)\b", re.IGNORECASE)
 
 
 def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -143,7 +145,8 @@ def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[
             concept = lookup(cid) if callable(lookup) else None
         except Exception:  # noqa: BLE001 - an unknown id is simply not classified
             continue
-        if getattr(concept, "scope", "core") not in IN_CORPUS_SCOPES:
+        scope = getattr(concept, "scope", "core")
+        if scope not in IN_CORPUS_SCOPES and not (scope == "foreign" and _NAMES_CHINA.search(text)):
             outside.add(cid)
         if cid in lay and concept is not None:
             bridge.extend(t for t in concept.zh if t not in bridge)

@@ -69,6 +69,15 @@ def tokenize(text: str, lang: str) -> list[str]:
     return tokenize_zh(text) if lang == "zh" else tokenize_en(text)
 
 
+def zh_word_starts(text: str) -> set[int]:
+    """Offsets where a jieba precise-mode word begins (the legal dictionary keeps law names whole)."""
+    starts, pos = set(), 0
+    for tok in _jieba().cut(text):
+        starts.add(pos)
+        pos += len(tok)
+    return starts
+
+
 def tokenize_zh_terms(text: str) -> list[str]:
     """jieba precise-mode tokens: one token per word. For glossary legal terms, so that a long dictionary
     phrase (电子商务平台经营者) counts once instead of once per sub-word as search mode would weigh it."""
