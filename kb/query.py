@@ -148,7 +148,9 @@ def expand(glossary: Any | None, text: str, lang: str) -> tuple[list[str], list[
         scope = getattr(concept, "scope", "core")
         if scope not in IN_CORPUS_SCOPES and not (scope == "foreign" and _NAMES_CHINA.search(text)):
             outside.add(cid)
-        if cid in lay and concept is not None:
+        # A lay phrase for the consequence asked about ("罚多少钱") is not the conduct that decides the article:
+        # penalty concepts stay synonyms; the penalty article is reached from the conduct's (kb.retrieval).
+        if cid in lay and concept is not None and "penalty" not in concept.topics:
             bridge.extend(t for t in concept.zh if t not in bridge)
     return list(dict.fromkeys(out)), concepts, [c for c in concepts if c in outside], bridge
 

@@ -16,6 +16,7 @@ scripts/train_qmemory.py) and checked on the compliance dev set. Channels:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,12 @@ from kb.settings import Settings, get_settings
 __all__ = ["Retriever", "FusionWeights"]
 
 log = logging.getLogger(__name__)
+
+# Glossary concepts that make a question ask for the penalty of the conduct it describes.
+PENALTY_CONCEPTS = frozenset({"fines", "confiscation", "admin-penalty", "public-security-penalty"})
+PENALTY_HEAD = 5  # top hits whose citing penalty articles are brought up
+PENALTY_PER_HIT = 2
+_PENALTY_TEXT = re.compile(r"罚款|罚金|没收|吊销|拘留|有期徒刑|责令停业|责令停止")
 
 
 @dataclass(frozen=True)
@@ -296,6 +303,8 @@ class Retriever:
         ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
         if qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(zh_tokens), top_raw)
+        if PENALTY_CONCEPTS.intersection(qa.concepts):
+            ranked = self._with_penalty_provisions(ranked, cands, law_ids, filters)
         ranked = ranked[:k]
         records = self.store.articles_by_ids([c.article_id for c in ranked])
         laws = self.laws()
@@ -343,6 +352,45 @@ class Retriever:
         for pos, c in enumerate(reranked):
             c.score = floor + (len(reranked) - pos) * 1e-3 + blended[order[pos]] * 1e-6
         return reranked + tail
+
+    def _with_penalty_provisions(
+        self, ranked: list[_Cand], cands: dict[tuple[str, str], _Cand], law_ids: list[str] | None, filters: SearchFilters
+    ) -> list[_Cand]:
+        """A question about penalties wants the article that punishes the conduct, and that article often names
+        the rule only by number (广告法第五十七条: "发布有本法第九条…规定的禁止情形的广告的…罚款"), so it shares
+        no words with the question. Each of the top hits is followed by the same-version articles that cite it
+        and impose a penalty, unless they already rank above it."""
+        head = ranked[:PENALTY_HEAD]
+        placed = {c.article_id for c in head}
+        follow: dict[str, list[_Cand]] = {}
+        for c in head:
+            citing = [e.src_article_id for e in self.store.cited_by(c.article_id)
+                      if e.src_article_id.split("#", 1)[0] == c.article_id.split("#", 1)[0] and e.src_article_id not in placed]
+            if not citing or not self._law_passes(c.law_id, law_ids, filters):
+                continue
+            records = self.store.articles_by_ids(list(dict.fromkeys(citing)))
+            for aid in dict.fromkeys(citing):
+                art = records.get(aid)
+                if art is None or not _PENALTY_TEXT.search(art.text_zh or ""):
+                    continue
+                placed.add(aid)
+                follow.setdefault(c.article_id, []).append(self._cand(cands, aid, c.law_id))
+                if len(follow[c.article_id]) >= PENALTY_PER_HIT:
+                    break
+        if not follow:
+            return ranked
+        moved = {f.article_id for fs in follow.values() for f in fs}
+        out: list[_Cand] = []
+        for c in ranked:
+            if c.article_id in moved:
+                continue
+            out.append(c)
+            for f in follow.get(c.article_id, ()):
+                f.score = c.score
+                out.append(f)
+        for prev, c in zip(out, out[1:], strict=False):  # scores stay monotone with the order
+            c.score = min(c.score, prev.score)
+        return out
 
     # ------------------------------------------------------------------ channels
     @staticmethod

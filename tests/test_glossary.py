@@ -255,3 +255,31 @@ def test_lay_concepts_are_those_described_but_not_named(g: Glossary) -> None:
     assert "platform-knowledge" not in g.expand("平台明知侵权却未采取必要措施", "zh").lay  # named legally too
     assert "accomplice" in g.expand("明知买家要去偷东西还卖给他", "zh").lay
     assert g.expand("", "zh").lay == []
+
+
+@pytest.mark.parametrize(
+    ("question", "outside"),
+    [
+        ("违反广告法国家会罚款吗", False),  # 广告法 + 国家, not 法国
+        ("电子商务法国内适用吗", False),
+        ("面具在巴西卖需要什么许可？", True),
+        ("What permits do we need to sell masks in Vietnam?", True),
+        ("Can a Chinese seller in India be fined under PRC advertising rules?", False),  # still a PRC question
+        ("国内卖家向美国买家销售面具要遵守什么规定", False),
+        ("We make custom masks for our customers", False),  # not customs
+    ],
+)
+def test_foreign_places_mark_a_question_outside_the_corpus(g: Glossary, question: str, outside: bool) -> None:
+    from kb.query import analyze
+
+    assert bool(analyze(question, glossary=g).out_of_corpus) is outside
+    assert ("customs" in g.expand(question).concepts) is False
+
+
+def test_a_lay_phrase_for_the_penalty_is_not_a_bridge(g: Glossary) -> None:
+    """"罚多少钱" names the consequence asked about, not the conduct: its legal terms stay synonyms."""
+    from kb.query import analyze
+
+    qa = analyze("卖家刷好评被查到要罚多少钱？", glossary=g)
+    assert "fines" in qa.concepts and "罚款" not in qa.zh_bridge
+    assert "虚构交易" in qa.zh_bridge  # the conduct, told in lay words, still bridges

@@ -219,3 +219,23 @@ def test_a_vector_outage_is_reported_not_hidden(index: Any) -> None:
     answer = answer_question(broken, EN_Q)
     assert answer.searched.get("degraded") == ["dense"]
     assert not answer.refused and any("keyword search only" in n for n in answer.notes)
+
+
+def test_a_penalty_question_gets_the_article_that_punishes_the_conduct(raw_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """广告法第五十七条 punishes "发布有本法第九条…规定的禁止情形的广告" by number only, so it shares no words with a
+    question about superlatives; asked for the penalty, it follows the prohibition it cites."""
+    import kb.retrieval
+
+    question = "网店详情页写了“最佳”“国家级”这样的词，被查到要罚多少钱？"
+    retriever = Retriever(raw_index, memory=QuestionMemory([]))
+    keys = _keys(retriever.search(question, k=10))
+    assert ("advertising-law", "9") in keys[:5], keys
+    assert keys.index(("advertising-law", "57")) == keys.index(("advertising-law", "9")) + 1, keys
+
+    monkeypatch.setattr(kb.retrieval, "PENALTY_CONCEPTS", frozenset())  # without the step: 57 is not brought up
+    plain = _keys(retriever.search(question, k=10))
+    assert ("advertising-law", "57") not in plain[: plain.index(("advertising-law", "9")) + 2], plain
+    # a question that does not ask about penalties is left alone
+    monkeypatch.undo()
+    asked = _keys(retriever.search("网店详情页能不能写“最佳”“国家级”这样的词？", k=10))
+    assert asked[: asked.index(("advertising-law", "9")) + 2].count(("advertising-law", "57")) == 0, asked
