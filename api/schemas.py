@@ -110,6 +110,7 @@ class SearchHitOut(BaseModel):
     matched: list[str] = []
     lexical_score: float | None = None
     dense_score: float | None = None
+    penalty_for: str | None = Field(default=None, description="For a question about penalties: the article_id of the rule this article punishes.")
 
 
 class SearchResponse(BaseModel):

@@ -100,6 +100,7 @@ class Hit:
     matched: list[str] = field(default_factory=list)  # query terms that matched
     title_zh: str = ""
     title_en: str | None = None
+    penalty_for: str | None = None  # article_id of the rule this article punishes (brought up for a penalty question)
 
 
 @dataclass

@@ -92,6 +92,7 @@ class _Cand:
     score: float = 0.0
     raw_lex: float = 0.0
     matched: list[str] = field(default_factory=list)
+    penalty_for: str | None = None
 
 
 class Retriever:
@@ -324,6 +325,7 @@ class Retriever:
                     matched=_matched(qa, art),
                     title_zh=law.title_zh if law else "",
                     title_en=law.title_en if law else None,
+                    penalty_for=c.penalty_for,
                 )
             )
         feats = EvidenceFeatures.from_search(qa, hits, top_raw=top_raw, memory_similarity=votes.top_similarity if votes else 0.0, mentions=len(mentions))
@@ -374,7 +376,9 @@ class Retriever:
                 if art is None or not _PENALTY_TEXT.search(art.text_zh or ""):
                     continue
                 placed.add(aid)
-                follow.setdefault(c.article_id, []).append(self._cand(cands, aid, c.law_id))
+                follower = self._cand(cands, aid, c.law_id)
+                follower.penalty_for = c.article_id
+                follow.setdefault(c.article_id, []).append(follower)
                 if len(follow[c.article_id]) >= PENALTY_PER_HIT:
                     break
         if not follow:

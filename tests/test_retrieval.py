@@ -228,9 +228,13 @@ def test_a_penalty_question_gets_the_article_that_punishes_the_conduct(raw_index
 
     question = "网店详情页写了“最佳”“国家级”这样的词，被查到要罚多少钱？"
     retriever = Retriever(raw_index, memory=QuestionMemory([]))
-    keys = _keys(retriever.search(question, k=10))
+    result = retriever.search(question, k=10)
+    keys = _keys(result)
     assert ("advertising-law", "9") in keys[:5], keys
     assert keys.index(("advertising-law", "57")) == keys.index(("advertising-law", "9")) + 1, keys
+    rule, penalty = result.hits[keys.index(("advertising-law", "9"))], result.hits[keys.index(("advertising-law", "57"))]
+    assert penalty.penalty_for == rule.article.article_id and rule.penalty_for is None
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
 
     monkeypatch.setattr(kb.retrieval, "PENALTY_CONCEPTS", frozenset())  # without the step: 57 is not brought up
     plain = _keys(retriever.search(question, k=10))

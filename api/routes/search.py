@@ -27,7 +27,7 @@ def search_articles(req: SearchRequest, index: IndexDep, settings: SettingsDep) 
             article=h.article.key, article_id=h.article.article_id, label_zh=h.article.label_zh, label_en=h.article.label_en,
             version=h.article.version_id, effective_from=h.article.effective_from, path=list(h.article.path),
             text_zh=h.article.text_zh, text_en=h.article.text_en, matched=list(h.matched),
-            lexical_score=h.lexical_score, dense_score=h.dense_score,
+            lexical_score=h.lexical_score, dense_score=h.dense_score, penalty_for=h.penalty_for,
         )
         for h in result.hits
     ]
