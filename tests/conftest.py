@@ -27,8 +27,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from kb.settings import Settings, get_settings  # noqa: E402
+
+# Property tests check results, not speed: a loaded CI runner must not fail them on Hypothesis' 200 ms deadline.
+hypothesis_settings.register_profile("kb", deadline=None)
+hypothesis_settings.load_profile("kb")
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ def server(qa_index: Any) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update({"KB_DATA_DIR": str(settings.data_dir), "KB_CORPUS_ROOT": str(settings.corpus_root), "KB_LLM_BASE_URL": "",
-                "KB_CHROMA_URL": settings.chroma_url, "KB_EMBEDDING_MODEL": settings.embedding_model, "HF_HUB_OFFLINE": "1"})
+                "KB_CHROMA_URL": settings.chroma_url, "KB_EMBEDDING_MODEL": settings.embedding_model, "HF_HUB_OFFLINE": "1",
+                "KB_REQUEST_TIMEOUT": "300"})  # the first request loads the embedding model; slow runners are not hangs
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

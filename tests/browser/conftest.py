@@ -53,7 +53,9 @@ def live_server(raw_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
     port = free_port()
     log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
     env = {**os.environ, **settings_env(settings), "KB_LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "KB_RATE_LIMIT_PER_MINUTE": "0"}
+           "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "KB_RATE_LIMIT_PER_MINUTE": "0",
+           # a cold worker loads the embedding model inside the first request: not a hang on a loaded runner
+           "KB_REQUEST_TIMEOUT": "300"}
     cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning"]
     with log_path.open("wb") as log:
@@ -90,7 +92,9 @@ def live_server(raw_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make install-browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # expect() has its own 5 s default; a loaded runner renders slower
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

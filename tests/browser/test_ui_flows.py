@@ -67,6 +67,7 @@ def test_refusal_is_shown_as_a_refusal(laptop: Tab) -> None:
 def test_as_of_date_switches_the_aucl_version(laptop: Tab) -> None:
     """AUCL: the confusion article is 第六条 in the 2019 text and 第七条 in the 2025 text (in force 2025-10-15)."""
     laptop.goto(f"#/article/{AUCL}/6")
+    laptop.page.wait_for_selector("[data-testid=text-zh] p")  # today's render is in before the date changes
     laptop.set_as_of("2024-06-01")
     laptop.page.wait_for_selector("[data-testid=text-zh] p")
     text = laptop.page.locator("[data-testid=text-zh]")

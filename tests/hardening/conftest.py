@@ -57,7 +57,8 @@ def child_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update({"KB_DATA_DIR": str(settings.data_dir), "KB_CORPUS_ROOT": str(settings.corpus_root),
                 "KB_CHROMA_URL": settings.chroma_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                "ANONYMIZED_TELEMETRY": "False", "KB_LOG_LEVEL": "WARNING"})
+                "ANONYMIZED_TELEMETRY": "False", "KB_LOG_LEVEL": "WARNING",
+                "KB_REQUEST_TIMEOUT": "300"})  # a worker's first search loads the embedding model; slow runners are not hangs
     env.update(extra)
     return env
 

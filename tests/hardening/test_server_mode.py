@@ -26,7 +26,7 @@ ZH_QUERY = {"query": "商业秘密", "k": 5}
 
 
 def search(url: str, payload: dict[str, Any]) -> httpx.Response:
-    return httpx.post(url + "/v1/search", json=payload, timeout=30)
+    return httpx.post(url + "/v1/search", json=payload, timeout=120)
 
 
 def hits(response: httpx.Response) -> list[tuple[str, str]]:
@@ -66,6 +66,8 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
     ready_statuses: list[int] = []
     stop = threading.Event()
     traffic_saw_outage = threading.Event()
+    recovered = threading.Event()  # the main thread has seen both workers answer with the vectors again
+    traffic_saw_recovery = threading.Event()
 
     def traffic() -> None:  # bounded background load on loopback while the server goes down and up
         with httpx.Client(timeout=30) as client:
@@ -73,11 +75,14 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
                 if stop.is_set():
                     return
                 try:
-                    statuses.append(client.post(api.url + "/v1/search", json=EN_QUERY).status_code)
-                    statuses.append(client.post(api.url + "/v1/ask", json={"question": EN_QUERY["query"]}).status_code)
+                    round_trip = [client.post(api.url + "/v1/search", json=EN_QUERY).status_code,
+                                  client.post(api.url + "/v1/ask", json={"question": EN_QUERY["query"]}).status_code]
+                    statuses.extend(round_trip)
                     ready_statuses.append(client.get(api.url + "/readyz").status_code)
                     if ready_statuses[-1] == 503:
                         traffic_saw_outage.set()
+                    if recovered.is_set() and set(round_trip) == {200} and ready_statuses[-1] == 200:
+                        traffic_saw_recovery.set()
                 except httpx.HTTPError:
                     statuses.append(-1)
                 time.sleep(0.05)
@@ -115,6 +120,8 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
             assert hits(again) == baseline and dense_used(again) and again.json()["degraded"] == []
         # the same processes served before and after: nothing was restarted
         assert {p.pid for p in psutil.Process(api.proc.pid).children(recursive=True)} == worker_pids
+        recovered.set()
+        assert traffic_saw_recovery.wait(timeout=60), "the background traffic never got a full answer after recovery"
         stop.set()
         thread.join(timeout=60)
     finally:
@@ -123,5 +130,4 @@ def test_chroma_outage_gives_503_then_recovers_without_restart(own_chroma_server
 
     seen = set(statuses)
     assert seen <= {200, 503}, f"only 200 or 503 under an outage, got {sorted(seen)}"
-    assert statuses[-1] == 200
-    assert set(ready_statuses) == {200, 503} and ready_statuses[-1] == 200
+    assert set(ready_statuses) == {200, 503}  # and traffic_saw_recovery: the traffic ended on full answers

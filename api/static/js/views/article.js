@@ -221,7 +221,10 @@ async function picker(main, ctx) {
   return { focus: () => lawSelect.focus() };
 }
 
+let renders = 0;  // a newer article render (another article, or the same at another date) wins over a slower older one
+
 export async function render(main, route) {
+  const mine = ++renders;
   const [law, key] = route.parts.map(decodeURIComponent);
   if (!law || !key) return picker(main, { law });
   const version = route.params.get("version") || "";
@@ -231,6 +234,7 @@ export async function render(main, route) {
   try {
     n = normalize(await getJSON(`/v1/laws/${encodeURIComponent(law)}/articles/${encodeURIComponent(articleKey(key))}`, { as_of: asOf, version }));
   } catch (err) {
+    if (mine !== renders) return null;
     const msg = err instanceof ApiError && err.status === 404
       ? (asOf ? t("art.notFoundAsOf", { date: asOf }) : t("art.notFound")) : err.message;
     replace(main, h("section", { class: "view" },
@@ -293,6 +297,7 @@ export async function render(main, route) {
         h("p", null, h("a", { class: "btn", href: graphHref(articleId, 1) }, t("art.graph"))))),
     diffSection({ law, key }, n),
   );
+  if (mine !== renders) return null;
   replace(main, view);
   return null;
 }
