@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 PENALTY_CONCEPTS = frozenset({"fines", "confiscation", "admin-penalty", "public-security-penalty"})
 PENALTY_HEAD = 5  # top hits whose citing penalty articles are brought up
 PENALTY_PER_HIT = 2
+FOCUS_DEPTH = 200  # candidates of each order blended for a multi-sentence question
+_SENTENCE_END = re.compile(r"(?<=[。？！?!])|(?<=\.)(?=\s)")
 _PENALTY_TEXT = re.compile(r"罚款|罚金|没收|吊销|拘留|有期徒刑|责令停业|责令停止")
 
 
@@ -62,6 +64,7 @@ class FusionWeights:
     dense_depth: int = 100
     agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
     dense_floor: float = 0.2  # cosine at or below which the dense channel adds nothing
+    focus: float = 0.5  # weight of the question sentences' own order for a multi-sentence question (0 = off)
 
 
 def _best_per_article(found: list[tuple[Any, float]], rows: dict[Any, Any]) -> dict[str, tuple[float, str]]:
@@ -75,6 +78,16 @@ def _best_per_article(found: list[tuple[Any, float]], rows: dict[Any, Any]) -> d
         if aid not in out or out[aid][0] < score:
             out[aid] = (float(score), row["law_id"])
     return out
+
+
+@dataclass(frozen=True)
+class _RankInfo:
+    """What the evidence score needs from the ranking of the whole question."""
+
+    top_raw: float
+    memory_similarity: float
+    mentions: int
+    dense_ok: bool
 
 
 @dataclass
@@ -239,8 +252,50 @@ class Retriever:
         law_ids = self._filter_law_ids(filters)
         if law_ids is not None and not law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
-        w = self.weights
         cands: dict[tuple[str, str], _Cand] = {}
+        ranked, ev = self._ranked(qa, k, filters, law_ids, as_of, cands)
+        focus = focus_text(qa.text) if self.weights.focus > 0 else None
+        if focus:
+            # A long fact pattern buries the question in circumstances: its question sentences are searched on their
+            # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
+            focused, _ = self._ranked(self.analyze(focus, qa.lang), k, filters, law_ids, as_of, {})
+            ranked = self._blend_orders(ranked, focused, cands)
+        if PENALTY_CONCEPTS.intersection(qa.concepts):
+            ranked = self._with_penalty_provisions(ranked, cands, law_ids, filters)
+        ranked = ranked[:k]
+        records = self.store.articles_by_ids([c.article_id for c in ranked])
+        laws = self.laws()
+        hits: list[Hit] = []
+        for c in ranked:
+            art = records.get(c.article_id)
+            if art is None:
+                continue
+            law = laws.get(c.law_id)
+            hits.append(
+                Hit(
+                    article=art,
+                    score=round(c.score, 6),
+                    rank=len(hits) + 1,
+                    lexical_score=round(c.raw_lex, 4) if c.raw_lex else None,
+                    dense_score=round(c.dense, 4) if c.dense else None,
+                    matched=_matched(qa, art),
+                    title_zh=law.title_zh if law else "",
+                    title_en=law.title_en if law else None,
+                    penalty_for=c.penalty_for,
+                )
+            )
+        feats = EvidenceFeatures.from_search(qa, hits, top_raw=ev.top_raw, memory_similarity=ev.memory_similarity, mentions=ev.mentions)
+        return SearchResult(
+            query=qa.text, lang=qa.lang, hits=hits, evidence_score=evidence_score(feats), expansions=qa.expansions, as_of=as_of,
+            degraded=[] if ev.dense_ok else ["dense"],
+        )
+
+    def _ranked(
+        self, qa: QueryAnalysis, k: int, filters: SearchFilters, law_ids: list[str] | None, as_of: date,
+        cands: dict[tuple[str, str], _Cand],
+    ) -> tuple[list[_Cand], _RankInfo]:
+        """Every candidate of the fused channels (and the learned reranker), best first."""
+        w = self.weights
 
         # lexical channels
         zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
@@ -304,35 +359,27 @@ class Retriever:
         ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
         if qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(zh_tokens), top_raw)
-        if PENALTY_CONCEPTS.intersection(qa.concepts):
-            ranked = self._with_penalty_provisions(ranked, cands, law_ids, filters)
-        ranked = ranked[:k]
-        records = self.store.articles_by_ids([c.article_id for c in ranked])
-        laws = self.laws()
-        hits: list[Hit] = []
-        for c in ranked:
-            art = records.get(c.article_id)
-            if art is None:
-                continue
-            law = laws.get(c.law_id)
-            hits.append(
-                Hit(
-                    article=art,
-                    score=round(c.score, 6),
-                    rank=len(hits) + 1,
-                    lexical_score=round(c.raw_lex, 4) if c.raw_lex else None,
-                    dense_score=round(c.dense, 4) if c.dense else None,
-                    matched=_matched(qa, art),
-                    title_zh=law.title_zh if law else "",
-                    title_en=law.title_en if law else None,
-                    penalty_for=c.penalty_for,
-                )
-            )
-        feats = EvidenceFeatures.from_search(qa, hits, top_raw=top_raw, memory_similarity=votes.top_similarity if votes else 0.0, mentions=len(mentions))
-        return SearchResult(
-            query=qa.text, lang=qa.lang, hits=hits, evidence_score=evidence_score(feats), expansions=qa.expansions, as_of=as_of,
-            degraded=[] if dense_ok else ["dense"],
-        )
+        similarity = votes.top_similarity if votes else 0.0
+        return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
+
+    def _blend_orders(self, ranked: list[_Cand], focused: list[_Cand], cands: dict[tuple[str, str], _Cand]) -> list[_Cand]:
+        """Reciprocal-rank blend of the whole question's order and its question sentences' order (weight
+        ``focus``); an article only the focused search found joins as a candidate."""
+        w = self.weights
+        score: dict[tuple[str, str], float] = {}
+        for order, weight in ((ranked, 1.0), (focused, w.focus)):
+            for pos, c in enumerate(order[:FOCUS_DEPTH]):
+                key = (c.law_id, c.key)
+                score[key] = score.get(key, 0.0) + weight / (w.rerank_k + pos + 1)
+                cands.setdefault(key, c)
+        head = sorted(score, key=lambda key: -score[key])
+        in_head = set(head)
+        tail = [c for c in ranked if (c.law_id, c.key) not in in_head]
+        floor = min((c.score for c in ranked[:FOCUS_DEPTH]), default=0.0)
+        out = [cands[key] for key in head]
+        for pos, c in enumerate(out):  # scores stay monotone with the new order (and above the tail)
+            c.score = floor + (len(out) - pos) * 1e-3
+        return out + tail
 
     def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float) -> list[_Cand]:
         from kb.rerank import DEPTH, blend, features_for
@@ -457,6 +504,17 @@ class Retriever:
                 art = self.store.article(law_id, key, as_of=as_of)
                 if art is not None:
                     self._cand(cands, art.article_id, law_id)
+
+
+def focus_text(text: str) -> str | None:
+    """The question sentences (the last two ending in ？/?) of a text of several sentences; None when the text is
+    one sentence, has no question sentence, or is nothing but its question sentences."""
+    sentences = [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
+    if len(sentences) < 2:
+        return None
+    asked = [x for x in sentences if x.endswith(("？", "?"))][-2:]
+    focus = " ".join(asked)
+    return focus if asked and len(focus) < len(text.strip()) - 1 else None
 
 
 def _coverage(tokens: Sequence[str], text: str) -> float:

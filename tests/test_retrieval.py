@@ -243,3 +243,39 @@ def test_a_penalty_question_gets_the_article_that_punishes_the_conduct(raw_index
     monkeypatch.undo()
     asked = _keys(retriever.search("网店详情页能不能写“最佳”“国家级”这样的词？", k=10))
     assert asked[: asked.index(("advertising-law", "9")) + 2].count(("advertising-law", "57")) == 0, asked
+
+
+@pytest.mark.parametrize(
+    ("text", "focus"),
+    [
+        ("网店宣传仿真面具“可以通过人脸识别”，是否构成虚假广告？", None),  # one sentence
+        ("我在网上开小店。有买家要求退货，我能拒绝吗？我这边需要做什么？", "有买家要求退货，我能拒绝吗？ 我这边需要做什么？"),
+        ("A buyer sent photos (approx. 3 MB each) of his boss. He wants a mask of that face. What consent do we need?",
+         "What consent do we need?"),
+        ("Is it legal? Really?", None),  # nothing but its questions
+        ("我们卖面具。我们也卖假发。", None),  # no question sentence
+    ],
+)
+def test_focus_text_is_the_question_sentences_of_a_longer_text(text: str, focus: str | None) -> None:
+    from kb.retrieval import focus_text
+
+    assert focus_text(text) == focus
+
+
+def test_a_long_fact_pattern_is_also_searched_by_its_question(raw_index: Any) -> None:
+    """The circumstances of a long question (a shop, custom photos, a buyer's mood) pull in articles about
+    themselves; its question sentence, searched on its own and blended in, brings up the article it asks about."""
+    import dataclasses
+
+    from kb.retrieval import FusionWeights
+
+    question = ("我在网上开了一家小店，按买家发来的照片定制硅胶面具，每单都要先付定金。上周有位买家收到货以后说戴着不舒服，"
+                "想退。他要求七天无理由退货，我能拒绝吗？")
+
+    def rank(focus: float) -> int:
+        r = Retriever(raw_index, memory=QuestionMemory([]), weights=dataclasses.replace(FusionWeights(), focus=focus))
+        keys = _keys(r.search(question, k=30))
+        return keys.index(("consumer-protection-law", "25")) + 1 if ("consumer-protection-law", "25") in keys else 31
+
+    focused, whole = rank(FusionWeights().focus), rank(0.0)
+    assert FusionWeights().focus > 0 and focused <= 10 and focused < whole, (focused, whole)
