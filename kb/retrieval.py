@@ -261,7 +261,7 @@ class Retriever:
             focused, _ = self._ranked(self.analyze(focus, qa.lang), k, filters, law_ids, as_of, {})
             ranked = self._blend_orders(ranked, focused, cands)
         if PENALTY_CONCEPTS.intersection(qa.concepts):
-            ranked = self._with_penalty_provisions(ranked, cands, law_ids, filters)
+            ranked = self._with_penalty_provisions(ranked, cands)
         ranked = ranked[:k]
         records = self.store.articles_by_ids([c.article_id for c in ranked])
         laws = self.laws()
@@ -402,23 +402,23 @@ class Retriever:
             c.score = floor + (len(reranked) - pos) * 1e-3 + blended[order[pos]] * 1e-6
         return reranked + tail
 
-    def _with_penalty_provisions(
-        self, ranked: list[_Cand], cands: dict[tuple[str, str], _Cand], law_ids: list[str] | None, filters: SearchFilters
-    ) -> list[_Cand]:
+    def _with_penalty_provisions(self, ranked: list[_Cand], cands: dict[tuple[str, str], _Cand]) -> list[_Cand]:
         """A question about penalties wants the article that punishes the conduct, and that article often names
         the rule only by number (广告法第五十七条: "发布有本法第九条…规定的禁止情形的广告的…罚款"), so it shares
         no words with the question. Each of the top hits is followed by the same-version articles that cite it
-        and impose a penalty, unless they already rank above it."""
+        and impose a penalty, unless they already rank above it. (The hits passed the filters, and a citing article
+        of the same version shares their law and dates.)"""
         head = ranked[:PENALTY_HEAD]
         placed = {c.article_id for c in head}
         follow: dict[str, list[_Cand]] = {}
         for c in head:
-            citing = [e.src_article_id for e in self.store.cited_by(c.article_id)
-                      if e.src_article_id.split("#", 1)[0] == c.article_id.split("#", 1)[0] and e.src_article_id not in placed]
-            if not citing or not self._law_passes(c.law_id, law_ids, filters):
+            version = c.article_id.split("#", 1)[0]
+            citing = list(dict.fromkeys(e.src_article_id for e in self.store.cited_by(c.article_id)
+                                        if e.src_article_id.split("#", 1)[0] == version and e.src_article_id not in placed))
+            if not citing:
                 continue
-            records = self.store.articles_by_ids(list(dict.fromkeys(citing)))
-            for aid in dict.fromkeys(citing):
+            records = self.store.articles_by_ids(citing)
+            for aid in citing:
                 art = records.get(aid)
                 if art is None or not _PENALTY_TEXT.search(art.text_zh or ""):
                     continue

@@ -112,7 +112,7 @@ class DeterministicAnswerer:
         hits = evidence.hits[:MAX_ARTICLES]
         shown = {h.article.article_id for h in hits}
         # the article punishing a cited rule comes with it, even past the cut ("第九条禁止…; 第五十七条罚款…")
-        hits += [h for h in evidence.hits[MAX_ARTICLES:MAX_ARTICLES + 2] if getattr(h, "penalty_for", None) in shown]
+        hits += [h for h in evidence.hits[MAX_ARTICLES:MAX_ARTICLES + 2] if h.penalty_for in shown]
 
         picks: list[_Pick] = []
         for pos, hit in enumerate(hits, 1):
