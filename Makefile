@@ -18,7 +18,7 @@ install-browser:
 	@(command -v chromium >/dev/null && fc-list :lang=zh | grep -q .) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null)
 
 ingest: install
-	$(BIN)/kb ingest --layer all
+	$(BIN)/kb ingest --layer all --defer-vectors
 
 run: ingest
 	$(BIN)/kb serve --host 127.0.0.1 --port $(PORT)

@@ -419,6 +419,7 @@ def run_ingest(
     extra: Sequence[SourceFile] = (),
     hook: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    defer_vectors: bool = False,
 ) -> IngestReport:
     """Build (or confirm unchanged) the generation for ``layer`` + ``extra`` files and switch CURRENT.
 
@@ -431,7 +432,8 @@ def run_ingest(
         sources, skipped, manifest_sha = collect_sources(settings, layer) if layer != "none" else ([], [], "")
         if extra:
             sources = _merge_extra(settings, sources, extra)
-        return _build(settings, sources, skipped, manifest_sha, layer, strict, hook or (lambda _s: None), say, t0)
+        return _build(settings, sources, skipped, manifest_sha, layer, strict, hook or (lambda _s: None), say, t0,
+                      defer_vectors=defer_vectors)
 
 
 def _merge_extra(settings: Settings, sources: list[SourceFile], extra: Sequence[SourceFile]) -> list[SourceFile]:
@@ -444,7 +446,7 @@ def _merge_extra(settings: Settings, sources: list[SourceFile], extra: Sequence[
 
 def _build(
     settings: Settings, sources: list[SourceFile], skipped: list[Skipped], manifest_sha: str, layer: str,
-    strict: bool, hook: Callable[[str], None], say: Callable[[str], None], t0: float,
+    strict: bool, hook: Callable[[str], None], say: Callable[[str], None], t0: float, *, defer_vectors: bool = False,
 ) -> IngestReport:
     from kb.embedder import get_embedder
     from kb.generations import (
@@ -454,6 +456,7 @@ def _build(
         new_generation_id,
         switch_current,
         write_generation_manifest,
+        write_vector_progress,
     )
     from kb.vectors import ChromaVectorIndex, chroma_client, collection_name
 
@@ -470,12 +473,15 @@ def _build(
         except OSError as exc:
             file_rows.append(FileRow(s.rel, None, None, "failed", "missing_file", str(exc), 0, s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion))
     tversion = tokenizer_version()
-    fingerprint = _fingerprint(sources, manifest_sha, pversion, embedder.name, layer, tversion)
+    from ingest.notes import notes_digest
+
+    fingerprint = _fingerprint(sources, manifest_sha + notes_digest(settings.notes_dir), pversion, embedder.name, layer, tversion)
     timings["hash"] = time.perf_counter() - t0
 
     prev_gen, prev_manifest, prev_store = _open_previous(settings)
     report = IngestReport(status="built", generation=None, previous=prev_gen, layer=layer)
-    if prev_manifest is not None and prev_manifest.get("fingerprint") == fingerprint and prev_store is not None:
+    complete = prev_manifest is not None and (defer_vectors or prev_manifest.get("vectors_complete", True))
+    if prev_manifest is not None and prev_manifest.get("fingerprint") == fingerprint and prev_store is not None and complete:
         prev_store.close()
         report.status, report.generation = "unchanged", prev_gen
         report.files = prev_manifest.get("report_files", [])
@@ -641,34 +647,51 @@ def _build(
         timings["lexical"] = time.perf_counter() - t
         hook("lexical")
 
-        # 7. vectors (reuse the previous collection's vectors of unchanged chunk ids, same model only)
+        # 7. vectors: read from the (model, content hash) cache, embed what is missing (committed batch by batch, so a
+        #    killed run keeps its progress). A deferred build embeds only the curated layer now; the rest of the
+        #    vectors are filled in the background by a later full build (`kb vectors fill`), which switches atomically.
         t = time.perf_counter()
+        from kb.vector_cache import VectorCache, embed_cached, text_key
+
         client = chroma_client(settings)
         collection = ChromaVectorIndex(client, collection_name(gen), create=True)
         to_embed = [c for c in chunks if c.lang in embedder.languages]
-        reused_vecs: dict[str, list[float]] = {}
-        if prev_gen is not None and prev_manifest is not None and prev_manifest.get("embedding_model") == embedder.name:
-            try:
-                prev_col = ChromaVectorIndex(client, collection_name(prev_gen))
-                reused_vecs = prev_col.get_vectors([c.chunk_id for c in to_embed])
-            except Exception as exc:  # noqa: BLE001 - no previous vectors: embed everything
-                log.warning("previous vectors unavailable: %s", exc)
-        new = [c for c in to_embed if c.chunk_id not in reused_vecs]
-        say(f"embedding {len(new)} chunks ({len(reused_vecs)} reused) with {embedder.name}")
-        step = 512
-        for i in range(0, max(len(to_embed), 1), step):
-            part = to_embed[i : i + step]
-            if not part:
-                break
-            need = [c for c in part if c.chunk_id not in reused_vecs]
-            fresh = dict(zip([c.chunk_id for c in need], embedder.embed([c.full_text for c in need]), strict=True))
-            collection.add(
-                [c.chunk_id for c in part],
-                [reused_vecs.get(c.chunk_id) or fresh[c.chunk_id] for c in part],
-                [c.metadata for c in part],
-            )
-            hook("embedding")
+        cache = VectorCache(settings.vector_cache_path, embedder.name)
+        try:
+            first = [c for c in to_embed if c.metadata.get("layer") != "national"] if defer_vectors else to_embed
+            later = [c for c in to_embed if c.metadata.get("layer") == "national"] if defer_vectors else []
+            before = len(cache)
+            n_first = len({text_key(c.full_text) for c in first})
+            say(f"vectors for {len(to_embed)} chunks with {embedder.name} ({before} cached in all)")
+            last = [0.0]
+
+            def _progress(done: int, total: int) -> None:
+                now = time.perf_counter()
+                if now - last[0] > 15 or done == total:
+                    last[0] = now
+                    say(f"embedded {done}/{total}")
+                    write_vector_progress(settings, done, total)
+                hook("embedding")
+
+            vecs = embed_cached([c.full_text for c in first], embedder.embed, cache, progress=_progress)
+            if later:  # only what the cache already holds
+                vecs.update(cache.get_many(list({text_key(c.full_text) for c in later})))
+            present = [c for c in to_embed if text_key(c.full_text) in vecs]
+            step = 512
+            for i in range(0, len(present), step):
+                part = present[i : i + step]
+                collection.add([c.chunk_id for c in part], [vecs[text_key(c.full_text)] for c in part], [c.metadata for c in part])
+            embedded_now = max(0, len(cache) - before)
+            vectors_missing = len(to_embed) - len(present)
+            reused_vecs = {"n": len(present) - min(embedded_now, n_first)}
+        finally:
+            cache.close()
         timings["vectors"] = time.perf_counter() - t
+
+        # 8. notes (our headnotes, example questions, charge names) as fields of their own that vote for their article
+        t = time.perf_counter()
+        n_notes = _write_notes(settings, gpath, versions, keys_by_version, embedder, say)
+        timings["notes"] = time.perf_counter() - t
 
         # 8. record, check strictness, publish
         report.files = [
@@ -677,8 +700,9 @@ def _build(
             for f in file_rows
         ]
         report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
-                         "chunks": counts.chunks, "edges": counts.edges, "vectors": len(to_embed)}
-        report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": len(reused_vecs), "embedded": len(new)}
+                         "chunks": counts.chunks, "edges": counts.edges, "vectors": len(present),
+                         "vectors_missing": vectors_missing, "notes": n_notes}
+        report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": reused_vecs["n"], "embedded": embedded_now}
         if strict and report.failures:
             report.status = "failed"
             report.message = f"{len(report.failures)} file(s) failed; strict mode: nothing was published"
@@ -690,6 +714,7 @@ def _build(
             "layer": layer, "fingerprint": fingerprint, "parser_version": pversion, "tokenizer_version": tversion,
             "embedding_model": embedder.name,
             "embedding_languages": sorted(embedder.languages), "collection": collection.name,
+            "vectors_complete": vectors_missing == 0,
             "chroma": settings.chroma_url or "embedded", "counts": report.counts, "reused": report.reused,
             "timings": report.timings, "files": file_checksums(gpath), "report_files": report.files,
             "articles_checksum": counts.extra.get("articles_checksum"),
@@ -715,6 +740,63 @@ def _build(
     return report
 
 
+
+def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys_by_version: dict[str, set[str]],
+                 embedder: Any, say: Callable[[str], None]) -> int:
+    """Resolve the notes of corpus/notes to this build's articles (law + version date + key; a note naming an
+    article not in the build is dropped), tokenise and embed them (through the vector cache) and write them."""
+    import numpy as np
+
+    from ingest.notes import load_notes
+    from kb.notes import QUERY_KINDS, NoteRow, write_notes
+    from kb.tokenize import tokenize
+    from kb.vector_cache import VectorCache, embed_cached, text_key
+
+    by_law_date: dict[tuple[str, str], Any] = {}
+    for v in versions.values():
+        eff = v.version.effective_from
+        by_law_date[(v.law.law_id, eff.isoformat() if eff else "")] = v
+    rows: list[NoteRow] = []
+    dropped = 0
+    for note in load_notes(settings.notes_dir):
+        v = by_law_date.get((note.law_id, note.version))
+        if v is None or note.key not in keys_by_version.get(v.version.version_id, ()):
+            dropped += 1
+            continue
+        ver, law = v.version, v.law
+        rows.append(NoteRow(
+            article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
+            effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
+            jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer,
+        ))
+    say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
+    if not rows:
+        return 0
+    tokens = [tokenize(r.text, r.lang) for r in rows]
+    vectors = None
+    if {"zh", "en"} <= set(embedder.languages):
+        cache = VectorCache(settings.vector_cache_path, embedder.name)
+        try:
+            # the cache key carries the prefix kind, so a question embedded as a query never meets a passage vector
+            texts = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
+
+            def _embed(batch: list[str]) -> list[list[float]]:
+                queries = [i for i, x in enumerate(batch) if x.startswith("query: ")]
+                passages = [i for i, x in enumerate(batch) if not x.startswith("query: ")]
+                out: list[list[float]] = [[] for _ in batch]
+                for i, vec in zip(queries, embedder.embed_queries([batch[i][7:] for i in queries]), strict=True):
+                    out[i] = vec
+                for i, vec in zip(passages, embedder.embed([batch[i][9:] for i in passages]), strict=True):
+                    out[i] = vec
+                return out
+
+            got = embed_cached(texts, _embed, cache)
+            vectors = np.asarray([got[text_key(x)] for x in texts], dtype=np.float32)
+        finally:
+            cache.close()
+    write_notes(gpath, rows, tokens, vectors)
+    return len(rows)
+
 def ingest_files(
     settings: Settings,
     files: Sequence[tuple[Path | str, dict[str, Any]]],
@@ -722,6 +804,7 @@ def ingest_files(
     layer: str = "raw",
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    defer_vectors: bool = False,
 ) -> IngestReport:
     """Build a new generation = the corpus ``layer`` + these files (admin upload). Each metadata dict:
     ``law_id`` (required), ``title_zh`` (required), optional ``title_en``, ``language`` (zh), ``jurisdiction``
@@ -749,7 +832,7 @@ def ingest_files(
             source_path=f"upload/{meta.get('name', p.name)}", source_url=meta.get("source_url"), official=bool(meta.get("official", True)),
         )
         extra.append(SourceFile(f"upload/{meta.get('name', p.name)}", p, meta.get("language", "zh"), law, ver, i))
-    return run_ingest(settings, layer=layer, strict=strict, extra=extra, progress=progress)
+    return run_ingest(settings, layer=layer, strict=strict, extra=extra, progress=progress, defer_vectors=defer_vectors)
 
 
 def _iso(value: Any) -> date | None:

@@ -66,6 +66,7 @@ def build_with_uploads(
     keep_uploads: bool = True,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    defer_vectors: bool = False,
 ) -> tuple[IngestReport, int]:
     """Build ``layer`` + the stored uploads (unless ``keep_uploads`` is false) + ``new`` files; returns the
     ingest report and how many uploaded files went into the build. Call it holding ``build_lock``."""
@@ -73,4 +74,5 @@ def build_with_uploads(
 
     kept = stored_uploads(settings, exclude=[p for p, _ in new]) if keep_uploads else []
     files = kept + list(new)
-    return ingest_files(settings, files, layer=layer, strict=strict, progress=progress), len(files)
+    report = ingest_files(settings, files, layer=layer, strict=strict, progress=progress, defer_vectors=defer_vectors)
+    return report, len(files)

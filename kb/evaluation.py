@@ -125,6 +125,7 @@ def compliance_metrics(index: Any, rows: Sequence[dict[str, Any]], *, k: int = 1
     sums = {"must_recall@5": 0.0, "must_recall@10": 0.0, "hit@5": 0.0, "mrr@10": 0.0}
     answerable = refusal_ok = 0
     latencies = []
+    by_lang: dict[str, list[float]] = {}
     for row in rows:
         as_of = date.fromisoformat(row["as_of"]) if row.get("as_of") else None
         t0 = time.perf_counter()
@@ -150,11 +151,15 @@ def compliance_metrics(index: Any, rows: Sequence[dict[str, Any]], *, k: int = 1
                 sums["must_recall@10"] += r10
                 sums["hit@5"] += float(bool(any5))
                 sums["mrr@10"] += 1.0 / best if best and best <= 10 else 0.0
-                item.update({"must_ranks": ranks})
+                lang = row.get("lang") or res.lang
+                by_lang.setdefault(lang, []).append(r5)
+                item.update({"must_ranks": ranks, "lang": lang})
         per.append(item)
     out: dict[str, Any] = {"format": "compliance", "questions": len(rows), "answerable": answerable}
     for name, total in sums.items():
         out[name] = round(total / answerable, 4) if answerable else None
+    for lang, values in sorted(by_lang.items()):
+        out[f"must_recall@5_{lang}"] = round(sum(values) / len(values), 4)
     out["refusal_accuracy"] = round(refusal_ok / len(rows), 4)
     out["refusal_threshold"] = threshold
     out["latency_ms_p50"] = round(percentile(latencies, 50) * 1000, 1)

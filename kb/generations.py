@@ -152,3 +152,25 @@ def collect_garbage(settings: Settings, keep: set[str], drop_collection: Any = N
                 drop_collection(d.name)
         removed.append(d.name)
     return removed
+
+
+def _progress_path(settings: Settings) -> Path:
+    return settings.data_dir / "vectors-progress.json"
+
+
+def write_vector_progress(settings: Settings, done: int, total: int, state: str = "embedding") -> None:
+    """Progress of the embedding run (read by /readyz, `kb stats` and the UI banner)."""
+    path = _progress_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"state": state, "done": done, "total": total, "pid": os.getpid(),
+                               "updated": datetime.now(UTC).isoformat(timespec="seconds")}))
+    os.replace(tmp, path)
+
+
+def read_vector_progress(settings: Settings) -> dict[str, Any] | None:
+    try:
+        data = json.loads(_progress_path(settings).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

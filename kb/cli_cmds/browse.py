@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     per_law = index.store.articles_per_version()
     out = {"generation": index.generation, "created": index.manifest.get("created"), "layer": index.manifest.get("layer"),
            "embedding_model": index.manifest.get("embedding_model"), **s, "sizes": sizes, "vectors": index.vectors.count(),
-           "articles_per_version": per_law}
+           "articles_per_version": per_law, "dense": _dense_status(settings, index.manifest),
+           "notes": len(index.notes) if index.notes is not None else 0}
     if as_json:
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -51,10 +52,27 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     t = s["total"]
     typer.echo(f"{'total':10} {t['laws']:>6} {t['versions']:>9} {t['articles']:>9} {t['chunks']:>8}")
     typer.echo(f"chunks by language: {s['chunks_by_lang']}; vectors: {out['vectors']}; edges: {s['edges']} ({s['edges_resolved']} resolved)")
-    typer.echo(f"files: {s['files']}")
+    typer.echo(f"files: {s['files']}; notes (ours, not law): {out['notes']}")
+    d = out["dense"]
+    line = "complete" if d["complete"] else f"{d['missing']} chunks without vectors yet"
+    if d.get("progress"):
+        p = d["progress"]
+        line += f"; background embedding {p['done']}/{p['total']} (updated {p['updated']})"
+    typer.echo(f"dense vectors: {line}")
     mb = lambda n: f"{n / 1e6:.1f} MB" if n is not None else "n/a (server)"  # noqa: E731
     typer.echo(f"on disk: generation {mb(sizes['generation_bytes'])} (store {mb(sizes['store_bytes'])}, lexical "
                f"{mb(sizes['lexical_bytes'])}), chroma {mb(sizes['chroma_bytes'])}")
+
+
+def _dense_status(settings: Any, manifest: dict[str, Any]) -> dict[str, Any]:
+    from kb.generations import read_vector_progress
+
+    counts = manifest.get("counts", {})
+    out: dict[str, Any] = {"complete": bool(manifest.get("vectors_complete", True)), "missing": counts.get("vectors_missing", 0)}
+    progress = read_vector_progress(settings)
+    if progress and not out["complete"]:
+        out["progress"] = progress
+    return out
 
 
 @app.command("article")

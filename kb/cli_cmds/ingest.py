@@ -22,6 +22,9 @@ def ingest(
     uploads: Annotated[bool, typer.Option("--uploads/--no-uploads",
                                           help="Keep the law files uploaded through the admin API (default) or build "
                                                "the corpus alone; the uploaded files stay on disk either way.")] = True,
+    defer_vectors: Annotated[bool, typer.Option("--defer-vectors",
+                                                help="Embed only the curated layer now and publish; the bulk layer's vectors "
+                                                     "are filled later (`kb vectors fill`, or in the background by `kb serve`).")] = False,
 ) -> None:
     """Parse, chunk, index and embed the statute files (plus any uploaded ones); a second run over unchanged
     files changes nothing."""
@@ -38,7 +41,7 @@ def ingest(
     try:
         with build_lock(settings):
             report, n_uploads = build_with_uploads(settings, layer=layer, keep_uploads=uploads, strict=strict,
-                                                   progress=progress)
+                                                   progress=progress, defer_vectors=defer_vectors)
     except IngestFailed as exc:
         _print(exc.report, as_json, quiet)
         raise typer.Exit(1) from None

@@ -1,0 +1,133 @@
+"""The notes of a generation: our headnotes, example questions and charge names per article (written by this
+project, not law), indexed as fields of their own that vote for their article — lexical (BM25 per language) and
+dense (the generation's embedding model). Small (a few thousand texts): kept as files in the generation and
+searched in memory. A note's filter metadata (law, dates, layer …) is its article's, so the same search filters
+apply."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.lexical import LexicalIndex, build_lexical, load_lexical
+
+__all__ = ["NoteRow", "ArticleNotes", "write_notes", "load_notes_index", "NOTES_DIR", "QUERY_KINDS"]
+
+NOTES_DIR = "notes"
+QUERY_KINDS = frozenset({"question"})  # embedded as queries (question ↔ question is symmetric); the rest as passages
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    article_id: str
+    law_id: str
+    kind: str  # headnote | question | charge
+    lang: str
+    text: str
+    effective_from: int  # YYYYMMDD, as chunks carry them
+    effective_to: int
+    jurisdiction: str
+    instrument: str
+    layer: str
+
+
+def write_notes(path: Path, rows: Sequence[NoteRow], tokens: Sequence[list[str]], vectors: np.ndarray | None) -> None:
+    """One generation's notes: rows (JSON Lines), a BM25 index per language, and the vectors (row order)."""
+    folder = path / NOTES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "notes.jsonl").open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r.__dict__, ensure_ascii=False) + "\n")
+    for lang in ("zh", "en"):
+        docs = [tok for r, tok in zip(rows, tokens, strict=True) if r.lang == lang]
+        if not docs:
+            continue
+        build_lexical(lang, docs).save(folder / f"lexical-{lang}")
+    if vectors is not None:
+        np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
+
+
+class ArticleNotes:
+    """Search over the notes; results are (article_id, law_id) → best score."""
+
+    def __init__(self, rows: list[NoteRow], lexical: dict[str, LexicalIndex], vectors: np.ndarray | None) -> None:
+        self.rows = rows
+        self.lexical = lexical
+        self.vectors = vectors if vectors is not None and len(vectors) == len(rows) else None
+        self._by_lang = {lang: [i for i, r in enumerate(rows) if r.lang == lang] for lang in ("zh", "en")}
+        self._eff_from = np.array([r.effective_from for r in rows], dtype=np.int64)
+        self._eff_to = np.array([r.effective_to for r in rows], dtype=np.int64)
+        self._headnotes: dict[str, dict[str, str]] = {}
+        self._charges: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            if r.kind == "headnote":
+                self._headnotes.setdefault(r.article_id, {})[r.lang] = r.text
+            elif r.kind == "charge":
+                self._charges.setdefault(r.text, []).append(i)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def headnote(self, article_id: str) -> dict[str, str]:
+        """{"en": …, "zh": …} of our headnote for the article (empty when none was written)."""
+        return self._headnotes.get(article_id, {})
+
+    @property
+    def charge_names(self) -> list[str]:
+        return list(self._charges)
+
+    def charge_rows(self, name: str) -> list[NoteRow]:
+        return [self.rows[i] for i in self._charges.get(name, [])]
+
+    def _passes(self, i: int, day: int, allow: Any) -> bool:
+        return bool(self._eff_from[i] <= day <= self._eff_to[i]) and allow(self.rows[i])
+
+    def search_lexical(self, lang: str, groups: Sequence[tuple[Sequence[str], float]], depth: int, day: int, allow: Any
+                       ) -> dict[str, tuple[float, str]]:
+        lex = self.lexical.get(lang)
+        idx = self._by_lang.get(lang, [])
+        groups = [(list(t), w) for t, w in groups if t and w > 0]
+        if lex is None or not idx or not groups or not len(lex):
+            return {}
+        allowed = {d for d, i in enumerate(idx) if self._passes(i, day, allow)}
+        out: dict[str, tuple[float, str]] = {}
+        for d, score in lex.search_weighted(groups, depth, allowed):
+            r = self.rows[idx[d]]
+            if r.kind == "charge":
+                continue  # charge names are matched whole (kb.retrieval), not word by word
+            if r.article_id not in out or out[r.article_id][0] < score:
+                out[r.article_id] = (float(score), r.law_id)
+        return out
+
+    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow: Any) -> dict[str, tuple[float, str]]:
+        if self.vectors is None or not len(self.rows):
+            return {}
+        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        out: dict[str, tuple[float, str]] = {}
+        for i in np.argsort(-sims)[: depth * 4]:
+            i = int(i)
+            r = self.rows[i]
+            if r.kind == "charge" or not self._passes(i, day, allow):
+                continue
+            if r.article_id not in out:
+                out[r.article_id] = (float(sims[i]), r.law_id)
+                if len(out) >= depth:
+                    break
+        return out
+
+
+def load_notes_index(path: Path) -> ArticleNotes | None:
+    """The generation's notes, or None for a generation built without any."""
+    folder = path / NOTES_DIR
+    if not (folder / "notes.jsonl").is_file():
+        return None
+    rows = [NoteRow(**json.loads(line)) for line in (folder / "notes.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    lexical = {lang: load_lexical(folder / f"lexical-{lang}") for lang in ("zh", "en") if (folder / f"lexical-{lang}").exists()}
+    vec_path = folder / "vectors.npy"
+    vectors = np.load(vec_path, mmap_mode="r") if vec_path.is_file() else None
+    return ArticleNotes(rows, lexical, np.asarray(vectors) if vectors is not None else None)

@@ -1,0 +1,82 @@
+"""Our notes (corpus/notes: headnotes, example questions, charge names) name real articles, are marked as ours,
+reach the index as fields of their own, and vote for their article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.notes import load_notes
+from kb.records import SearchFilters
+from kb.settings import get_settings
+
+NOTES = get_settings().notes_dir
+FILES = sorted(NOTES.glob("*.json"))
+
+
+def test_there_are_notes_files() -> None:
+    assert len(FILES) >= 5
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_entry_names_an_existing_article_and_version(path: Path, raw_index) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "not law" in data["provenance"]
+    store = raw_index.store
+    versions = {str(v.effective_from): v for v in store.versions(data["law_id"])}
+    notes = [n for n in load_notes(NOTES) if n.law_id == data["law_id"]]
+    assert notes
+    missing = [(n.version, n.key) for n in notes
+               if n.version not in versions or store.article(n.law_id, n.key, version_id=versions[n.version].version_id) is None]
+    assert not missing, f"{path.name}: notes name no such article/version: {missing[:10]}"
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if "charges" not in p.name], ids=lambda p: p.name)
+def test_entries_have_bilingual_headnotes_and_questions_in_both_languages(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for e in data["notes"]:
+        assert e["headnote_en"].strip() and e["headnote_zh"].strip(), e["article"]
+        assert 3 <= len(e["questions"]) <= 5, e["article"]
+        assert {q["lang"] for q in e["questions"]} == {"zh", "en"}, e["article"]
+        assert all(q["style"] in {"lay", "lawyer", "facts"} for q in e["questions"]), e["article"]
+        assert e.get("written_by") == "likeness-kb"
+
+
+def test_charge_names_come_from_the_official_lists() -> None:
+    data = json.loads((NOTES / "criminal-law-charges.json").read_text(encoding="utf-8"))
+    by_article = {r["article"]: r for r in data["charges"]}
+    assert by_article["264"]["names"] == ["盗窃罪"]
+    assert by_article["266"]["names"] == ["诈骗罪"]
+    assert "侵犯公民个人信息罪" in by_article["253之一"]["names"]
+    assert "出售、非法提供公民个人信息罪" in by_article["253之一"]["former_names"]  # renamed in 2015, kept as former
+
+
+def test_notes_are_indexed_in_the_generation(raw_index) -> None:
+    notes = raw_index.notes
+    assert notes is not None and len(notes) > 1000
+    assert notes.vectors is not None and notes.vectors.shape == (len(notes), 384)
+    head = notes.headnote("civil-code@2021-01-01#1019")
+    assert head.get("en") and head.get("zh")
+
+
+def test_a_charge_name_finds_the_article_that_defines_the_crime(raw_index) -> None:
+    res = raw_index.retriever.search("被告人张某多次在商场内窃取他人手机，价值人民币八千元。罪名：盗窃", k=5)
+    assert [h.article.key for h in res.hits][:1] == ["264"]
+    res = raw_index.retriever.search("被告人以虚构事实的方式骗取他人钱款，构成合同诈骗罪。", k=5)
+    keys = [h.article.key for h in res.hits if h.article.law_id == "criminal-law"]
+    assert keys[0] == "224"  # 合同诈骗罪, not the shorter 诈骗罪 inside it
+
+
+def test_notes_channel_can_be_switched_off(raw_index) -> None:
+    from dataclasses import replace
+
+    from kb.retrieval import Retriever
+
+    q = "网店卖的东西和图片不一样，七天内能退吗？"
+    on = Retriever(raw_index).search(q, k=20, filters=SearchFilters())
+    off_r = Retriever(raw_index)
+    off_r.weights = replace(off_r.weights, notes_lex=0.0, notes_dense=0.0, charge=0.0)
+    off = off_r.search(q, k=20, filters=SearchFilters())
+    assert [h.article.article_id for h in on.hits] != [h.article.article_id for h in off.hits]
