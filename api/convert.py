@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from api.schemas import FiltersIn, LawOut, VersionOut
+from api.schemas import FiltersIn, HeadnoteOut, LawOut, VersionOut
 from kb.records import LawRecord, SearchFilters, VersionRecord
 
 
@@ -50,3 +50,10 @@ def chunks(text: str, size: int = 48) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+def headnote_out(index: Any, article_id: str) -> HeadnoteOut | None:
+    """Our headnote of the article (labelled unofficial), None when we wrote none."""
+    notes = getattr(index, "notes", None)
+    head = notes.headnote(article_id) if notes is not None else {}
+    return HeadnoteOut(en=head.get("en"), zh=head.get("zh")) if head else None

@@ -111,6 +111,7 @@ class SearchHitOut(BaseModel):
     lexical_score: float | None = None
     dense_score: float | None = None
     penalty_for: str | None = Field(default=None, description="For a question about penalties: the article_id of the rule this article punishes.")
+    headnote: HeadnoteOut | None = Field(default=None, description="Our unofficial summary of the article; never law.")
 
 
 class SearchResponse(BaseModel):
@@ -185,6 +186,14 @@ class EdgeOut(BaseModel):
     text: str
 
 
+class HeadnoteOut(BaseModel):
+    """Our plain-language summary of an article: written by this project, reviewed against the text, not law."""
+
+    en: str | None = None
+    zh: str | None = None
+    label: str = "Unofficial summary by Likeness KB, not law"
+
+
 class ArticleOut(BaseModel):
     article_id: str
     law: LawOut
@@ -201,6 +210,7 @@ class ArticleOut(BaseModel):
     versions: list[ArticleVersionOut]
     references: list[EdgeOut]
     cited_by: list[EdgeOut]
+    headnote: HeadnoteOut | None = Field(default=None, description="Our unofficial summary (shown beside Chinese-only articles); never law.")
 
 
 # ---------------------------------------------------------------- graph

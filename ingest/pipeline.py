@@ -660,9 +660,7 @@ def _build(
         try:
             first = [c for c in to_embed if c.metadata.get("layer") != "national"] if defer_vectors else to_embed
             later = [c for c in to_embed if c.metadata.get("layer") == "national"] if defer_vectors else []
-            before = len(cache)
-            n_first = len({text_key(c.full_text) for c in first})
-            say(f"vectors for {len(to_embed)} chunks with {embedder.name} ({before} cached in all)")
+            say(f"vectors for {len(to_embed)} chunks with {embedder.name} ({len(cache)} cached in all)")
             last = [0.0]
 
             def _progress(done: int, total: int) -> None:
@@ -673,7 +671,7 @@ def _build(
                     write_vector_progress(settings, done, total)
                 hook("embedding")
 
-            vecs = embed_cached([c.full_text for c in first], embedder.embed, cache, progress=_progress)
+            vecs, embedded_now = embed_cached([c.full_text for c in first], embedder.embed, cache, progress=_progress)
             if later:  # only what the cache already holds
                 vecs.update(cache.get_many(list({text_key(c.full_text) for c in later})))
             present = [c for c in to_embed if text_key(c.full_text) in vecs]
@@ -681,9 +679,11 @@ def _build(
             for i in range(0, len(present), step):
                 part = present[i : i + step]
                 collection.add([c.chunk_id for c in part], [vecs[text_key(c.full_text)] for c in part], [c.metadata for c in part])
-            embedded_now = max(0, len(cache) - before)
+                hook("embedding")
+            if not present:
+                hook("embedding")
             vectors_missing = len(to_embed) - len(present)
-            reused_vecs = {"n": len(present) - min(embedded_now, n_first)}
+            reused_vecs = {"n": max(0, len(present) - embedded_now)}
         finally:
             cache.close()
         timings["vectors"] = time.perf_counter() - t
@@ -790,7 +790,7 @@ def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys
                     out[i] = vec
                 return out
 
-            got = embed_cached(texts, _embed, cache)
+            got, _ = embed_cached(texts, _embed, cache)
             vectors = np.asarray([got[text_key(x)] for x in texts], dtype=np.float32)
         finally:
             cache.close()

@@ -481,9 +481,12 @@ class Retriever:
         and impose a penalty, unless they already rank above it. (The hits passed the filters, and a citing article
         of the same version shares their law and dates.)"""
         head = ranked[:PENALTY_HEAD]
-        placed = {c.article_id for c in head}
+        placed: set[str] = set()  # articles at or above the current rule (a penalty article below it may move up)
         follow: dict[str, list[_Cand]] = {}
         for c in head:
+            placed.add(c.article_id)
+            if c.article_id in {f.article_id for fs in follow.values() for f in fs}:
+                continue  # already following a rule above
             version = c.article_id.split("#", 1)[0]
             citing = list(dict.fromkeys(e.src_article_id for e in self.store.cited_by(c.article_id)
                                         if e.src_article_id.split("#", 1)[0] == version and e.src_article_id not in placed))

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     # --- retrieval / answering ---------------------------------------------------------
     retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, dense, notes, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
-    rerank: bool = Field(default=True, description="Blend the learned reranker (kb/data/rerank.txt) into the fused order of Chinese questions.")
+    rerank: bool = Field(default=False, description="Blend the learned reranker (kb/data/rerank.txt) into the fused order of Chinese questions (off: it was trained before the dense and notes channels existed and reorders against them).")
     default_k: int = Field(default=10, ge=1, le=100)
     max_k: int = Field(default=50, ge=1, le=500)
     refusal_threshold: float | None = Field(default=None, description="Evidence-score threshold below which /ask refuses; None = the calibrated value shipped in kb/data/calibration.json.")

@@ -63,10 +63,10 @@ class VectorCache:
 def embed_cached(
     texts: Sequence[str], embed: Callable[[list[str]], list[list[float]]], cache: VectorCache, *,
     batch: int = 32, progress: Callable[[int, int], None] | None = None, limit: int | None = None,
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], int]:
     """Vectors of ``texts`` by text key: cached ones read, missing ones embedded batch by batch and committed
     as they come (``progress(done, missing)`` after each batch). ``limit`` embeds at most that many missing
-    texts (the rest stay missing from the result: a deferred build)."""
+    texts (the rest stay missing from the result: a deferred build). Returns (vectors by key, how many were embedded)."""
     keys = [text_key(t) for t in texts]
     have = cache.get_many(list(dict.fromkeys(keys)))
     missing: dict[str, str] = {}
@@ -85,4 +85,4 @@ def embed_cached(
         done += len(part)
         if progress is not None:
             progress(done, len(todo))
-    return have
+    return have, done

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# One vector cache for every index the session builds (the session index, small corpora, rebuilds): each text is
+# embedded once per session. Set KB_VECTOR_CACHE_DIR to reuse a warm cache across runs.
+os.environ.setdefault("KB_VECTOR_CACHE_DIR", tempfile.mkdtemp(prefix="kb-test-vectors-"))
 
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402

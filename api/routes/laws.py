@@ -9,9 +9,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.convert import law_out, version_out
+from api.convert import headnote_out, law_out, version_out
 from api.deps import IndexDep
-from api.schemas import ArticleOut, ArticleVersionOut, EdgeOut, LawDetailOut, LawListOut, error_responses
+from api.schemas import (
+    ArticleOut,
+    ArticleVersionOut,
+    EdgeOut,
+    LawDetailOut,
+    LawListOut,
+    error_responses,
+)
 from kb.answer.keys import normalize_key
 from kb.answer.text import normalize
 from kb.errors import ArticleNotFound, BadRequest, NotFound
@@ -129,4 +136,6 @@ def get_article(
         versions=history,
         references=[EdgeOut(**vars(e)) for e in store.references(rec.article_id)],
         cited_by=[EdgeOut(**vars(e)) for e in store.cited_by(rec.article_id)],
+        headnote=headnote_out(index, rec.article_id),
     )
+

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from api.convert import to_filters
+from api.convert import headnote_out, to_filters
 from api.deps import IndexDep, SettingsDep
 from api.schemas import SearchHitOut, SearchRequest, SearchResponse, error_responses
 from kb.answer.service import search, validate
@@ -28,6 +28,7 @@ def search_articles(req: SearchRequest, index: IndexDep, settings: SettingsDep) 
             version=h.article.version_id, effective_from=h.article.effective_from, path=list(h.article.path),
             text_zh=h.article.text_zh, text_en=h.article.text_en, matched=list(h.matched),
             lexical_score=h.lexical_score, dense_score=h.dense_score, penalty_for=h.penalty_for,
+            headnote=headnote_out(index, h.article.article_id),
         )
         for h in result.hits
     ]
