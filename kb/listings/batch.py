@@ -127,7 +127,10 @@ def parse_csv(text: str) -> Iterator[ListingRow | RowError]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    fields = [str(f).strip().lower() for f in (reader.fieldnames or [])]
+    try:
+        fields = [str(f).strip().lower() for f in (reader.fieldnames or [])]
+    except csv.Error as exc:  # the header row itself is malformed (a NUL byte, an unterminated quote …)
+        raise BadRequest(f"Malformed CSV header: {exc}") from exc
     if not any(f in TITLE_KEYS or f in DESC_KEYS for f in fields):
         raise BadRequest("CSV needs a header row with a title and/or description column.", details={"columns": fields})
     try:

@@ -78,6 +78,28 @@ function askForKey() {
   input.focus();
 }
 
+/** While the bulk layer's vectors are still being built in the background, say so (and how far it got). */
+async function pollIndex() {
+  const banner = document.getElementById("index-banner");
+  let again = false;
+  try {
+    const res = await fetch("/readyz", { headers: { Accept: "application/json" } });
+    const body = await res.json();
+    const dense = body && body.dense;
+    if (dense && !dense.complete) {
+      const p = dense.progress;
+      banner.textContent = p && p.total
+        ? t("index.filling", { done: p.done, total: p.total })
+        : t("index.partial", { missing: dense.missing || 0 });
+      banner.hidden = false;
+      again = true;
+    } else {
+      banner.hidden = true;
+    }
+  } catch { again = false; }
+  if (again) setTimeout(pollIndex, 15000);
+}
+
 function boot() {
   window.addEventListener("kb:auth-required", askForKey);
   const asOf = document.getElementById("asof");
@@ -104,6 +126,7 @@ function boot() {
   paintChrome();
   if (!location.hash) history.replaceState(null, "", "#/chat");
   route(false);
+  pollIndex();
 }
 
 boot();

@@ -15,6 +15,10 @@ export const STRINGS = {
     "auth.title": "API key needed", "auth.help": "This server asks for an API key. It is kept only for this browser session.",
     "auth.key": "API key", "auth.save": "Use key", "auth.cancel": "Cancel",
     "error.prefix": "Error", "error.title": "Something went wrong",
+    "art.headnote": "Unofficial summary",
+    "art.headnoteNote": "Written by Likeness KB from the Chinese text and reviewed against it; not law and not an official translation. Only the Chinese text is authoritative.",
+    "index.filling": "Search vectors for the bulk national layer are being built in the background ({done} of {total}); answers already use keyword search and the curated laws' vectors.",
+    "index.partial": "{missing} passages of the bulk national layer have no search vectors yet; answers use keyword search for them.",
 
     "chat.title": "Ask the statutes",
     "chat.label": "Your question (English or Chinese)",
@@ -107,6 +111,10 @@ export const STRINGS = {
     "auth.title": "需要 API 密钥", "auth.help": "此服务器要求 API 密钥，密钥仅在本次浏览器会话中保存。",
     "auth.key": "API 密钥", "auth.save": "使用密钥", "auth.cancel": "取消",
     "error.prefix": "错误", "error.title": "出错了",
+    "art.headnote": "非官方摘要",
+    "art.headnoteNote": "由 Likeness KB 根据中文条文撰写并核对，不是法律条文，也不是官方译文；以中文文本为准。",
+    "index.filling": "全国法律库的检索向量正在后台生成（{done}/{total}）；回答已使用关键词检索和精选法律的向量。",
+    "index.partial": "全国法律库中有 {missing} 段尚无检索向量；这些内容暂以关键词检索。",
 
     "chat.title": "法律问答",
     "chat.label": "您的问题（中文或英文）",

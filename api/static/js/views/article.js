@@ -273,7 +273,7 @@ export async function render(main, route) {
         paragraphs(pick(art, "paragraphs_zh"), pick(art, "text_zh")))),
       hasEn ? h("div", { class: "text-col", lang: "en" }, h("h2", null, "English"), h("div", { class: "statute statute-en" },
         paragraphs(pick(art, "paragraphs_en"), textEn)), h("p", { class: "muted small" }, t("art.translationNote")))
-        : h("p", { class: "muted small no-en" }, t("art.noEnglish"))),
+        : headnoteBox(art.headnote) || h("p", { class: "muted small no-en" }, t("art.noEnglish"))),
     h("div", { class: "grid-2" },
       h("section", { class: "panel", "aria-labelledby": "ver-title" },
         h("h2", { id: "ver-title" }, t("art.versions")),
@@ -300,4 +300,11 @@ export async function render(main, route) {
   if (mine !== renders) return null;
   replace(main, view);
   return null;
+}
+
+/** Our plain-English summary beside a Chinese-only article, labelled as ours and not law. */
+function headnoteBox(head) {
+  if (!head || !head.en) return null;
+  return h("aside", { class: "text-col headnote", lang: "en", dataset: { testid: "headnote" } },
+    h("h2", null, t("art.headnote")), h("p", null, head.en), h("p", { class: "muted small" }, t("art.headnoteNote")));
 }
