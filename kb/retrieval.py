@@ -23,14 +23,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kb.chunking import date_int
+from kb.channels import (
+    Channel,
+    ChargeChannel,
+    DenseChannel,
+    Found,
+    LexicalChannel,
+    NotesDenseChannel,
+    NotesLexicalChannel,
+    Query,
+    SearchPlan,
+    embedder_query,
+)
 from kb.confidence import EvidenceFeatures, evidence_score
 from kb.errors import BadRequest
 from kb.qmemory import QuestionMemory, law_key, load_memory
 from kb.query import LawNames, QueryAnalysis, analyze, load_glossary
 from kb.records import ArticleRecord, Hit, LawRecord, SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
-from kb.vectors import build_where
 
 __all__ = ["Retriever", "FusionWeights"]
 
@@ -94,19 +104,6 @@ def without(weights: FusionWeights, channels: Sequence[str]) -> FusionWeights:
         raise BadRequest(f"unknown retrieval channel(s) {unknown}; known: {sorted(CHANNELS)}")
     zero = {name: 0.0 for c in channels for name in CHANNELS[c]}
     return replace(weights, **zero)
-
-
-def _best_per_article(found: list[tuple[Any, float]], rows: dict[Any, Any]) -> dict[str, tuple[float, str]]:
-    """Chunk hits → the best chunk score of each article (with its law id); chunks never cross articles."""
-    out: dict[str, tuple[float, str]] = {}
-    for ref, score in found:
-        row = rows.get(ref)
-        if row is None:
-            continue
-        aid = row["article_id"]
-        if aid not in out or out[aid][0] < score:
-            out[aid] = (float(score), row["law_id"])
-    return out
 
 
 @dataclass(frozen=True)
@@ -179,31 +176,43 @@ class Retriever:
         self._law_keys: dict[str, list[str]] = {}
         self._names: LawNames | None = None
         self._qvecs: dict[str, list[float]] = {}
-        self._charges: list[str] | None = None
+        self._channels: dict[str, Channel] | None = None
+        self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
 
-    # ------------------------------------------------------------------ index parts (duck-typed)
-    def _lexical(self, lang: str) -> Any | None:
-        lex = getattr(self.index, "lexical", None)
-        if lex is None:
-            return None
-        if isinstance(lex, dict):
-            return lex.get(lang)
-        if callable(lex):
-            return lex(lang)
-        return getattr(lex, lang, None)
+    # ------------------------------------------------------------------ channels (composed once, in one place)
+    def _compose(self) -> dict[str, Channel]:
+        """The channels this retriever searches: every one not switched off (``KB_RETRIEVAL_OFF`` / zero weight)."""
+        w, idx = self.weights, self.index
+        out: dict[str, Channel] = {}
+        lexical = {
+            # the question's own Chinese words, with the legal terms of the situations it describes in lay words
+            "lex_zh": ("zh", w.lex_zh, lambda qa: [(qa.zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]),
+            # the glossary's legal Chinese terms
+            "lex_zx": ("zh", max(w.expansion, w.expansion_en),
+                       lambda qa: [(qa.zh_expansion_tokens, 1.0)]),
+            # English words (+ English legal terms) against the translations
+            "lex_en": ("en", w.lex_en * w.en_layer, lambda qa: [(qa.en_tokens, 1.0)]),
+        }
+        for name, (lang, weight, groups) in lexical.items():
+            if weight > 0:
+                out[name] = LexicalChannel(name, lang, idx.lexical.get(lang), self.store, groups, self._allowed_docs)
+        if w.dense > 0:
+            out["dense"] = DenseChannel(idx.vectors, self.store, idx.embedding_languages or self.settings.embedding_langs())
+        notes = idx.notes
+        if notes is not None and len(notes):
+            if w.notes_lex > 0:
+                out["notes_lex"] = NotesLexicalChannel(notes, self.laws)
+            if w.notes_dense > 0:
+                out["notes_dense"] = NotesDenseChannel(notes, self.laws)
+            if w.charge > 0:
+                out["charge"] = ChargeChannel(notes, self.store, self.laws)
+        return out
 
-    def _embedder(self) -> Any | None:
-        return getattr(self.index, "embedder", None)
-
-    def _vectors(self) -> Any | None:
-        return getattr(self.index, "vectors", None)
-
-    def _dense_langs(self) -> frozenset[str]:
-        langs = getattr(self.index, "embedding_languages", None)  # what the generation's vectors hold
-        if not langs:
-            emb = self._embedder()
-            langs = getattr(emb, "languages", None) if emb is not None else None
-        return frozenset(langs) if langs else self.settings.embedding_langs()
+    @property
+    def channels(self) -> dict[str, Channel]:
+        if self._channels is None:
+            self._channels = self._compose()
+        return self._channels
 
     # ------------------------------------------------------------------ law metadata
     def laws(self) -> dict[str, LawRecord]:
@@ -246,28 +255,26 @@ class Retriever:
             ids = by_topic if ids is None else ids & by_topic
         return sorted(ids) if ids is not None else None
 
-    def _allowed_docs(self, lang: str, as_of: date, law_ids: list[str] | None, filters: SearchFilters) -> set[int]:
-        key = (lang, as_of, tuple(law_ids) if law_ids is not None else None, _t(filters.jurisdiction), _t(filters.instrument), _t(filters.layer))
+    def plan(self, filters: SearchFilters) -> SearchPlan:
+        """The search filters resolved once (law names and topics to law ids); each backend translates the plan."""
+        law_ids = self._filter_law_ids(filters)
+        return SearchPlan(filters.as_of or date.today(), tuple(law_ids) if law_ids is not None else None,
+                          _t(filters.jurisdiction), _t(filters.instrument), _t(filters.layer))
+
+    def _allowed_docs(self, lang: str, plan: SearchPlan) -> set[int]:
+        key = (lang, plan)
         got = self._allowed.get(key)
         if got is None:
             got = self.store.allowed_docs(
-                lang, as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction, instruments=filters.instrument, layers=filters.layer
+                lang, as_of=plan.as_of, law_ids=list(plan.law_ids) if plan.law_ids is not None else None,
+                jurisdictions=list(plan.jurisdictions or ()) or None, instruments=list(plan.instruments or ()) or None,
+                layers=list(plan.layers or ()) or None,
             )
             with self._lock:
                 if len(self._allowed) > 64:
                     self._allowed.clear()
                 self._allowed[key] = got
         return got
-
-    def _law_passes(self, law_id: str, law_ids: list[str] | None, filters: SearchFilters) -> bool:
-        law = self.laws().get(law_id)
-        if law is None or (law_ids is not None and law_id not in law_ids):
-            return False
-        if filters.jurisdiction and law.jurisdiction not in filters.jurisdiction:
-            return False
-        if filters.instrument and law.instrument not in filters.instrument:
-            return False
-        return not (filters.layer and law.layer not in filters.layer)
 
     # ------------------------------------------------------------------ search
     def analyze(self, query: str, lang: str | None = None) -> QueryAnalysis:
@@ -282,18 +289,18 @@ class Retriever:
             raise BadRequest(f"k must be at least 1, got {k}")
         k = min(k, 500)
         filters = filters or SearchFilters()
-        as_of = filters.as_of or date.today()
         qa = self.analyze(query, lang)
-        law_ids = self._filter_law_ids(filters)
-        if law_ids is not None and not law_ids:
+        plan = self.plan(filters)
+        as_of = plan.as_of
+        if plan.law_ids is not None and not plan.law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
         cands: dict[tuple[str, str], _Cand] = {}
-        ranked, ev = self._ranked(qa, k, filters, law_ids, as_of, cands)
+        ranked, ev = self._ranked(qa, k, plan, cands)
         focus = focus_text(qa.text) if self.weights.focus > 0 else None
         if focus:
             # A long fact pattern buries the question in circumstances: its question sentences are searched on their
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
-            focused, _ = self._ranked(self.analyze(focus, qa.lang), k, filters, law_ids, as_of, {})
+            focused, _ = self._ranked(self.analyze(focus, qa.lang), k, plan, {})
             ranked = self._blend_orders(ranked, focused, cands)
         subs = subqueries(qa.text) if self.weights.subquery > 0 else []
         if subs:
@@ -301,7 +308,7 @@ class Retriever:
             # the sentences that ask weighing above the circumstances around them.
             orders = [(ranked, 1.0)]
             for text, asked in subs:
-                order, _ = self._ranked(self.analyze(text, qa.lang), k, filters, law_ids, as_of, {}, sub=True)
+                order, _ = self._ranked(self.analyze(text, qa.lang), k, plan, {}, sub=True)
                 orders.append((order, self.weights.subquery_asked if asked else self.weights.subquery))
             ranked = self._blend_many(orders, cands)
         if PENALTY_CONCEPTS.intersection(qa.concepts) and "penalty" not in self.off:
@@ -335,38 +342,36 @@ class Retriever:
         )
 
     def _ranked(
-        self, qa: QueryAnalysis, k: int, filters: SearchFilters, law_ids: list[str] | None, as_of: date,
-        cands: dict[tuple[str, str], _Cand], *, sub: bool = False,
+        self, qa: QueryAnalysis, k: int, plan: SearchPlan, cands: dict[tuple[str, str], _Cand], *, sub: bool = False,
     ) -> tuple[list[_Cand], _RankInfo]:
         """Every candidate of the fused channels (and the learned reranker), best first. ``sub``: one sentence of a
         long question (shallower lexical search, no reranker)."""
         w = self.weights
+        channels = self.channels
+        query = Query(qa, embed=self._embed)
+        laws = self.laws()
 
         # lexical channels
-        zh_tokens, zx_tokens, en_tokens = qa.zh_tokens, qa.zh_expansion_tokens, qa.en_tokens
         depth = w.subquery_depth if sub else max(w.lexical_depth, k * 3)
-        channels: dict[str, tuple[str, list[tuple[list[str], float]]]] = {
-            # the question's own Chinese words, with the legal terms of the situations it describes in lay words
-            "lex_zh": ("zh", [(zh_tokens, 1.0), (qa.zh_bridge_tokens, w.bridge)]),
-            "lex_zx": ("zh", [(zx_tokens, 1.0)]),  # glossary legal Chinese terms
-            "lex_en": ("en", [(en_tokens, 1.0)]),  # English words (+ English legal terms) against the translations
-        }
-        mentions = [lid for lid in qa.law_mentions if self._law_passes(lid, law_ids, filters)]
-        found: dict[str, dict[str, tuple[float, str]]] = {}
+        mentions = [lid for lid in qa.law_mentions if plan.allows(laws.get(lid))]
+        found: dict[str, Found] = {}
         tops: dict[str, str] = {}
-        for name, (lang, groups) in channels.items():
-            found[name], tops[name] = self._lexical_channel(lang, groups, depth, as_of, law_ids, filters)
+        for name in ("lex_zh", "lex_zx", "lex_en"):
+            ch = channels.get(name)
+            if not isinstance(ch, LexicalChannel):
+                continue
+            found[name], tops[name] = ch.search_with_top(query, plan, depth)
             if mentions:  # make sure the named law's best articles are candidates
-                extra, _ = self._lexical_channel(lang, groups, 50, as_of, mentions, filters)
+                extra, _ = ch.search_with_top(query, plan.narrowed(mentions), 50)
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
         top_raw = max([s for chan in found.values() for s, _ in chan.values()] + [0.0])
         # A channel searched with the question's own words in its own language counts fully; the others
         # (glossary terms, the small English layer for an English question) count by how much of their
         # query their best chunk covers, so a weak match cannot outrank a strong one elsewhere.
         conf = {
-            "lex_zh": 1.0 if qa.lang == "zh" else _coverage(zh_tokens, tops["lex_zh"]),
+            "lex_zh": 1.0 if qa.lang == "zh" else _coverage(qa.zh_tokens, tops.get("lex_zh", "")),
             "lex_zx": w.expansion if qa.lang == "zh" else w.expansion_en,
-            "lex_en": _coverage(en_tokens, tops["lex_en"]) * w.en_layer,
+            "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
         }
         for name, chan in found.items():
             best = max((s for s, _ in chan.values()), default=0.0)
@@ -376,38 +381,23 @@ class Retriever:
                 if name != "lex_zx":
                     c.raw_lex = max(c.raw_lex, s)
 
-        # dense channel (multilingual: a question in either language meets articles in both), scaled between the
-        # cosine at the channel's depth (0) and the query's best (1): the model's cosines crowd into a narrow band
-        qvec: list[float] | None = None
-        dense_ok = True
-        qvec, dense, dense_ok = self._dense_channel(qa, as_of, law_ids, filters, max(w.dense_depth, k * 2))
-        for aid, (s, law_id) in dense.items():
-            self._cand(cands, aid, law_id).dense = s
-        # our notes (headnotes, example questions): lexical in the question's language, dense in both
-        notes = self.index.notes
-        if notes is not None and len(notes):
-            day = date_int(as_of, 0)
-
-            def allow(row: Any) -> bool:
-                return self._law_passes(row.law_id, law_ids, filters)
-
-            own = qa.zh_tokens if qa.lang == "zh" else qa.en_tokens
-            found_notes = notes.search_lexical(qa.lang, [(own, 1.0)], w.notes_depth, day, allow)
-            best = max((s for s, _ in found_notes.values()), default=0.0)
-            for aid, (s, law_id) in found_notes.items():
-                self._cand(cands, aid, law_id).notes_lex = s / best if best > 0 else 0.0
-            if qvec is not None:
-                for aid, (s, law_id) in _relative(notes.search_dense(qvec, w.notes_depth, day, allow)).items():
-                    self._cand(cands, aid, law_id).notes_dense = s
-            for aid, law_id in self._charge_articles(qa.text, as_of, law_ids, filters):
-                self._cand(cands, aid, law_id).charge = 1.0
+        # dense (multilingual: a question in either language meets articles in both), our notes (headnotes and example
+        # questions, lexical in the question's language and dense), charge names
+        depths = {"dense": max(w.dense_depth, k * 2), "notes_lex": w.notes_depth, "notes_dense": w.notes_depth, "charge": 0}
+        for name, depth_n in depths.items():
+            ch = channels.get(name)
+            if ch is None:
+                continue
+            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
+                setattr(self._cand(cands, aid, law_id), name, s)
+        dense_ok = not query.failed
 
         # learned priors (nearest known questions) and law mentions
         prior_text = qa.zh_text if qa.lang == "zh" else qa.zh_expansion
         scale = 1.0 if qa.lang == "zh" else w.en_prior_scale
         votes = self.memory.votes(prior_text) if prior_text.strip() and len(self.memory) else None
         if votes is not None:
-            self._add_voted_articles(cands, votes.articles, as_of, law_ids, filters)
+            self._add_voted_articles(cands, votes.articles, plan)
         for c in cands.values():
             lk = self._law_key_of(c.law_id)
             if votes is not None:
@@ -425,7 +415,7 @@ class Retriever:
 
         ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
         if not sub and qa.lang == "zh" and (self.reranker is not None or self.feature_sink is not None):
-            ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(zh_tokens), top_raw)
+            ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, len(qa.zh_tokens), top_raw)
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
 
@@ -527,106 +517,13 @@ class Retriever:
             c = cands[(law_id, key)] = _Cand(article_id, law_id, key)
         return c
 
-    def _lexical_channel(
-        self, lang: str, groups: Sequence[tuple[Sequence[str], float]], depth: int, as_of: date, law_ids: list[str] | None, filters: SearchFilters
-    ) -> tuple[dict[str, tuple[float, str]], str]:
-        """(article_id → (best chunk BM25 score, law_id), text of the best chunk) for a query of weighted
-        token groups."""
-        lex = self._lexical(lang)
-        groups = [(list(t), wt) for t, wt in groups if t and wt > 0]
-        if lex is None or not groups or not len(lex):
-            return {}, ""
-        allowed = self._allowed_docs(lang, as_of, law_ids, filters)
-        if not allowed:
-            return {}, ""
-        found = lex.search_weighted(groups, depth, allowed)
-        rows = self.store.chunk_rows(lang, [i for i, _ in found])
-        top = rows.get(found[0][0]) if found else None
-        top_text = f"{top['header']}\n{top['text']}".lower() if top else ""
-        return _best_per_article(found, rows), top_text
-
-    def _dense_channel(
-        self, qa: QueryAnalysis, as_of: date, law_ids: list[str] | None, filters: SearchFilters, depth: int
-    ) -> tuple[list[float] | None, dict[str, tuple[float, str]], bool]:
-        """(query vector, article_id → (relative best chunk cosine, law_id), False when the vector store failed)."""
-        vec = self.index.vectors
-        langs = self._dense_langs()
-        if qa.lang not in langs:
-            return None, {}, True
-        where = build_where(as_of=as_of, law_ids=law_ids, jurisdictions=filters.jurisdiction, instruments=filters.instrument, layers=filters.layer)
-        lang_cond: dict[str, Any] = {"lang": {"$in": sorted(langs)}} if len(langs) > 1 else {"lang": next(iter(langs))}
-        where = lang_cond if where is None else {"$and": [*where.get("$and", [where]), lang_cond]}
-        try:
-            vector = self._query_vector(qa.text)
-        except Exception as exc:  # noqa: BLE001 - a model failure degrades to lexical, it does not fail search
-            log.warning("query embedding failed: %s", exc)
-            return None, {}, False
-        try:
-            found = vec.query(vector, depth, where)
-        except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
-            log.warning("dense retrieval unavailable: %s", exc)
-            return vector, {}, False
-        rows = self.store.chunks_by_ids([cid for cid, _ in found])
-        return vector, _relative(_best_per_article(found, rows)), True
-
-    def _query_vector(self, text: str) -> list[float]:
-        with self._lock:
-            got = self._qvecs.get(text)
-        if got is None:
-            got = self.index.embedder.embed_query(text)
-            with self._lock:
-                if len(self._qvecs) > 256:
-                    self._qvecs.clear()
-                self._qvecs[text] = got
-        return got
-
-    def _charge_articles(self, text: str, as_of: date, law_ids: list[str] | None, filters: SearchFilters) -> list[tuple[str, str]]:
-        """Articles that define the crimes the question names by their official charge names (罪名): "构成诈骗罪",
-        or after a 罪名 label without the final 罪 ("罪名：盗窃"). Longest names first, so 合同诈骗罪 is not 诈骗罪."""
-        notes = self.index.notes
-        if notes is None or "罪" not in text and "罪名" not in text:
-            return []
-        names = self._charge_index()
-        rest = re.sub(r"\s+", "", text)
-        label = re.search(r"罪名[:：]?(.*)", rest)
-        tail = label.group(1) if label else ""
-        hits: list[str] = []
-        for name in names:
-            if name in rest:
-                hits.append(name)
-                rest = rest.replace(name, "\x00")
-                tail = tail.replace(name, "\x00")
-            elif tail and len(name) >= 3 and name[:-1] in tail:
-                hits.append(name)
-                tail = tail.replace(name[:-1], "\x00")
-        out: list[tuple[str, str]] = []
-        day = date_int(as_of, 0)
-        for name in hits:
-            for row in notes.charge_rows(name):
-                if row.effective_from <= day <= row.effective_to and self._law_passes(row.law_id, law_ids, filters):
-                    out.append((row.article_id, row.law_id))
-                elif self._law_passes(row.law_id, law_ids, filters):  # the version in force on the day, same key
-                    key = row.article_id.split("#", 1)[1]
-                    art = self.store.article(row.law_id, key, as_of=as_of)
-                    if art is not None:
-                        out.append((art.article_id, row.law_id))
-        return list(dict.fromkeys(out))
-
-    def _charge_index(self) -> list[str]:
-        if self._charges is None:
-            notes = self.index.notes
-            self._charges = sorted(notes.charge_names if notes is not None else [], key=lambda n: (-len(n), n))
-        return self._charges
-
-    def _add_voted_articles(
-        self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], as_of: date, law_ids: list[str] | None, filters: SearchFilters
-    ) -> None:
+    def _add_voted_articles(self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], plan: SearchPlan) -> None:
         """Articles cited by the nearest known questions become candidates even without a lexical match."""
         for (lk, key), _ in sorted(votes.items(), key=lambda kv: -kv[1])[:30]:
             for law_id in self.law_ids_for_key(lk):
-                if (law_id, key) in cands or not self._law_passes(law_id, law_ids, filters):
+                if (law_id, key) in cands or not plan.allows(self.laws().get(law_id)):
                     continue
-                art = self.store.article(law_id, key, as_of=as_of)
+                art = self.store.article(law_id, key, as_of=plan.as_of)
                 if art is not None:
                     self._cand(cands, art.article_id, law_id)
 
@@ -658,18 +555,6 @@ def subqueries(text: str) -> list[tuple[str, bool]]:
     told = [m for m in marked if not m[1]]
     keep = set(id(m) for m in (asked + told)[:MAX_SUBQUERIES])
     return [m for m in marked if id(m) in keep]
-
-
-def _relative(found: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
-    """Cosines → 0..1 between the weakest candidate returned (the channel's depth) and the best."""
-    if not found:
-        return {}
-    top = max(s for s, _ in found.values())
-    low = min(s for s, _ in found.values())
-    span = top - low
-    if span <= 1e-6:
-        return {aid: (1.0, law) for aid, (_, law) in found.items()}
-    return {aid: ((s - low) / span, law) for aid, (s, law) in found.items()}
 
 
 def _coverage(tokens: Sequence[str], text: str) -> float:

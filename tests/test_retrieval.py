@@ -278,3 +278,29 @@ def test_a_long_fact_pattern_is_also_searched_by_its_question(raw_index: Any) ->
 
     focused, whole = rank(FusionWeights().focus, FusionWeights().subquery), rank(0.0, 0.0)
     assert FusionWeights().focus > 0 and focused <= 10 and focused <= whole, (focused, whole)
+
+
+def test_a_channel_switched_off_is_not_composed(raw_index: Any) -> None:
+    """Settings compose the pipeline: a channel named in KB_RETRIEVAL_OFF is simply absent, not patched out."""
+    on = Retriever(raw_index, memory=QuestionMemory([]))
+    assert {"lex_zh", "lex_zx", "lex_en", "dense", "notes_lex", "notes_dense", "charge"} <= set(on.channels)
+    off = Retriever(raw_index, memory=QuestionMemory([]),
+                    settings=raw_index.settings.model_copy(update={"retrieval_off": "dense,notes"}))
+    assert "dense" not in off.channels and "notes_lex" not in off.channels and "notes_dense" not in off.channels
+    q = "Can an online shop sell a mask of a singer's face without her consent?"
+    assert any(h.dense_score for h in on.search(q, k=5).hits)
+    assert not any(h.dense_score for h in off.search(q, k=5).hits)
+    with pytest.raises(BadRequest):
+        Retriever(raw_index, settings=raw_index.settings.model_copy(update={"retrieval_off": "telepathy"}))
+
+
+def test_the_filters_are_resolved_once_into_a_plan_each_backend_translates(raw_index: Any) -> None:
+    r = Retriever(raw_index, memory=QuestionMemory([]))
+    plan = r.plan(SearchFilters(law=["广告法"], as_of=date(2024, 1, 1)))
+    assert plan.law_ids == ("advertising-law",) and plan.day == 20240101
+    assert plan.where(["zh", "en"]) == {"$and": [
+        {"effective_from": {"$lte": 20240101}}, {"effective_to": {"$gte": 20240101}},
+        {"law_id": {"$in": ["advertising-law"]}}, {"lang": {"$in": ["en", "zh"]}}]}
+    assert plan.allows(raw_index.store.law("advertising-law")) and not plan.allows(raw_index.store.law("civil-code"))
+    hits = r.search("虚假广告", k=10, filters=SearchFilters(law=["广告法"], as_of=date(2024, 1, 1))).hits
+    assert hits and {h.article.law_id for h in hits} == {"advertising-law"}

@@ -1,0 +1,272 @@
+"""Retrieval channels: small components that each turn one analysed question into scored candidate articles.
+
+Every channel has one method, ``search(query, plan, depth) -> Found``: article_id → (raw score, law_id), the best
+of the article's chunks or notes. The filters of a search are resolved once into a ``SearchPlan``, which each
+backend translates its own way (the lexical indexes into an allowed-document set, Chroma into a ``where``, the
+notes into a predicate). Fusion, reranking, focus/sub-query blending and penalty provisions are steps of the
+retriever (kb.retrieval) that composes these channels; a channel switched off (``KB_RETRIEVAL_OFF``) is simply
+not composed."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from kb.chunking import date_int
+from kb.embedder import Embedder
+from kb.lexical import LexicalIndex
+from kb.notes import ArticleNotes, NoteRow
+from kb.query import QueryAnalysis
+from kb.records import LawRecord
+from kb.store import ArticleStore
+from kb.vectors import VectorIndex, build_where
+
+__all__ = [
+    "Found", "SearchPlan", "Query", "Channel", "LexicalChannel", "DenseChannel", "NotesLexicalChannel",
+    "NotesDenseChannel", "ChargeChannel", "best_per_article", "relative",
+]
+
+log = logging.getLogger(__name__)
+
+Found = dict[str, tuple[float, str]]  # article_id → (score, law_id)
+TokenGroups = list[tuple[list[str], float]]
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The filters of one search, resolved once: the date, the law ids the law/topic filters allow (None = all),
+    and the jurisdiction / instrument / layer sets."""
+
+    as_of: date
+    law_ids: tuple[str, ...] | None = None
+    jurisdictions: tuple[str, ...] | None = None
+    instruments: tuple[str, ...] | None = None
+    layers: tuple[str, ...] | None = None
+
+    @property
+    def day(self) -> int:
+        return date_int(self.as_of, 0)
+
+    def narrowed(self, law_ids: Sequence[str]) -> SearchPlan:
+        """The same plan restricted to ``law_ids`` (a question naming a law: make sure its articles are candidates)."""
+        return SearchPlan(self.as_of, tuple(law_ids), self.jurisdictions, self.instruments, self.layers)
+
+    def allows(self, law: LawRecord | None) -> bool:
+        if law is None or (self.law_ids is not None and law.law_id not in self.law_ids):
+            return False
+        if self.jurisdictions and law.jurisdiction not in self.jurisdictions:
+            return False
+        if self.instruments and law.instrument not in self.instruments:
+            return False
+        return not (self.layers and law.layer not in self.layers)
+
+    def where(self, langs: Sequence[str]) -> dict[str, Any]:
+        """The Chroma ``where`` of this plan for chunks in ``langs``."""
+        base = build_where(as_of=self.as_of, law_ids=self.law_ids, jurisdictions=self.jurisdictions,
+                           instruments=self.instruments, layers=self.layers)
+        lang: dict[str, Any] = {"lang": {"$in": sorted(langs)}} if len(langs) > 1 else {"lang": next(iter(langs))}
+        return lang if base is None else {"$and": [*base.get("$and", [base]), lang]}
+
+
+@dataclass
+class Query:
+    """One analysed question on its way through the channels; its vector is computed once, when first asked for."""
+
+    qa: QueryAnalysis
+    embed: Callable[[str], list[float]] | None = None
+    _vector: list[float] | None = field(default=None, repr=False)
+    failed: bool = False  # the model or the vector store failed for this query (reported as degraded)
+
+    def vector(self) -> list[float] | None:
+        if self._vector is None and self.embed is not None and not self.failed:
+            try:
+                self._vector = self.embed(self.qa.text)
+            except Exception as exc:  # noqa: BLE001 - a model failure degrades to lexical, it does not fail search
+                log.warning("query embedding failed: %s", exc)
+                self.failed = True
+        return self._vector
+
+
+class Channel(Protocol):
+    name: str
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found: ...
+
+
+def best_per_article(found: Sequence[tuple[Any, float]], rows: dict[Any, Any]) -> Found:
+    """Chunk hits → the best chunk score of each article (with its law id); chunks never cross articles."""
+    out: Found = {}
+    for ref, score in found:
+        row = rows.get(ref)
+        if row is None:
+            continue
+        aid = row["article_id"]
+        if aid not in out or out[aid][0] < score:
+            out[aid] = (float(score), row["law_id"])
+    return out
+
+
+def relative(found: Found) -> Found:
+    """Cosines → 0..1 between the weakest candidate returned (the channel's depth) and the best: a dense model's
+    cosines crowd into a narrow band, and only their order within it carries information."""
+    if not found:
+        return {}
+    top = max(s for s, _ in found.values())
+    low = min(s for s, _ in found.values())
+    span = top - low
+    if span <= 1e-6:
+        return {aid: (1.0, law) for aid, (_, law) in found.items()}
+    return {aid: ((s - low) / span, law) for aid, (s, law) in found.items()}
+
+
+class LexicalChannel:
+    """BM25 over one language's chunks, for a query of weighted token groups; also keeps the text of its best
+    chunk (the retriever scores a translated or expanded query by how much of it that chunk covers)."""
+
+    def __init__(self, name: str, lang: str, index: LexicalIndex | None, store: ArticleStore,
+                 groups: Callable[[QueryAnalysis], TokenGroups], allowed: Callable[[str, SearchPlan], set[int]]) -> None:
+        self.name, self.lang = name, lang
+        self._index, self._store, self._groups, self._allowed = index, store, groups, allowed
+        self.top_text = ""
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
+        found, self.top_text = self.search_with_top(query, plan, depth)
+        return found
+
+    def search_with_top(self, query: Query, plan: SearchPlan, depth: int) -> tuple[Found, str]:
+        groups = [(list(t), w) for t, w in self._groups(query.qa) if t and w > 0]
+        if self._index is None or not groups or not len(self._index):
+            return {}, ""
+        allowed = self._allowed(self.lang, plan)
+        if not allowed:
+            return {}, ""
+        hits = self._index.search_weighted(groups, depth, allowed)
+        rows = self._store.chunk_rows(self.lang, [i for i, _ in hits])
+        top = rows.get(hits[0][0]) if hits else None
+        return best_per_article(hits, rows), (f"{top['header']}\n{top['text']}".lower() if top else "")
+
+
+class DenseChannel:
+    """Nearest chunks of every language the generation's vectors hold (a question in either language meets
+    articles in both); scores are scaled by ``relative``. A failing vector store marks the query degraded."""
+
+    name = "dense"
+
+    def __init__(self, vectors: VectorIndex, store: ArticleStore, langs: frozenset[str]) -> None:
+        self._vectors, self._store, self._langs = vectors, store, langs
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
+        if query.qa.lang not in self._langs:
+            return {}
+        vector = query.vector()
+        if vector is None:
+            return {}
+        try:
+            hits = self._vectors.query(vector, depth, plan.where(sorted(self._langs)))
+        except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
+            log.warning("dense retrieval unavailable: %s", exc)
+            query.failed = True
+            return {}
+        rows = self._store.chunks_by_ids([cid for cid, _ in hits])
+        return relative(best_per_article(hits, rows))
+
+
+class _NotesChannel:
+    def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]]) -> None:
+        self._notes, self._laws = notes, laws
+
+    def _allow(self, plan: SearchPlan) -> Callable[[NoteRow], bool]:
+        laws = self._laws()
+        return lambda row: plan.allows(laws.get(row.law_id))
+
+
+class NotesLexicalChannel(_NotesChannel):
+    """Our headnotes and example questions in the question's language, BM25, scaled to the best."""
+
+    name = "notes_lex"
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
+        qa = query.qa
+        own = qa.zh_tokens if qa.lang == "zh" else qa.en_tokens
+        found = self._notes.search_lexical(qa.lang, [(own, 1.0)], depth, plan.day, self._allow(plan))
+        best = max((s for s, _ in found.values()), default=0.0)
+        return {aid: (s / best if best > 0 else 0.0, law) for aid, (s, law) in found.items()}
+
+
+class NotesDenseChannel(_NotesChannel):
+    """The same notes against the question's vector (question ↔ example question, headnote), scaled by ``relative``."""
+
+    name = "notes_dense"
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
+        vector = query.vector()
+        if vector is None:
+            return {}
+        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan)))
+
+
+class ChargeChannel:
+    """Official charge names (罪名) written in the question → the Criminal Law articles that define those crimes:
+    "构成诈骗罪", or after a 罪名 label without the final 罪 ("罪名：盗窃"). Longest names first, so 合同诈骗罪 is
+    never read as 诈骗罪. An article of another version than the one in force is replaced by the one in force."""
+
+    name = "charge"
+
+    def __init__(self, notes: ArticleNotes, store: ArticleStore, laws: Callable[[], dict[str, LawRecord]]) -> None:
+        self._notes, self._store, self._laws = notes, store, laws
+        self._names = sorted(notes.charge_names, key=lambda n: (-len(n), n))
+        self._lock = threading.Lock()
+
+    def names_in(self, text: str) -> list[str]:
+        if "罪" not in text:
+            return []
+        rest = re.sub(r"\s+", "", text)
+        label = re.search(r"罪名[:：]?(.*)", rest)
+        tail = label.group(1) if label else ""
+        hits: list[str] = []
+        for name in self._names:
+            if name in rest:
+                hits.append(name)
+                rest = rest.replace(name, "\x00")
+                tail = tail.replace(name, "\x00")
+            elif tail and len(name) >= 3 and name[:-1] in tail:
+                hits.append(name)
+                tail = tail.replace(name[:-1], "\x00")
+        return hits
+
+    def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
+        laws = self._laws()
+        out: Found = {}
+        for name in self.names_in(query.qa.text):
+            for row in self._notes.charge_rows(name):
+                if not plan.allows(laws.get(row.law_id)):
+                    continue
+                if row.effective_from <= plan.day <= row.effective_to:
+                    out[row.article_id] = (1.0, row.law_id)
+                    continue
+                art = self._store.article(row.law_id, row.article_id.split("#", 1)[1], as_of=plan.as_of)
+                if art is not None:
+                    out[art.article_id] = (1.0, row.law_id)
+        return out
+
+
+def embedder_query(embedder: Embedder, cache: dict[str, list[float]], lock: threading.Lock) -> Callable[[str], list[float]]:
+    """``embedder.embed_query`` with a small cache (a question's sub-queries and repeats are embedded once)."""
+
+    def embed(text: str) -> list[float]:
+        with lock:
+            got = cache.get(text)
+        if got is None:
+            got = embedder.embed_query(text)
+            with lock:
+                if len(cache) > 256:
+                    cache.clear()
+                cache[text] = got
+        return got
+
+    return embed
