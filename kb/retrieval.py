@@ -102,7 +102,7 @@ def without(weights: FusionWeights, channels: Sequence[str]) -> FusionWeights:
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
         raise BadRequest(f"unknown retrieval channel(s) {unknown}; known: {sorted(CHANNELS)}")
-    zero = {name: 0.0 for c in channels for name in CHANNELS[c]}
+    zero: dict[str, Any] = {name: 0.0 for c in channels for name in CHANNELS[c]}
     return replace(weights, **zero)
 
 
