@@ -153,7 +153,9 @@ class LexicalChannel:
 
 class DenseChannel:
     """Nearest chunks of every language the generation's vectors hold (a question in either language meets
-    articles in both); scores are scaled by ``relative``. A failing vector store marks the query degraded."""
+    articles in both). Each language is searched on its own and scaled by ``relative`` within it: a model's
+    cosines run higher within one language, and an English question would otherwise meet only the few laws that
+    have English text. A failing vector store marks the query degraded."""
 
     name = "dense"
 
@@ -166,14 +168,19 @@ class DenseChannel:
         vector = query.vector()
         if vector is None:
             return {}
-        try:
-            hits = self._vectors.query(vector, depth, plan.where(sorted(self._langs)))
-        except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
-            log.warning("dense retrieval unavailable: %s", exc)
-            query.failed = True
-            return {}
-        rows = self._store.chunks_by_ids([cid for cid, _ in hits])
-        return relative(best_per_article(hits, rows))
+        out: Found = {}
+        for lang in sorted(self._langs):
+            try:
+                hits = self._vectors.query(vector, depth, plan.where([lang]))
+            except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
+                log.warning("dense retrieval unavailable: %s", exc)
+                query.failed = True
+                return {}
+            rows = self._store.chunks_by_ids([cid for cid, _ in hits])
+            for aid, (s, law) in relative(best_per_article(hits, rows)).items():
+                if aid not in out or out[aid][0] < s:
+                    out[aid] = (s, law)
+        return out
 
 
 class _NotesChannel:
