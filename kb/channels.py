@@ -168,16 +168,39 @@ class DenseChannel:
         vector = query.vector()
         if vector is None:
             return {}
+        # A filtered nearest-neighbour query costs Chroma ~150 ms here against ~5 ms unfiltered: fetch unfiltered
+        # with room to spare and apply the plan to the rows; only a language left short (or a narrow plan: a law,
+        # jurisdiction, instrument or layer filter) asks Chroma with the filter.
+        per_lang: dict[str, list[tuple[str, float]]] = {lang: [] for lang in self._langs}
+        rows: dict[str, dict[str, Any]] = {}
+        narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
+        try:
+            if not narrow:
+                hits = self._vectors.query(vector, depth * len(self._langs) * 3, None)
+                rows = self._store.chunks_by_ids([cid for cid, _ in hits])
+                day = plan.day
+                for cid, score in hits:
+                    row = rows.get(cid)
+                    if row is not None and row["lang"] in per_lang and row["effective_from"] <= day <= row["effective_to"]:
+                        per_lang[row["lang"]].append((cid, score))
+            for lang in self._langs:
+                if len(per_lang[lang]) >= depth // 2:
+                    continue
+                if narrow:
+                    hits = self._vectors.query(vector, depth, plan.where([lang]))
+                else:  # a language-only filter is several times cheaper than the full one; dates are applied here
+                    hits = self._vectors.query(vector, depth * 2, {"lang": lang})
+                rows.update(self._store.chunks_by_ids([cid for cid, _ in hits if cid not in rows]))
+                day = plan.day
+                per_lang[lang] = [(cid, sc) for cid, sc in hits
+                                  if cid in rows and rows[cid]["effective_from"] <= day <= rows[cid]["effective_to"]]
+        except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
+            log.warning("dense retrieval unavailable: %s", exc)
+            query.failed = True
+            return {}
         out: Found = {}
-        for lang in sorted(self._langs):
-            try:
-                hits = self._vectors.query(vector, depth, plan.where([lang]))
-            except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
-                log.warning("dense retrieval unavailable: %s", exc)
-                query.failed = True
-                return {}
-            rows = self._store.chunks_by_ids([cid for cid, _ in hits])
-            for aid, (s, law) in relative(best_per_article(hits, rows)).items():
+        for lang_hits in per_lang.values():
+            for aid, (s, law) in relative(best_per_article(lang_hits[:depth], rows)).items():
                 if aid not in out or out[aid][0] < s:
                     out[aid] = (s, law)
         return out

@@ -316,7 +316,8 @@ class ArticleStore:
 
     def chunks_by_ids(self, chunk_ids: list[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        cols = "chunk_id, article_id, lang, seq, doc_idx, header, text, law_id, version_id"
+        cols = ("chunk_id, article_id, lang, seq, doc_idx, header, text, law_id, version_id, effective_from, effective_to, "
+                "jurisdiction, instrument, layer")
         for i in range(0, len(chunk_ids), 500):
             part = chunk_ids[i : i + 500]
             for r in self._q(f"SELECT {cols} FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part):
