@@ -72,17 +72,6 @@ def index_facts(request: Request, *, deep: bool) -> dict[str, Any]:
         vectors = getattr(index, "vectors", None)
         if vectors is not None and hasattr(vectors, "count"):
             facts["vectors"] = vectors.count()
-    facts["dense"] = vector_status(settings, getattr(index, "manifest", None))
+    facts["dense"] = generations.vector_status(settings, getattr(index, "manifest", None))
     return facts
 
-
-def vector_status(settings: Settings, manifest: dict[str, Any] | None) -> dict[str, Any]:
-    """Whether the served generation has every vector, and the background embedding run's progress if one runs:
-    a fresh `make run` serves with the curated layer's vectors first and switches when the bulk layer's are in."""
-    counts = (manifest or {}).get("counts", {})
-    out: dict[str, Any] = {"complete": bool((manifest or {}).get("vectors_complete", True)),
-                           "vectors": counts.get("vectors"), "missing": counts.get("vectors_missing", 0)}
-    progress = generations.read_vector_progress(settings)
-    if progress and not out["complete"]:
-        out["progress"] = {k: progress.get(k) for k in ("state", "done", "total", "updated")}
-    return out

@@ -10,12 +10,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.model import article_key
 from ingest.numerals import parse_article_label
 
 __all__ = ["Note", "load_notes", "notes_digest"]
 
 log = logging.getLogger(__name__)
-_SUFFIX = "一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,8 @@ class Note:
 
 
 def _key(label: str) -> str:
-    if label.isdigit() or "之" in label and label.split("之")[0].isdigit():
-        return label
-    num, suffix = parse_article_label(label)
-    return f"{num}" + (f"之{_SUFFIX[suffix - 1]}" if suffix else "")
+    """An article key from a Chinese label (第二百五十三条之一 → 253之一); a key is kept as it is."""
+    return article_key(*parse_article_label(label)) if label.startswith("第") else label
 
 
 def _files(folder: Path) -> list[Path]:

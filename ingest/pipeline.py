@@ -648,8 +648,9 @@ def _build(
         hook("lexical")
 
         # 7. vectors: read from the (model, content hash) cache, embed what is missing (committed batch by batch, so a
-        #    killed run keeps its progress). A deferred build embeds only the curated layer now; the rest of the
-        #    vectors are filled in the background by a later full build (`kb vectors fill`), which switches atomically.
+        #    killed run keeps its progress). A deferred build embeds only the curated layer now and takes the bulk
+        #    layer's vectors only from the cache; a later build without the deferral (which `kb serve` starts in the
+        #    background) embeds the rest and switches atomically.
         t = time.perf_counter()
         from kb.vector_cache import VectorCache, embed_cached, text_key
 
@@ -683,7 +684,6 @@ def _build(
             if not present:
                 hook("embedding")
             vectors_missing = len(to_embed) - len(present)
-            reused_vecs = {"n": max(0, len(present) - embedded_now)}
         finally:
             cache.close()
         timings["vectors"] = time.perf_counter() - t
@@ -693,7 +693,7 @@ def _build(
         n_notes = _write_notes(settings, gpath, versions, keys_by_version, embedder, say)
         timings["notes"] = time.perf_counter() - t
 
-        # 8. record, check strictness, publish
+        # 9. record, check strictness, publish
         report.files = [
             {"path": f.path, "status": f.status, "reason": f.reason, "error": f.error, "articles": f.articles,
              "law_id": f.law_id, "version_id": f.version_id}
@@ -702,7 +702,8 @@ def _build(
         report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
                          "chunks": counts.chunks, "edges": counts.edges, "vectors": len(present),
                          "vectors_missing": vectors_missing, "notes": n_notes}
-        report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": reused_vecs["n"], "embedded": embedded_now}
+        report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": max(0, len(present) - embedded_now),
+                         "embedded": embedded_now}
         if strict and report.failures:
             report.status = "failed"
             report.message = f"{len(report.failures)} file(s) failed; strict mode: nothing was published"
@@ -738,7 +739,6 @@ def _build(
     keep = {gen} | ({prev_gen} if prev_gen else set())
     collect_garbage(settings, keep, drop_collection=lambda g: client.delete_collection(collection_name(g)))
     return report
-
 
 
 def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys_by_version: dict[str, set[str]],
@@ -777,21 +777,17 @@ def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys
     if {"zh", "en"} <= set(embedder.languages):
         cache = VectorCache(settings.vector_cache_path, embedder.name)
         try:
-            # the cache key carries the prefix kind, so a question embedded as a query never meets a passage vector
-            texts = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
+            # Example questions are embedded as queries, the rest as passages; the cache key carries the kind ("query: "
+            # / "passage: " before the text), so a question's query vector never stands in for a passage vector.
+            keyed = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
+            got: dict[str, list[float]] = {}
+            def stripped(prefix: str, embed: Callable[[list[str]], list[list[float]]]) -> Callable[[list[str]], list[list[float]]]:
+                return lambda batch: embed([x.removeprefix(prefix) for x in batch])
 
-            def _embed(batch: list[str]) -> list[list[float]]:
-                queries = [i for i, x in enumerate(batch) if x.startswith("query: ")]
-                passages = [i for i, x in enumerate(batch) if not x.startswith("query: ")]
-                out: list[list[float]] = [[] for _ in batch]
-                for i, vec in zip(queries, embedder.embed_queries([batch[i][7:] for i in queries]), strict=True):
-                    out[i] = vec
-                for i, vec in zip(passages, embedder.embed([batch[i][9:] for i in passages]), strict=True):
-                    out[i] = vec
-                return out
-
-            got, _ = embed_cached(texts, _embed, cache)
-            vectors = np.asarray([got[text_key(x)] for x in texts], dtype=np.float32)
+            for prefix, embed in (("query: ", embedder.embed_queries), ("passage: ", embedder.embed)):
+                texts = [x for x in keyed if x.startswith(prefix)]
+                got.update(embed_cached(texts, stripped(prefix, embed), cache)[0])
+            vectors = np.asarray([got[text_key(x)] for x in keyed], dtype=np.float32)
         finally:
             cache.close()
     write_notes(gpath, rows, tokens, vectors)

@@ -250,7 +250,6 @@ class ChargeChannel:
     def __init__(self, notes: ArticleNotes, store: ArticleStore, laws: Callable[[], dict[str, LawRecord]]) -> None:
         self._notes, self._store, self._laws = notes, store, laws
         self._names = sorted(notes.charge_names, key=lambda n: (-len(n), n))
-        self._lock = threading.Lock()
 
     def names_in(self, text: str) -> list[str]:
         if "罪" not in text:

@@ -168,6 +168,18 @@ def write_vector_progress(settings: Settings, done: int, total: int, state: str 
     os.replace(tmp, path)
 
 
+def vector_status(settings: Settings, manifest: dict[str, Any] | None) -> dict[str, Any]:
+    """Whether a generation has every vector, and the background embedding run's progress if one runs: a fresh
+    `make run` serves with the curated layer's vectors first and switches when the bulk layer's are in."""
+    counts = (manifest or {}).get("counts", {})
+    out: dict[str, Any] = {"complete": bool((manifest or {}).get("vectors_complete", True)),
+                           "vectors": counts.get("vectors"), "missing": counts.get("vectors_missing", 0)}
+    progress = read_vector_progress(settings)
+    if progress and not out["complete"]:
+        out["progress"] = {k: progress.get(k) for k in ("state", "done", "total", "updated")}
+    return out
+
+
 def read_vector_progress(settings: Settings) -> dict[str, Any] | None:
     try:
         data = json.loads(_progress_path(settings).read_text())

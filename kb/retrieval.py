@@ -79,7 +79,6 @@ class FusionWeights:
     lexical_depth: int = 1000  # chunks fetched per lexical channel (the candidate pool: 0.91 of STARD gold)
     dense_depth: int = 100
     agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
-    dense_floor: float = 0.2  # cosine at or below which the dense channel adds nothing
     focus: float = 0.5  # weight of the question sentences' own order for a multi-sentence question (0 = off)
     subquery: float = 0.35  # weight of each sentence's own order in a long fact pattern (0 = off)
     subquery_asked: float = 0.7  # … of a sentence that asks (the conduct in question), above the circumstances

@@ -15,7 +15,6 @@ from ingest.numerals import parse_chinese_number
 ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "corpus"
 FOLDER = ROOT / "national" / "司法解释"
 OUT = Path(__file__).resolve().parents[1] / "corpus" / "notes" / "criminal-law-charges.json"
-_SUFFIX = "一二三四五六七八九"
 _ART = re.compile(r"第\s*([0-9]+|[零一二三四五六七八九十百千]+)\s*条(?:\s*之\s*([一二三四五六七八九]))?")
 
 

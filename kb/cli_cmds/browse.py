@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -21,6 +21,7 @@ def _dir_size(path) -> int:  # noqa: ANN001 - Path
 @app.command("stats")
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Laws, versions, articles and chunks per layer, index size on disk, generation."""
+    from kb.generations import vector_status
     from kb.index import open_index
     from kb.settings import get_settings
 
@@ -40,7 +41,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     per_law = index.store.articles_per_version()
     out = {"generation": index.generation, "created": index.manifest.get("created"), "layer": index.manifest.get("layer"),
            "embedding_model": index.manifest.get("embedding_model"), **s, "sizes": sizes, "vectors": index.vectors.count(),
-           "articles_per_version": per_law, "dense": _dense_status(settings, index.manifest),
+           "articles_per_version": per_law, "dense": vector_status(settings, index.manifest),
            "notes": len(index.notes) if index.notes is not None else 0}
     if as_json:
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -62,17 +63,6 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     mb = lambda n: f"{n / 1e6:.1f} MB" if n is not None else "n/a (server)"  # noqa: E731
     typer.echo(f"on disk: generation {mb(sizes['generation_bytes'])} (store {mb(sizes['store_bytes'])}, lexical "
                f"{mb(sizes['lexical_bytes'])}), chroma {mb(sizes['chroma_bytes'])}")
-
-
-def _dense_status(settings: Any, manifest: dict[str, Any]) -> dict[str, Any]:
-    from kb.generations import read_vector_progress
-
-    counts = manifest.get("counts", {})
-    out: dict[str, Any] = {"complete": bool(manifest.get("vectors_complete", True)), "missing": counts.get("vectors_missing", 0)}
-    progress = read_vector_progress(settings)
-    if progress and not out["complete"]:
-        out["progress"] = progress
-    return out
 
 
 @app.command("article")
