@@ -8,11 +8,30 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+import threading  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+from contextlib import asynccontextmanager  # noqa: E402
 from typing import Any  # noqa: E402
 
 from fastapi import FastAPI  # noqa: E402
 
 from kb.settings import Settings, get_settings  # noqa: E402
+
+
+@asynccontextmanager
+async def _warm_at_start(app: FastAPI) -> AsyncIterator[None]:
+    """A worker opens its index and loads the models when it starts (in a thread, so /healthz answers at once),
+    not in its first request. Nothing built yet, or a broken index: the requests report it, as before."""
+
+    def warm() -> None:
+        try:
+            app.state.index_holder.get().warm()
+        except Exception:  # noqa: BLE001 — the first request reports the same error through the envelope
+            pass
+
+    if app.state.settings.warm_start:
+        threading.Thread(target=warm, name="kb-warm", daemon=True).start()
+    yield
 
 
 def create_app(settings: Settings | None = None, *, index: Any = None, answerer: Any = None) -> FastAPI:
@@ -21,6 +40,7 @@ def create_app(settings: Settings | None = None, *, index: Any = None, answerer:
     overrides the answerer chosen from settings (deterministic, or LLM with deterministic fallback)."""
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_warm_at_start,
         title="Likeness KB",
         version="0.1.0",
         description="Bilingual statute knowledge base: cited answers, search, laws/articles/versions, citation graph, listing check.",

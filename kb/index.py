@@ -59,6 +59,12 @@ class Index:
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None) -> SearchResult:
         return self.retriever.search(query, k or self.settings.default_k, filters or SearchFilters())
 
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for: the embedding model, the lexical and notes
+        indexes and the vector collection (one short search per language). Servers call it when a worker starts."""
+        for text in ("肖像权", "portrait rights"):
+            self.search(text, k=1)
+
     def close(self) -> None:
         self.store.close()
 

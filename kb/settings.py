@@ -12,11 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_corpus_root() -> Path:
-    """``../shared/corpus`` beside the checkout where it exists (this environment and CI)."""
-    for candidate in (REPO_ROOT.parent / "shared" / "corpus", Path.cwd().parent / "shared" / "corpus"):
-        if candidate.is_dir():
-            return candidate
-    return REPO_ROOT.parent / "shared" / "corpus"
+    """The repository's own copy of the statutes (``corpus/``: raw/, national/, SOURCES.md, manifest.json)."""
+    return REPO_ROOT / "corpus"
 
 
 class Settings(BaseSettings):
@@ -38,6 +35,7 @@ class Settings(BaseSettings):
 
     # --- retrieval / answering ---------------------------------------------------------
     retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, dense, notes, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
+    warm_start: bool = Field(default=True, description="A server worker opens the index and loads the embedding model when it starts (in the background), not in its first request.")
     rerank: bool = Field(default=False, description="Blend the learned reranker (kb/data/rerank.txt) into the fused order of Chinese questions (off: it was trained before the dense and notes channels existed and reorders against them).")
     default_k: int = Field(default=10, ge=1, le=100)
     max_k: int = Field(default=50, ge=1, le=500)

@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 ``raw_index`` (session scope) is THE real index of the test session: every indexable raw/ file of the
-reviewed manifest (corpus/manifest.toml, corpus root = KB_CORPUS_ROOT / ../shared/corpus), ingested by
+reviewed manifest (corpus/manifest.toml, corpus root = KB_CORPUS_ROOT / the repository's corpus/), ingested by
 the real pipeline into a temporary data dir, with the real bundled embedding model and an embedded
 Chroma. It yields the opened ``kb.index.Index``: ``raw_index.store`` (ArticleStore), ``raw_index.lexical``,
 ``raw_index.vectors``, ``raw_index.retriever``, ``raw_index.settings`` (a ``Settings`` whose ``data_dir``

@@ -35,3 +35,29 @@ def test_new_generation_is_served_without_restart(tmp_path: Path) -> None:
         laws = {x["law_id"] for x in c.get("/v1/laws").json()["laws"]}
         assert laws == {"spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"}
         assert holder.generation != gen1
+
+
+def test_a_worker_opens_its_index_and_loads_the_model_when_it_starts(tmp_path: Path) -> None:
+    """The first request does not pay for opening the index and loading the embedding model: the app's startup
+    does it in the background (settings.warm_start); switched off, nothing is opened before a request."""
+    import time
+
+    data = tmp_path / "data"
+    settings = make_small_corpus(tmp_path / "a", ("spc-mental-damages-interpretation",), data_dir=data)
+    run_ingest(settings, layer="raw")
+    app = create_app(settings)
+    with TestClient(app):
+        holder = app.state.index_holder
+        deadline = time.monotonic() + 60
+        while holder.generation is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert holder.generation is not None  # opened without any request
+        deadline = time.monotonic() + 60
+        while not holder.get().retriever._qvecs and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert holder.get().retriever._qvecs  # a question was embedded: the model is loaded
+
+    cold = create_app(settings.model_copy(update={"warm_start": False}))
+    with TestClient(cold):
+        time.sleep(0.2)
+        assert cold.state.index_holder.generation is None
