@@ -1,25 +1,21 @@
-"""Hybrid retrieval: BM25 (zh + en) fused with dense vectors, glossary expansion, law-name and learned
-priors, aggregated to distinct articles, filtered (jurisdiction, law, instrument, topic, layer, as_of).
-
-Fusion is a weighted sum of per-channel scores each normalised to the query's best (0..1), which keeps
-the size of a lexical win (unlike RRF) and was tuned by k-fold CV on STARD train (see
-scripts/train_qmemory.py) and checked on the compliance dev set. Channels:
-- lexical zh: jieba tokens of the Chinese query, or of the glossary's legal Chinese terms for an English
-  query (how English questions reach Chinese-only laws);
-- lexical en: stemmed English query against the English translations;
-- dense: only where the embedding model understands the query language, and only against chunks in
-  languages it understands (the bundled model: English only; a Chinese-capable model plugs in by settings);
-- law prior: laws that the nearest known questions were answered with (kb.qmemory) and laws named in
-  the query;
-- article prior: articles the nearest known questions cite."""
+"""Hybrid retrieval: the channels of kb.channels (Chinese lexical, glossary-expanded lexical, English lexical,
+multilingual dense, our notes lexical and dense, charge names) fused by a weighted sum of per-channel scores each
+scaled to the query's best (0..1, which keeps the size of a lexical win, unlike RRF), with the priors of the nearest
+known questions (kb.qmemory) and the laws the question names; then, as steps of one pipeline: the learned reranker
+(kb.rerank), the focus and sub-query orders of a long question blended by reciprocal rank, and the penalty provisions
+of a penalty question. Filters (jurisdiction, law, instrument, topic, layer, as_of) are resolved once into a
+SearchPlan that each channel applies. Results are cached per normalised question (bounded; one retriever per index
+generation, so a generation switch starts a fresh cache)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import threading
+import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -177,6 +173,7 @@ class Retriever:
         self._qvecs: dict[str, list[float]] = {}
         self._channels: dict[str, Channel] | None = None
         self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
+        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
 
     # ------------------------------------------------------------------ channels (composed once, in one place)
     def _compose(self) -> dict[str, Channel]:
@@ -288,6 +285,27 @@ class Retriever:
             raise BadRequest(f"k must be at least 1, got {k}")
         k = min(k, 500)
         filters = filters or SearchFilters()
+        size = self.settings.search_cache_size
+        key = None
+        if size and self.feature_sink is None:
+            # as_of None means today: the day is part of the key
+            key = (_normalised(query), k, lang, repr(filters), date.today())
+            with self._lock:
+                got = self._results.get(key)
+                if got is not None:
+                    self._results.move_to_end(key)
+            if got is not None:
+                return replace(got, hits=list(got.hits))
+        result = self._search(query, k, filters, lang)
+        if key is not None and not result.degraded:  # a channel that failed for a moment is not remembered
+            with self._lock:
+                self._results[key] = result
+                while len(self._results) > size:
+                    self._results.popitem(last=False)
+            return replace(result, hits=list(result.hits))
+        return result
+
+    def _search(self, query: str, k: int, filters: SearchFilters, lang: str | None) -> SearchResult:
         qa = self.analyze(query, lang)
         plan = self.plan(filters)
         as_of = plan.as_of
@@ -554,6 +572,11 @@ def subqueries(text: str) -> list[tuple[str, bool]]:
     told = [m for m in marked if not m[1]]
     keep = set(id(m) for m in (asked + told)[:MAX_SUBQUERIES])
     return [m for m in marked if id(m) in keep]
+
+
+def _normalised(text: str) -> str:
+    """The cache key of a question: NFKC, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _coverage(tokens: Sequence[str], text: str) -> float:

@@ -12,7 +12,7 @@ from kb.errors import BadRequest, LawNotFound
 from kb.qmemory import MemoryItem, QuestionMemory, gold_ref
 from kb.query import detect_lang
 from kb.records import SearchFilters
-from kb.retrieval import Retriever
+from kb.retrieval import FusionWeights, Retriever, without
 from tests.retrieval_fixtures import build_small_index
 
 
@@ -136,7 +136,7 @@ def test_language_detection() -> None:
 
 
 def test_learned_reranker_keeps_a_consistent_ranking(index: Any) -> None:
-    from kb.rerank import FEATURES, load_reranker
+    from kb.rerank import DEPTH, FEATURES, load_reranker
 
     reranker = load_reranker()
     assert reranker is not None, "kb/data/rerank.txt is shipped"
@@ -149,8 +149,40 @@ def test_learned_reranker_keeps_a_consistent_ranking(index: Any) -> None:
     scores = [h.score for h in res.hits]
     assert scores == sorted(scores, reverse=True)
     assert len({(h.article.law_id, h.article.key) for h in res.hits}) == len(res.hits)
-    english = r.search("Who may endorse an advertisement?", k=5)  # English questions are never reranked
-    assert english.hits
+    assert len(rows) <= DEPTH
+
+
+def test_reranker_switched_off_leaves_the_fused_order(index: Any) -> None:
+    """KB_RETRIEVAL_OFF=rerank (the setting `kb eval --ablate rerank` uses) gives exactly the fused order."""
+    from kb.rerank import load_reranker
+
+    q = "广告代言人应当具备什么条件？"
+    fused = Retriever(index, memory=QuestionMemory([]), use_reranker=False).search(q, k=10)
+    off = Retriever(index, memory=QuestionMemory([]), reranker=load_reranker(),
+                    weights=without(FusionWeights(), ["rerank"]), use_reranker=True).search(q, k=10)
+    assert [h.article.article_id for h in off.hits] == [h.article.article_id for h in fused.hits]
+
+
+def test_results_are_cached_per_normalised_question_and_bounded(index: Any) -> None:
+    from kb.settings import Settings
+
+    settings = Settings(search_cache_size=2)
+    r = Retriever(index, settings=settings, memory=QuestionMemory([]))
+    calls: list[str] = []
+    inner = r._search
+    r._search = lambda q, k, f, lang: (calls.append(q), inner(q, k, f, lang))[1]  # type: ignore[method-assign]
+    first = r.search("广告代言人应当具备什么条件？", k=5)
+    first.hits.clear()  # a caller's changes do not reach the cache
+    again = r.search("  广告代言人应当具备什么条件？ ", k=5)
+    assert len(calls) == 1 and again.hits
+    r.search("广告代言人应当具备什么条件？", k=5, filters=SearchFilters(as_of=date(2016, 1, 1)))
+    r.search("肖像权", k=5)
+    assert len(calls) == 3
+    r.search("广告代言人应当具备什么条件？", k=5)  # the oldest of three was dropped (size 2)
+    assert len(calls) == 4
+    off = Retriever(index, settings=Settings(search_cache_size=0), memory=QuestionMemory([]))
+    assert off.search("肖像权", k=5) is not off.search("肖像权", k=5)
+    assert not off._results
 
 
 def test_weighted_lexical_query_sums_group_scores() -> None:
@@ -171,7 +203,6 @@ def test_weighted_lexical_query_sums_group_scores() -> None:
 def test_a_situation_told_in_lay_words_reaches_the_article_that_defines_it(raw_index: Any) -> None:
     """"偷东西" is a lay phrase of the theft concept: its legal terms join the question's own BM25 query, so
     the theft article outranks articles that merely share the lay words."""
-    from kb.retrieval import FusionWeights
 
     question = "朋友知道我要去偷东西，还借给我工具，他算犯罪吗？"
     qa = Retriever(raw_index, memory=QuestionMemory([])).analyze(question)
@@ -263,8 +294,6 @@ def test_a_long_fact_pattern_is_also_searched_by_its_question(raw_index: Any) ->
     """The circumstances of a long question (a shop, custom photos, a buyer's mood) pull in articles about
     themselves; its question sentence, searched on its own and blended in, brings up the article it asks about."""
     import dataclasses
-
-    from kb.retrieval import FusionWeights
 
     question = ("我在网上开了一家小店，按买家发来的照片定制硅胶面具，每单都要先付定金。上周有位买家收到货以后说戴着不舒服，"
                 "想退。他要求七天无理由退货，我能拒绝吗？")
