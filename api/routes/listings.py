@@ -56,8 +56,10 @@ class FindingOut(BaseModel):
     category: str
     category_name: str
     severity: Literal["low", "medium", "high"]
-    span: SpanOut
+    span: SpanOut = Field(description="The first risky span of this category.")
+    spans: list[SpanOut] = Field(default_factory=list, description="Every risky span of this category (one finding per category).")
     person: str | None = None
+    people: list[str] = Field(default_factory=list)
     explanation: str
     citations: list[CitationOut]
     note: str | None = Field(default=None, description="Set when no article in force on as_of supports the finding.")
@@ -65,11 +67,19 @@ class FindingOut(BaseModel):
     trigger: str
 
 
+class RewrittenOut(BaseModel):
+    title: str
+    description: str
+    changed: bool
+    remaining: int = Field(description="Findings a check of the rewritten listing still raises (0: clean).")
+
+
 class ListingCheckOut(BaseModel):
     findings: list[FindingOut]
     overall_risk: Literal["none", "low", "medium", "high"]
     as_of: str
     lang: Literal["zh", "en"]
+    rewritten: RewrittenOut | None = Field(default=None, description="The listing with every risky span replaced or removed.")
 
 
 def checker_for(request: Request, index: Any) -> ListingChecker:
