@@ -13,10 +13,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import IndexDep, SettingsDep
+from api.downloads import FORMAT_HELP, MemoFormat, memo_response, memo_responses
 from api.schemas import ErrorResponse
 from kb.errors import BadRequest, InputTooLarge
 from kb.listings import ListingChecker
 from kb.listings.batch import MAX_FIELD_CHARS, check_rows, parse_listings, results_to_csv, summary
+from kb.memo import listing_memo
 
 router = APIRouter(prefix="/v1/listings", tags=["listings"])
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
@@ -92,11 +94,16 @@ def checker_for(request: Request, index: Any) -> ListingChecker:
     return cached[1]
 
 
-@router.post("/check", response_model=ListingCheckOut, responses=ERRORS, summary="Check one product listing")
-def check_listing(req: ListingIn, request: Request, index: IndexDep) -> dict[str, Any]:
+@router.post("/check", response_model=ListingCheckOut, responses={**ERRORS, **memo_responses()},
+             summary="Check one product listing (or download the check as a memo: ?format=docx|md)")
+def check_listing(req: ListingIn, request: Request, index: IndexDep,
+                  format: Annotated[MemoFormat, Query(description=FORMAT_HELP)] = "json") -> Any:
     if not req.title.strip() and not req.description.strip():
         raise BadRequest("Give a title or a description to check.")
-    return checker_for(request, index).check(req.title, req.description, lang=req.lang, as_of=req.as_of)
+    result = checker_for(request, index).check(req.title, req.description, lang=req.lang, as_of=req.as_of)
+    if format != "json":
+        return memo_response(listing_memo(result, req.title, req.description), format, "listing-check-memo")
+    return result
 
 
 async def _upload(request: Request, limit: int) -> tuple[bytes, str | None, str | None]:
