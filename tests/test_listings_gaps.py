@@ -93,6 +93,10 @@ def test_title_case() -> None:
         ("So real even her own husband won't notice.", "impersonation"),
         ("可过银行视频面签，专业代办开户。", "fraud_facilitation"),
         ("We open bank accounts for clients; our agents handle the KYC.", "fraud_facilitation"),
+        ("Customs staff won't notice a thing.", "crime_invitation"),
+        ("Fly under a borrowed identity.", "crime_invitation"),
+        ("把同事的照片发来，我们照着做。", "custom_from_photos"),
+        ("Exact face replica of a Bollywood star.", "likeness"),
     ],
 )
 def test_consent_waiver_impersonation_and_fraud(description: str, category: str) -> None:
@@ -148,3 +152,8 @@ def test_people_in_english_and_chinese_in_one_field() -> None:
     names = load_rules().names
     found = {p.name for p in find_people("Kestrel Vane silicone mask 于晓桐同款脸", names)}
     assert {"Kestrel Vane", "于晓桐"} <= found
+
+
+def test_a_tagged_name_a_few_words_before_the_cue() -> None:
+    hits = detect("张学友演唱会造型同款头套", "")
+    assert {"likeness", "name_use"} <= {h.category for h in hits} and "张学友" in {h.person for h in hits}

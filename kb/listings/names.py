@@ -156,10 +156,16 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         w0 = max(0, p - _WINDOW)
         seg = _SEG_START.split(text[w0:p])[-1]
         w0 = p - len(seg)
-        cand = _candidate(_tokens(seg), last=True) if seg else None
+        toks = _tokens(seg) if seg else ()
+        cand = _candidate(toks, last=True) if seg else None
         if cand:
             word, s, e, tagged, flag = cand
             consider(word, w0 + s, w0 + e, tagged, flag)
+        # a name jieba tags as one a few words before the cue: 周星驰经典角色同款
+        for w, f, s, e in toks[:-1]:
+            if f in ("nr", "nrfg") and (w0 + s, w0 + e) not in found and _looks_like_name(w, rules) \
+                    and e < len(seg) and not _SEP.search(seg[e:]):
+                found[(w0 + s, w0 + e)] = PersonMention(w, w0 + s, w0 + e, "likeness", w0 + s, p + len(m.group(0)))
     for m in before_cue.finditer(text):
         q = m.end()
         seg = _SEG_START.split(text[q:q + _WINDOW])[0]
