@@ -69,6 +69,8 @@ def test_original_design_is_neither_a_name_nor_a_portrait(title: str, descriptio
         ("Halloween mask", "We never make masks without the person's consent."),
         ("定制面具", "未经本人同意不得定制，需签署授权书。"),
         ("硅胶面具", "严禁用于冒充他人。"),
+        ("Sugar Skull silicone mask for parties", "Venetian Carnival style, gold leaf."),
+        ("Plague Doctor mask with hood", "Super Deluxe latex, one size."),
     ],
 )
 def test_clean_wordings_stay_clean(title: str, description: str) -> None:
