@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from api.convert import chunks, sse, to_filters
 from api.deps import AnswererDep, IndexDep, SettingsDep
+from api.downloads import FORMAT_HELP, MemoFormat, memo_response, memo_responses
 from api.schemas import AskRequest, AskResponse, error_responses
 from kb.answer.models import Answer
 from kb.answer.service import answer_question
+from kb.memo import answer_memo
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 ERRORS = error_responses(400, 413, 422, 503)
@@ -24,9 +27,14 @@ def run(req: AskRequest, index: object, settings: object, answerer: object) -> A
     )
 
 
-@router.post("/ask", response_model=AskResponse, responses=ERRORS, summary="Answer a question with gated citations")
-def ask(req: AskRequest, index: IndexDep, settings: SettingsDep, answerer: AnswererDep) -> dict:
-    return run(req, index, settings, answerer).to_dict()
+@router.post("/ask", response_model=AskResponse, responses={**ERRORS, **memo_responses()},
+             summary="Answer a question with gated citations (or download it as a memo: ?format=docx|md)")
+def ask(req: AskRequest, index: IndexDep, settings: SettingsDep, answerer: AnswererDep,
+        format: Annotated[MemoFormat, Query(description=FORMAT_HELP)] = "json") -> Any:
+    body = run(req, index, settings, answerer).to_dict()
+    if format != "json":
+        return memo_response(answer_memo(body), format, "answer-memo")
+    return body
 
 
 @router.post(

@@ -13,10 +13,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import IndexDep, SettingsDep
+from api.downloads import FORMAT_HELP, MemoFormat, memo_response, memo_responses
 from api.schemas import ErrorResponse
 from kb.errors import BadRequest, InputTooLarge
 from kb.listings import ListingChecker
 from kb.listings.batch import MAX_FIELD_CHARS, check_rows, parse_listings, results_to_csv, summary
+from kb.memo import listing_memo
 
 router = APIRouter(prefix="/v1/listings", tags=["listings"])
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
@@ -56,8 +58,10 @@ class FindingOut(BaseModel):
     category: str
     category_name: str
     severity: Literal["low", "medium", "high"]
-    span: SpanOut
+    span: SpanOut = Field(description="The first risky span of this category.")
+    spans: list[SpanOut] = Field(default_factory=list, description="Every risky span of this category (one finding per category).")
     person: str | None = None
+    people: list[str] = Field(default_factory=list)
     explanation: str
     citations: list[CitationOut]
     note: str | None = Field(default=None, description="Set when no article in force on as_of supports the finding.")
@@ -65,11 +69,19 @@ class FindingOut(BaseModel):
     trigger: str
 
 
+class RewrittenOut(BaseModel):
+    title: str
+    description: str
+    changed: bool
+    remaining: int = Field(description="Findings a check of the rewritten listing still raises (0: clean).")
+
+
 class ListingCheckOut(BaseModel):
     findings: list[FindingOut]
     overall_risk: Literal["none", "low", "medium", "high"]
     as_of: str
     lang: Literal["zh", "en"]
+    rewritten: RewrittenOut | None = Field(default=None, description="The listing with every risky span replaced or removed.")
 
 
 def checker_for(request: Request, index: Any) -> ListingChecker:
@@ -82,11 +94,16 @@ def checker_for(request: Request, index: Any) -> ListingChecker:
     return cached[1]
 
 
-@router.post("/check", response_model=ListingCheckOut, responses=ERRORS, summary="Check one product listing")
-def check_listing(req: ListingIn, request: Request, index: IndexDep) -> dict[str, Any]:
+@router.post("/check", response_model=ListingCheckOut, responses={**ERRORS, **memo_responses()},
+             summary="Check one product listing (or download the check as a memo: ?format=docx|md)")
+def check_listing(req: ListingIn, request: Request, index: IndexDep,
+                  format: Annotated[MemoFormat, Query(description=FORMAT_HELP)] = "json") -> Any:
     if not req.title.strip() and not req.description.strip():
         raise BadRequest("Give a title or a description to check.")
-    return checker_for(request, index).check(req.title, req.description, lang=req.lang, as_of=req.as_of)
+    result = checker_for(request, index).check(req.title, req.description, lang=req.lang, as_of=req.as_of)
+    if format != "json":
+        return memo_response(listing_memo(result, req.title, req.description), format, "listing-check-memo")
+    return result
 
 
 async def _upload(request: Request, limit: int) -> tuple[bytes, str | None, str | None]:

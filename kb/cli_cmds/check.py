@@ -22,8 +22,8 @@ def _print_report(res: dict, head: str = "") -> None:
     typer.echo(f"{head}{'总体风险' if zh else 'overall risk'}: {res['overall_risk']} {_RISK_MARK[res['overall_risk']]}  (as of {res['as_of']})")
     first: dict[str, int] = {}  # category -> the finding that already printed its explanation and articles
     for i, f in enumerate(res["findings"], 1):
-        s = f["span"]
-        typer.echo(f"  [{i}] {f['severity'].upper()} {f['category_name']} — {s['field']}[{s['start']}:{s['end']}] “{s['text']}”")
+        where = ", ".join(f"{s['field']}[{s['start']}:{s['end']}] “{s['text']}”" for s in f.get("spans") or [f["span"]])
+        typer.echo(f"  [{i}] {f['severity'].upper()} {f['category_name']} — {where}")
         if f["category"] in first:
             typer.echo(f"      ({'同' if zh else 'see'} [{first[f['category']]}])")
             continue
@@ -35,6 +35,11 @@ def _print_report(res: dict, head: str = "") -> None:
             pen = " (罚则)" if zh and c["penalty"] else " (penalty)" if c["penalty"] else ""
             typer.echo(f"      · {c['title_zh']} {c['article']}{pen} [{c['version']}]: “{c['quote']}”")
         typer.echo(f"      → {f['suggestion']}")
+    rw = res.get("rewritten")
+    if rw and rw.get("changed"):
+        typer.echo(f"  {'改写后的商品信息（可复制）' if zh else 'Rewritten listing (copy it)'}:")
+        typer.echo(f"    {'标题' if zh else 'title'}: {rw['title']}")
+        typer.echo(f"    {'描述' if zh else 'description'}: {rw['description']}")
 
 
 @app.command("check")

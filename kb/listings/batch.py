@@ -202,7 +202,7 @@ def results_to_csv(results: list[dict[str, Any]]) -> str:
         w.writerow({
             "line": r["line"], "id": r.get("id") or "", "overall_risk": r["overall_risk"], "findings": len(fs),
             "categories": "; ".join(dict.fromkeys(f["category"] for f in fs)),
-            "spans": "; ".join(f"{f['span']['field']}:{f['span']['text']}" for f in fs),
+            "spans": "; ".join(f"{s['field']}:{s['text']}" for f in fs for s in f.get("spans") or [f["span"]]),
             "articles": "; ".join(arts),
             "suggestions": " | ".join(dict.fromkeys(f["suggestion"] for f in fs)),
             "as_of": r["as_of"], "error": "",

@@ -14,6 +14,7 @@ from typing import Any
 
 from kb.listings.citations import CitationResolver, StoreLike
 from kb.listings.names import find_people
+from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
 FIELDS = ("title", "description")
@@ -44,6 +45,7 @@ class Hit:
     suggestion_en: str | None = None
     person: str | None = None
     citations: tuple[str, ...] = ()  # the trigger's extra citation references
+    fix: tuple[int, int] | None = None  # the words the rewrite replaces, when not the whole span
 
 
 def detect_lang(title: str, description: str) -> str:
@@ -104,8 +106,10 @@ def _person_hits(field: str, text: str, rules: Rules) -> list[Hit]:
         out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
                        "name:mention", person=p.name))
         if p.kind in ("likeness", "endorsement"):
+            # "Keanu Reeves silicone mask": the rewrite replaces the name, not the product words after it
+            fix = (p.start, p.end) if p.span_start == p.start and p.span_end > p.end and not _HAN.search(text[p.start:p.end]) else None
             out.append(Hit(p.kind, field, p.span_start, p.span_end, text[p.span_start:p.span_end],
-                           cats[p.kind].severity, f"name:{p.kind}", person=p.name))
+                           cats[p.kind].severity, f"name:{p.kind}", person=p.name, fix=fix))
     return out
 
 
@@ -118,7 +122,8 @@ def _merge(hits: list[Hit], fields: dict[str, str]) -> list[Hit]:
         if last and last.category == h.category and last.field == h.field and h.start < last.end:
             end = max(last.end, h.end)
             sev = last.severity if SEVERITY_RANK[last.severity] >= SEVERITY_RANK[h.severity] else h.severity
-            merged[-1] = replace(last, end=end, text=fields[h.field][last.start:end], severity=sev,
+            fix = last.fix if last.fix is not None and h.fix is None and h.end <= last.end else None
+            merged[-1] = replace(last, end=end, text=fields[h.field][last.start:end], severity=sev, fix=fix,
                                  person=last.person or h.person,
                                  suggestion_zh=last.suggestion_zh or h.suggestion_zh,
                                  suggestion_en=last.suggestion_en or h.suggestion_en,
@@ -141,6 +146,14 @@ def _any_trigger(rules: Rules) -> re.Pattern[str]:
     return cached[1]
 
 
+def group(hits: list[Hit]) -> list[list[Hit]]:
+    """One finding per category: its hits (every span, in the order given) grouped under the first."""
+    groups: dict[str, list[Hit]] = {}
+    for h in hits:
+        groups.setdefault(h.category, []).append(h)
+    return list(groups.values())
+
+
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
     """All risky spans of a listing, merged, most severe first (no store needed)."""
     rules = rules or load_rules()
@@ -156,6 +169,18 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
         hits.extend(_person_hits(field, text, rules))
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def rewritten(title: str, description: str, hits: list[Hit], rules: Rules) -> dict[str, Any]:
+    """The listing with every risky span replaced or removed, checked again (twice at most: a
+    replacement could itself read as a claim); ``remaining`` counts what the second check still finds."""
+    fields = {"title": title, "description": description}
+    for _ in range(2):
+        if not hits:
+            break
+        fields = rewrite(fields, hits, rules)
+        hits = detect(fields["title"], fields["description"], rules)
+    return {**fields, "changed": fields != {"title": title, "description": description}, "remaining": len(hits)}
 
 
 def overall_risk(findings: list[dict[str, Any]] | list[Hit]) -> str:
@@ -196,15 +221,22 @@ class ListingChecker:
         as_of = as_of or date.today()
         lang = lang if lang in ("zh", "en") else detect_lang(title or "", description or "")
         findings = []
-        for h in detect(title, description, self.rules):
+        hits = detect(title, description, self.rules)
+        for hs in group(hits):
+            h = hs[0]
             cat = self.rules.categories[h.category]
-            cited = self.citations(h.category, as_of, h.citations)
+            extra = tuple(dict.fromkeys(c for x in hs for c in x.citations))
+            cited = self.citations(h.category, as_of, extra)
+            spans = [{"field": x.field, "start": x.start, "end": x.end, "text": x.text} for x in hs]
+            people = list(dict.fromkeys(x.person for x in hs if x.person))
             findings.append({
                 "category": h.category,
                 "category_name": cat.name_zh if lang == "zh" else cat.name_en,
                 "severity": h.severity,
-                "span": {"field": h.field, "start": h.start, "end": h.end, "text": h.text},
+                "span": spans[0],
+                "spans": spans,
                 "person": h.person,
+                "people": people,
                 "explanation": cat.explanation_zh if lang == "zh" else cat.explanation_en,
                 "citations": cited,
                 "note": None if cited else (
@@ -213,4 +245,5 @@ class ListingChecker:
                 "suggestion": (h.suggestion_zh or cat.suggestion_zh) if lang == "zh" else (h.suggestion_en or cat.suggestion_en),
                 "trigger": h.trigger,
             })
-        return {"findings": findings, "overall_risk": overall_risk(findings), "as_of": as_of.isoformat(), "lang": lang}
+        return {"findings": findings, "overall_risk": overall_risk(findings), "as_of": as_of.isoformat(), "lang": lang,
+                "rewritten": rewritten(title or "", description or "", hits, self.rules)}

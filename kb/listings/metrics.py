@@ -81,7 +81,7 @@ def evaluate(index: Any, rows: list[dict[str, Any]], *, checker: ListingChecker 
         details.append({
             "id": row.get("id"), "clean": bool(row.get("clean")), "overall_risk": res["overall_risk"],
             "categories": sorted({f["category"] for f in res["findings"]}),
-            "spans": [f["span"]["text"] for f in res["findings"]],
+            "spans": [s["text"] for f in res["findings"] for s in f.get("spans") or [f["span"]]],
             "groups": len(row.get("expect") or []), "missed_groups": missed, "bad_citations": problems,
         })
     return {

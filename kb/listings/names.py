@@ -4,7 +4,9 @@ Chinese: jieba.posseg part-of-speech tags (`nr*` = person name), checked against
 bound to a context (X同款, X的脸, 像X → likeness; X推荐, X代言 → endorsement). A token jieba did not tag as a
 name still counts in a strong context when it looks like one (family name + 1–2 characters: 吴京代言).
 English: runs of capitalised words in a likeness or endorsement context ("looks like Tom Cruise", "Alan
-Rickman likeness", "endorsed by …"). No list of celebrities: the context makes the finding."""
+Rickman likeness", "endorsed by …", "actor Wu Jing"), and two or three capitalised words before mask/face
+("Realistic Denzel Washington silicone mask") outside title-case titles; a name followed by "his/her face"
+is a likeness. No list of celebrities: the context makes the finding."""
 
 from __future__ import annotations
 
@@ -66,6 +68,15 @@ def _looks_like_name(word: str, rules: NameRules) -> bool:
     if word in rules.zh_not_names or _TITLES.search(word):
         return False
     return word[0] in rules.zh_surnames or any(word.startswith(s) for s in rules.zh_double_surnames)
+
+
+_COMMON_TAGS = frozenset({"n", "vn", "v", "a", "an", "ad", "d", "vd", "b", "l", "i"})
+
+
+def _common_word(word: str) -> bool:
+    """jieba reads the whole word as one ordinary (non-name) word: 原创, 高端, 周到."""
+    toks = _tokens(word)
+    return len(toks) == 1 and toks[0][1] in _COMMON_TAGS
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -133,6 +144,8 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
                    and all(ch in rules.zh_translit_chars for ch in word))
         if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
             return
+        if not tagged and not foreign and _common_word(word):
+            return
         ctx = _zh_context(text, cs, ce, rules)
         if ctx is not None and (cs, ce) not in found:
             kind, ss, se = ctx
@@ -143,10 +156,16 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         w0 = max(0, p - _WINDOW)
         seg = _SEG_START.split(text[w0:p])[-1]
         w0 = p - len(seg)
-        cand = _candidate(_tokens(seg), last=True) if seg else None
+        toks = _tokens(seg) if seg else ()
+        cand = _candidate(toks, last=True) if seg else None
         if cand:
             word, s, e, tagged, flag = cand
             consider(word, w0 + s, w0 + e, tagged, flag)
+        # a name jieba tags as one a few words before the cue: 周星驰经典角色同款
+        for w, f, s, e in toks[:-1]:
+            if f in ("nr", "nrfg") and (w0 + s, w0 + e) not in found and _looks_like_name(w, rules) \
+                    and e < len(seg) and not _SEP.search(seg[e:]):
+                found[(w0 + s, w0 + e)] = PersonMention(w, w0 + s, w0 + e, "likeness", w0 + s, p + len(m.group(0)))
     for m in before_cue.finditer(text):
         q = m.end()
         seg = _SEG_START.split(text[q:q + _WINDOW])[0]
@@ -182,7 +201,7 @@ def _clean_en(name: str, rules: NameRules) -> str:
 
 def find_en(text: str, rules: NameRules) -> list[PersonMention]:
     found: list[PersonMention] = []
-    for kind, patterns in (("likeness", rules.en_likeness), ("endorsement", rules.en_endorse)):
+    for kind, patterns in (("likeness", rules.en_likeness), ("endorsement", rules.en_endorse), ("mention", rules.en_mention)):
         for pat in patterns:
             for m in pat.finditer(text):
                 raw = m.group("name")
@@ -220,7 +239,85 @@ def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> l
     return out
 
 
+_EN_RUN = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,3}\b")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_PRONOUN_FACE = re.compile(
+    r"(?<!\bnot\s)\b(?:his|her|their)\s+(?:own\s+)?(?:face|faces|facial\s+features|features|likeness|looks|head|portrait|smile)\b"
+    r"(?!\s+(?:is|was|are|were)\s*(?:not|n['’]t)\b)", re.IGNORECASE)
+# the seller's own people ("sculpted by our artist Maria Lopez"): named with their own consent, no likeness
+_OWN_PERSON = re.compile(
+    r"\b(?:our|by)\s+(?:(?:lead|head|own|master|senior|chief|in-house)\s+)?(?:artists?|sculptors?|designers?|makers?|craftsm[ae]n|"
+    r"founders?|owners?|team|studio|workshop|painters?|modell?ers?)\s*$|\b(?:sculpted|designed|made|painted|crafted|handmade)\s+by\s+$",
+    re.IGNORECASE)
+
+
+def _own_person(text: str, start: int) -> bool:
+    return bool(_OWN_PERSON.search(text[max(0, start - 40):start]))
+
+
+def title_case(text: str) -> bool:
+    """Most words of four letters or more start with a capital: a title-case product title, where a run of
+    capitalised words says nothing about names."""
+    words = [w for w in _EN_WORD.findall(text) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
+    """The name inside a capitalised run (leading/trailing not-name words dropped): two or three words,
+    none of them a not-name word."""
+    def not_name(word: str) -> bool:  # a not-name word, or a compound adjective ("Hyper-real", "Full-head")
+        return word in rules.en_not_names or bool(re.search(r"-[a-z]", word))
+
+    parts = run.split()
+    lead = 0
+    while parts and not_name(parts[0]):
+        lead += len(parts[0]) + 1
+        parts.pop(0)
+    while parts and not_name(parts[-1]):
+        parts.pop()
+    if not 2 <= len(parts) <= 3 or any(not_name(p) or len(p) < 2 for p in parts):
+        return None
+    offset = run.index(parts[0], lead)
+    return offset, " ".join(parts)
+
+
+def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """Capitalised two/three-word names bound to a face: before mask/face ("Taylor Swift silicone mask"),
+    or followed in the same field by "his/her face" ("… after Margot Robbie … her face")."""
+    if title_case(text):
+        return []
+    out = []
+    face_later = [m.start() for m in _PRONOUN_FACE.finditer(text)]
+    for m in _EN_RUN.finditer(text):
+        got = _name_run(m.group(0), rules)
+        if got is None:
+            continue
+        off, name = got
+        s = m.start() + off
+        e = s + len(name)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        after = _EN_LIKENESS_AFTER.match(text[e:])
+        if after:
+            out.append(PersonMention(name, s, e, "likeness", s, e + after.end()))
+        elif any(e <= f <= e + 160 for f in face_later):
+            out.append(PersonMention(name, s, e, "likeness", s, e))
+    return out
+
+
+def _with_pronoun_face(text: str, people: list[PersonMention]) -> list[PersonMention]:
+    """A named person followed (same field, within a sentence or two) by "his/her face" is a likeness."""
+    faces = [m.start() for m in _PRONOUN_FACE.finditer(text)]
+    if not faces:
+        return people
+    return [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end)
+            if p.kind == "mention" and any(p.end <= f <= p.end + 160 for f in faces) else p for p in people]
+
+
 def find_people(text: str, rules: NameRules) -> list[PersonMention]:
     """Every person mention in one field, Chinese and English."""
     en = find_en(text, rules)
-    return find_zh(text, rules) + en + find_en_given(text, rules, {(p.start, p.end) for p in en})
+    en += find_en_given(text, rules, {(p.start, p.end) for p in en})
+    en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
+    en = [p for p in en if not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start)]
+    return find_zh(text, rules) + _with_pronoun_face(text, en)

@@ -45,6 +45,9 @@ class Category:
     explanation_en: str
     suggestion_zh: str
     suggestion_en: str
+    rewrite: str = "span"  # "span": replace the risky words; "clause": the clause holding them
+    replacement_zh: str = ""  # what takes their place in the rewritten listing ("" = removed)
+    replacement_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class NameRules:
     en_not_names: frozenset[str]
     en_likeness: tuple[re.Pattern[str], ...]
     en_endorse: tuple[re.Pattern[str], ...]
+    en_mention: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,12 @@ def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern
 def _severity(value: object, where: str) -> str:
     if value not in SEVERITIES:
         raise RulesError(f"{where}: severity must be one of {SEVERITIES}, not {value!r}")
+    return str(value)
+
+
+def _rewrite(value: object, where: str) -> str:
+    if value not in ("span", "clause"):
+        raise RulesError(f"{where}: rewrite must be 'span' or 'clause', not {value!r}")
     return str(value)
 
 
@@ -128,6 +138,8 @@ def parse_rules(data: dict, source: str = "") -> Rules:
             id=c["id"], name_zh=c["name_zh"], name_en=c["name_en"], severity=_severity(c["severity"], where),
             citations=tuple(c.get("citations", [])), explanation_zh=c["explanation_zh"],
             explanation_en=c["explanation_en"], suggestion_zh=c["suggestion_zh"], suggestion_en=c["suggestion_en"],
+            rewrite=_rewrite(c.get("rewrite", "span"), where),
+            replacement_zh=str(c.get("replacement_zh", "")), replacement_en=str(c.get("replacement_en", "")),
         )
     triggers: list[Trigger] = []
     for i, t in enumerate(data.get("trigger", [])):
@@ -173,6 +185,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         en_not_names=frozenset(n.get("en_not_names", [])),
         en_likeness=en(n.get("en_likeness", [])),
         en_endorse=en(n.get("en_endorse", [])),
+        en_mention=en(n.get("en_mention", [])),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:

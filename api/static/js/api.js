@@ -60,6 +60,18 @@ export async function postJSON(path, body, { signal, params } = {}) {
   return res.json();
 }
 
+/** POST JSON; returns the raw Response (a file to download: a memo, a CSV). */
+export async function postForFile(path, body, { params, signal } = {}) {
+  const res = await fetch(path + query(params), {
+    method: "POST",
+    headers: headers({ "Content-Type": "application/json" }),
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!res.ok) throw await toError(res);
+  return res;
+}
+
 /** POST a file as multipart/form-data; returns the raw Response (JSON or CSV). */
 export async function postFile(path, file, { params, signal, field = "file" } = {}) {
   const form = new FormData();

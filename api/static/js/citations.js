@@ -11,8 +11,20 @@ export function citationTitle(c) {
   return state.lang === "en" && en ? en : zh;
 }
 
+/** "Art. 1019" from label_en ("Article 1019") or the article key ("1019", "253之一" → "253a"). */
+export function englishArticle(c) {
+  const en = pick(c, "label_en");
+  if (en) return String(en).replace(/^Article\s+/, "Art. ");
+  const article = String(pick(c, "article") || "");
+  const key = String(pick(c, "article_key", "key") || (article.startsWith("第") ? "" : article));
+  if (!key) return "";
+  return `Art. ${["之一", "之二", "之三", "之四", "之五"].reduce((k, s, i) => k.replace(s, "abcde"[i]), key)}`;
+}
+
+/** The article label in the interface's language: 第一千零一十九条 in Chinese, Art. 1019 in English. */
 export function citationLabel(c) {
-  const label = pick(c, "article_label", "label_zh", "article") || "";
+  const zh = pick(c, "article_label", "label_zh", "article") || "";
+  const label = state.lang === "en" ? englishArticle(c) || zh : zh;
   const para = pick(c, "paragraph");
   if (!para) return String(label);
   return state.lang === "zh" ? `${label}第${para}款` : `${label} ${t("cite.para", { n: para })}`;

@@ -88,6 +88,10 @@ export const STRINGS = {
     "lst.batchTitle": "Check a shop export", "lst.batchHelp": "CSV (columns title, description) or JSONL, one listing per row.",
     "lst.file": "File", "lst.checkFile": "Check file", "lst.downloadCsv": "Download findings (CSV)",
     "lst.pickFile": "Choose a file first.", "lst.basis": "Legal basis", "lst.showText": "Show the text of the {n} cited articles", "lst.line": "Line", "lst.batchSummary": "{n} listings checked, {m} with findings.",
+    "lst.rewritten": "Rewritten listing (ready to copy)", "lst.rewrittenHelp": "Every risky span replaced or removed; checked again with no finding.",
+    "lst.rewrittenLeft": "Every risky span replaced or removed; a new check still finds {n} issue(s): edit before use.",
+    "lst.rwTitle": "Rewritten title", "lst.rwDescription": "Rewritten description", "lst.copy": "Copy", "lst.copied": "Copied", "lst.copyFailed": "Select the text to copy it",
+    "memo.group": "Download as a memo", "memo.docx": "Download memo (Word)", "memo.md": "Download memo (Markdown)",
 
     "sev.high": "high", "sev.medium": "medium", "sev.low": "low", "sev.info": "info", "sev.none": "none",
     "status.in-force": "in force", "status.superseded": "superseded", "status.repealed": "repealed", "status.unknown": "status unknown",
@@ -184,6 +188,10 @@ export const STRINGS = {
     "lst.batchTitle": "批量检查店铺导出文件", "lst.batchHelp": "CSV（列 title、description）或 JSONL，每行一个商品。",
     "lst.file": "文件", "lst.checkFile": "检查文件", "lst.downloadCsv": "下载检查结果（CSV）",
     "lst.pickFile": "请先选择文件。", "lst.basis": "法律依据", "lst.showText": "显示所引 {n} 条的原文", "lst.line": "行", "lst.batchSummary": "已检查 {n} 个商品，其中 {m} 个有问题。",
+    "lst.rewritten": "改写后的商品信息（可直接复制）", "lst.rewrittenHelp": "所有风险词句已替换或删除，复查未发现问题。",
+    "lst.rewrittenLeft": "所有风险词句已替换或删除，复查仍发现 {n} 个问题，请修改后再用。",
+    "lst.rwTitle": "改写后的标题", "lst.rwDescription": "改写后的描述", "lst.copy": "复制", "lst.copied": "已复制", "lst.copyFailed": "请选中文字后复制",
+    "memo.group": "下载备忘录", "memo.docx": "下载备忘录（Word）", "memo.md": "下载备忘录（Markdown）",
 
     "sev.high": "高", "sev.medium": "中", "sev.low": "低", "sev.info": "提示", "sev.none": "无",
     "status.in-force": "现行有效", "status.superseded": "已被修订", "status.repealed": "已废止", "status.unknown": "状态不详",

@@ -2,6 +2,7 @@
 // viewer, refusals shown as refusals. The conversation survives route changes (module state).
 import { ApiError, postJSON, postStream } from "../api.js";
 import { renderCitations } from "../citations.js";
+import { memoButtons } from "../download.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { state } from "../state.js";
@@ -71,6 +72,9 @@ function renderMessage(msg, idx) {
   }
   if (msg.evidence !== undefined && msg.evidence !== null && !msg.streaming) {
     body.push(h("p", { class: "muted small" }, t("chat.evidence", { score: Number(msg.evidence).toFixed(2) })));
+  }
+  if (!msg.streaming && !msg.error && msg.request && (msg.answer || msg.refused)) {
+    body.push(memoButtons(() => ["/v1/ask", msg.request], (err) => { msg.error = err.message; paint(); }));
   }
   const el = h("div", { class: cls, "aria-busy": msg.streaming ? "true" : "false" },
     h("div", { class: "msg-who" }, t("chat.kb")), body);
@@ -159,6 +163,7 @@ async function ask(question) {
   setBusy(true);
   const body = { question: text, lang: state.lang };
   if (asOf) body.as_of = asOf;
+  msg.request = body;  // the memo download asks the same question again with ?format=docx|md
   controller = new AbortController();
   try {
     await postStream("/v1/ask/stream", body, (name, data) => onEvent(msg, name, data), { signal: controller.signal });

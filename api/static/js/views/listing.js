@@ -3,12 +3,13 @@
 import { postFile, postJSON } from "../api.js";
 import { citationHref, citationLabel, citationTitle, renderCitations } from "../citations.js";
 import { h, replace } from "../dom.js";
+import { memoButtons } from "../download.js";
 import { t } from "../i18n.js";
 import { state } from "../state.js";
 import { asArray, pick } from "../util.js";
 
 const SEVERITY_RANK = { high: 3, medium: 2, low: 1, info: 0 };
-const last = { title: "", description: "", result: null };
+const last = { title: "", description: "", result: null, request: null };
 
 function catName(f) { return f.category_name || t(`cat.${f.category}`, {}, f.category || ""); }
 
@@ -37,10 +38,11 @@ function highlighted(text, field, findings) {
   const chars = Array.from(text);
   const spans = [];
   findings.forEach((f, i) => {
-    const span = f.span || {};
-    if ((pick(span, "field") || "description") !== field) return;
-    const at = locate(text, span);
-    if (at) spans.push({ start: at[0], end: at[1], f, i });
+    asArray(f.spans && f.spans.length ? f.spans : [f.span || {}]).forEach((span) => {
+      if ((pick(span, "field") || "description") !== field) return;
+      const at = locate(text, span);
+      if (at) spans.push({ start: at[0], end: at[1], f, i });
+    });
   });
   if (!spans.length) return [text];
   const cuts = new Set([0, chars.length]);
@@ -85,6 +87,29 @@ function riskBadge(risk) {
     `${t("lst.overall")}: ${t(`sev.${risk}`, {}, risk)}`);
 }
 
+/** The listing with every risky span replaced or removed, in fields the seller can copy. */
+function rewrittenBox(rw) {
+  if (!rw || !rw.changed) return null;
+  const field = (id, label, value, rows) => {
+    const el = rows ? h("textarea", { id, readonly: true, rows: String(rows) }) : h("input", { id, readonly: true });
+    el.value = value || "";
+    return [h("label", { for: id }, label), el];
+  };
+  const copy = h("button", { type: "button", class: "btn btn-small" }, t("lst.copy"));
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText([rw.title, rw.description].filter(Boolean).join("\n"));
+      copy.textContent = t("lst.copied");
+    } catch { copy.textContent = t("lst.copyFailed"); }
+  });
+  return h("section", { class: "rewritten stack-form", dataset: { testid: "rewritten" }, "aria-labelledby": "lst-rw-title" },
+    h("h3", { id: "lst-rw-title" }, t("lst.rewritten")),
+    h("p", { class: "muted small" }, rw.remaining ? t("lst.rewrittenLeft", { n: rw.remaining }) : t("lst.rewrittenHelp")),
+    field("lst-rw-title-text", t("lst.rwTitle"), rw.title),
+    field("lst-rw-desc-text", t("lst.rwDescription"), rw.description, 3),
+    h("div", { class: "form-row" }, copy));
+}
+
 function renderResult(result, title, description) {
   const findings = asArray(pick(result, "findings"));
   const list = findings.map((f, i) => h("li", { class: ["finding", sevClass(f.severity)], id: `finding-${i + 1}` },
@@ -92,7 +117,8 @@ function renderResult(result, title, description) {
       h("span", { class: "cite-num" }, `[${i + 1}]`),
       h("span", { class: ["badge", sevClass(f.severity)] }, t(`sev.${f.severity}`, {}, f.severity || "")),
       h("strong", null, catName(f)),
-      f.span && f.span.text ? h("span", { class: "quoted", lang: "zh-CN" }, `“${f.span.text}”`) : null),
+      asArray(f.spans && f.spans.length ? f.spans : [f.span]).filter((s) => s && s.text)
+        .map((s) => h("span", { class: "quoted", lang: "zh-CN" }, `“${s.text}”`))),
     f.explanation ? h("p", null, f.explanation) : null,
     f.note ? h("p", { class: "note" }, f.note) : null,
     f.suggestion ? h("p", { class: "suggestion" }, h("strong", null, `${t("lst.suggestion")}: `), h("span", { lang: "zh-CN" }, f.suggestion)) : null,
@@ -103,6 +129,12 @@ function renderResult(result, title, description) {
       h("p", { class: "preview-title", lang: "zh-CN" }, highlighted(title, "title", findings)),
       h("p", { class: "preview-desc", lang: "zh-CN" }, highlighted(description, "description", findings))),
     findings.length ? h("ol", { class: "findings" }, list) : h("p", { class: "ok-text" }, t("lst.noFindings")),
+    rewrittenBox(pick(result, "rewritten")),
+    last.request ? memoButtons(() => ["/v1/listings/check", last.request], (err) => {
+      const box = view.querySelector(".memo-error");
+      if (box) box.textContent = err.message;
+    }) : null,
+    h("p", { class: "memo-error error-text", role: "alert" }),
     h("p", { class: "legend small" }, h("mark", { class: "risk sev-high" }, t("sev.high")), " ",
       h("mark", { class: "risk sev-medium" }, t("sev.medium")), " ", h("mark", { class: "risk sev-low" }, t("sev.low"))));
   view.querySelectorAll("a[data-go]").forEach((a) => a.addEventListener("click", (ev) => {
@@ -182,6 +214,7 @@ export function render(main) {
       const body = { title: title.value, description: desc.value, lang: state.lang };
       if (state.asOf) body.as_of = state.asOf;
       last.result = await postJSON("/v1/listings/check", body);
+      last.request = body;
       replace(out, renderResult(last.result, last.title, last.description));
       out.querySelector("#lst-result-title").focus();
     } catch (err) {
