@@ -23,22 +23,30 @@ from typing import Any
 __all__ = ["FEATURES", "features_for", "blend", "Reranker", "load_reranker", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rerank.txt"
+# Every channel's scaled score for the candidate, the fused score and rank, and what describes the question
+# (its language, length, how strongly anything matched it, how close the nearest known question is).
 FEATURES = (
-    "score", "rank", "lex_zh", "lex_zx", "raw_lex", "law_prior", "art_prior", "mention",
-    "law_prior_max", "art_prior_max", "memory_sim", "n_tokens", "top_raw",
+    "score", "log_rank", "lex_zh", "lex_zx", "lex_en", "raw_lex", "dense", "notes_lex", "notes_dense", "charge",
+    "law_prior", "art_prior", "mention", "law_prior_max", "art_prior_max", "dense_gap", "notes_dense_gap",
+    "memory_sim", "n_tokens", "top_raw", "lang_en",
 )
-DEPTH = 3000  # candidates reranked: all of them in practice (≈1,000–1,900 for a STARD question)
+DEPTH = 500  # candidates reranked: the fused top 500 (what the model was trained on); the rest keep their fused order below
 
 
-def features_for(cands: Sequence[Any], *, memory_sim: float, n_tokens: int, top_raw: float) -> list[list[float]]:
-    """One row per candidate (in fused order); ``cands`` are retrieval._Cand objects."""
+def features_for(cands: Sequence[Any], *, memory_sim: float, n_tokens: int, top_raw: float, lang: str) -> list[list[float]]:
+    """One row per candidate (in fused order, FEATURES); ``cands`` are retrieval._Cand objects."""
     lp_max = max((c.law_prior for c in cands), default=0.0) or 1.0
     ap_max = max((c.art_prior for c in cands), default=0.0) or 1.0
+    d_max = max((c.dense for c in cands), default=0.0)
+    nd_max = max((c.notes_dense for c in cands), default=0.0)
+    lang_en = 1.0 if lang == "en" else 0.0
+    q = [memory_sim, float(n_tokens), math.log1p(top_raw), lang_en]
     rows = []
     for i, c in enumerate(cands):
         rows.append([
-            c.score, float(i), c.lex_zh, c.lex_zx, math.log1p(c.raw_lex), c.law_prior, c.art_prior, c.mention,
-            c.law_prior / lp_max, c.art_prior / ap_max, memory_sim, float(n_tokens), math.log1p(top_raw),
+            c.score, math.log1p(i), c.lex_zh, c.lex_zx, c.lex_en, math.log1p(c.raw_lex), c.dense, c.notes_lex,
+            c.notes_dense, c.charge, c.law_prior, c.art_prior, c.mention, c.law_prior / lp_max, c.art_prior / ap_max,
+            d_max - c.dense, nd_max - c.notes_dense, *q,
         ])
     return rows
 

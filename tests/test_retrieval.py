@@ -149,6 +149,10 @@ def test_learned_reranker_keeps_a_consistent_ranking(index: Any) -> None:
     scores = [h.score for h in res.hits]
     assert scores == sorted(scores, reverse=True)
     assert len({(h.article.law_id, h.article.key) for h in res.hits}) == len(res.hits)
+    rows.clear()
+    english = r.search("Who may endorse an advertisement?", k=5)  # English questions are reranked too
+    assert english.hits and rows
+    assert {x[FEATURES.index("lang_en")] for x in rows} == {1.0}
     assert len(rows) <= DEPTH
 
 
