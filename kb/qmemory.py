@@ -27,17 +27,13 @@ __all__ = ["QuestionMemory", "MemoryItem", "load_memory", "DEFAULT_PATH", "gold_
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "qmemory.json.gz"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-_PRC = "中华人民共和国"
 
 
 def law_key(title: str) -> str:
     """Matching key for law names (drops 中华人民共和国, brackets, a trailing version date)."""
-    try:
-        from kb.manifest import normalize_title
+    from kb.manifest import normalize_title
 
-        return normalize_title(title)
-    except ImportError:  # pragma: no cover - the manifest module is part of the code base
-        return re.sub(r"[\s（）()《》]", "", re.sub(r"\(\d{4}-\d\d-\d\d\)$", "", title)).replace(_PRC, "")
+    return normalize_title(title)
 
 
 def gold_ref(law: str, article: str) -> tuple[str, str] | None:
