@@ -269,7 +269,7 @@ def _path_rows(path: Sequence[Heading]) -> list[list[str]]:
 def _assemble(v: _Version) -> list[tuple[ArticleRow, list[list[str]]]]:
     """Articles of one version, zh and en aligned by key, in zh order (English-only keys after).
     Returns (row, English heading path) pairs."""
-    from ingest.numerals import article_label, english_label
+    from kb.numerals import article_label, english_label
 
     zh: dict[str, Article] = {}
     for doc in v.zh:
@@ -360,7 +360,7 @@ def _find_edges(
 def _resolve_title(title: str, title_index: dict[str, str]) -> str | None:
     """law_id for a cited title: exact (normalised) match, else the longest known title the citation
     ends with ("人民法院认定反不正当竞争法" → the AUCL) — reference extraction can over-reach leftwards."""
-    from kb.manifest import normalize_title
+    from kb.titles import normalize_title
 
     key = normalize_title(title)
     if key in title_index:
@@ -595,7 +595,7 @@ def _build(
 
         # 4. edges
         t = time.perf_counter()
-        from kb.manifest import normalize_title
+        from kb.titles import normalize_title
 
         title_index: dict[str, str] = {}
         for v in versions.values():

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kb.glossary import Glossary
-from kb.manifest import Manifest, normalize_title
+from kb.manifest import Manifest
+from kb.titles import normalize_title
 
 __all__ = ["build_entries", "mine_charges", "mine_headings", "render", "write_legal_dict"]
 

@@ -16,11 +16,11 @@ from kb.manifest import (
     Manifest,
     ManifestError,
     load_manifest,
-    normalize_title,
     scan_national,
     verify,
 )
 from kb.settings import REPO_ROOT, get_settings
+from kb.titles import normalize_title
 
 CORPUS = get_settings().corpus_root
 MANIFEST = REPO_ROOT / "corpus" / "manifest.toml"

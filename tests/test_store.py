@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound
-from kb.store import ArticleStore, parse_key
+from kb.numerals import parse_key
+from kb.store import ArticleStore
 
 pytestmark = pytest.mark.slow
 

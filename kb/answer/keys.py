@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.store import parse_key
+from kb.numerals import parse_key
 
 
 def normalize_key(ref: str) -> str | None:

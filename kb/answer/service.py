@@ -11,9 +11,10 @@ from kb.answer.deterministic import DeterministicAnswerer
 from kb.answer.evidence import Answerer, Evidence
 from kb.answer.gate import check
 from kb.answer.models import Answer, Citation, Draft, IssueFinding
-from kb.answer.text import detect_lang, query_terms
+from kb.answer.text import query_terms
 from kb.confidence import load_calibration
 from kb.errors import BadRequest, InputTooLarge
+from kb.lang import detect_lang
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
 

@@ -75,7 +75,7 @@ def article(
     """Print one article: zh + en text, version, heading path, cross-references and cited-by."""
     from kb.index import open_index
     from kb.settings import get_settings
-    from kb.store import parse_key
+    from kb.numerals import parse_key
 
     day = parse_as_of(as_of)
     try:
