@@ -22,6 +22,8 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 import zlib
 from collections import defaultdict
@@ -243,11 +245,50 @@ def _tokenize_batch(batch: list[tuple[str, str]]) -> list[list[str]]:
     return [tokenize(text, lang) for lang, text in batch]
 
 
+def _process_alive(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (killed, not yet reaped by its parent) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def _die_with(ingest_pid: int) -> None:
+    """Pool worker initializer: a worker never outlives the ingest that started it (a ``kill -9`` of ``kb ingest``
+    left its forkserver and workers running, ~180 MB each). A worker is a child of the forkserver, not of the
+    ingest, and the forkserver waits for its children (each holds its liveness pipe), so nothing in multiprocessing
+    ends them. A watch thread checks the ingest process every half second and exits the worker when it is gone;
+    the forkserver then exits by itself. PR_SET_PDEATHSIG covers a forkserver that is killed first."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux/glibc: the watch thread below still holds
+        pass
+
+    def watch() -> None:
+        while _process_alive(ingest_pid):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-ingest", daemon=True).start()
+
+
 def _pool(n_tasks: int) -> ProcessPoolExecutor | None:
     workers = min(2, os.cpu_count() or 1)
     if n_tasks < POOL_MIN_FILES or workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_die_with, initargs=(os.getpid(),))
 
 
 # ------------------------------------------------------------------------------------------- assembly
