@@ -389,7 +389,7 @@ def test_verify_reports_changed_missing_and_unlisted_files(tmp_path: Path) -> No
 
 
 def test_cli_verify_exit_codes(tmp_path: Path) -> None:
-    from kb.cli import app
+    from cli import app
 
     man = _tiny_corpus(tmp_path)
     mpath = tmp_path / "manifest.toml"

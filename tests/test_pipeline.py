@@ -136,7 +136,7 @@ def cli_env(small_corpus: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def test_cli_strict_exit_code(cli_env: Settings) -> None:
-    from kb.cli import app
+    from cli import app
 
     _file_of(cli_env, MENTAL, ".md").write_bytes(b"\xff\xfe\x00garbage")
     runner = CliRunner()
@@ -149,7 +149,7 @@ def test_cli_strict_exit_code(cli_env: Settings) -> None:
 
 
 def test_cli_ingest_stats_article_search(cli_env: Settings) -> None:
-    from kb.cli import app
+    from cli import app
 
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", "-q"]).exit_code == 0
@@ -179,7 +179,7 @@ def test_cli_ingest_keeps_uploaded_laws_unless_told_not_to(small_corpus: Setting
 
 def _uploaded_law_survives_ingest(cli_env: Settings, src: Path) -> None:
     from api import uploads
-    from kb.cli import app
+    from cli import app
 
     stored = uploads.store(src.read_bytes(), "广告法.md", cli_env)
     uploads.write_sidecar(stored, {"law_id": "advertising-law", "title_zh": "中华人民共和国广告法", "instrument": "law",

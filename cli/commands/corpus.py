@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import corpus_app
+from cli.app import corpus_app
 
 
 @corpus_app.command("verify")
