@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
+from ingest.manifest import sha256_file
 from ingest.model import Article, Heading, ParsedDocument
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
-from kb.manifest import sha256_file
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
 from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow, StoreWriter
@@ -84,7 +84,7 @@ def _version_label(label: str, eff: date | None) -> str:
 
 def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[SourceFile], list[Skipped], str]:
     """The files of ``layer`` with their facts, the files deliberately skipped, and the manifest's sha256."""
-    from kb.manifest import load_manifest, scan_national
+    from ingest.manifest import load_manifest, scan_national
 
     if layer not in {"raw", "national", "all"}:
         raise ValueError(f"layer must be raw, national or all, not {layer!r}")

@@ -109,7 +109,7 @@ class Glossary:
     """Concepts plus two match indexes: Chinese substrings by first character, English stem sequences by first stem."""
 
     def __init__(self, concepts: list[Concept]) -> None:
-        from kb.manifest import TOPICS
+        from kb.topics import TOPICS
 
         self.concepts = concepts
         self._by_id = {c.id: c for c in concepts}

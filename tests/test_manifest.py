@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.manifest import (
+from ingest.manifest import (
     INSTRUMENTS,
     TOPICS,
     Manifest,

@@ -31,7 +31,7 @@ def _hashes(settings: Settings) -> dict[str, str]:
 
 def _file_of(settings: Settings, law_id: str, suffix: str) -> Path:
     """The indexed file of ``law_id`` ending in ``suffix``, in the test's private corpus copy."""
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     entry = next(e for e in load_manifest(settings.manifest_path).indexable() if e.law_id == law_id and e.path.endswith(suffix))
     return settings.corpus_root / entry.path

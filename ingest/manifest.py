@@ -23,6 +23,7 @@ from typing import Any
 from kb.errors import KBError
 from kb.records import in_force
 from kb.titles import normalize_title
+from kb.topics import TOPICS
 
 __all__ = [
     "INSTRUMENTS",
@@ -54,13 +55,6 @@ INSTRUMENTS = frozenset(
 )
 ROLES = frozenset({"primary", "variant", "translation", "consolidation"})
 STATUSES = frozenset({"in-force", "superseded"})
-TOPICS = frozenset(
-    {
-        "portrait", "name", "reputation", "privacy", "personal-information", "advertising", "e-commerce", "platform",
-        "consumer", "unfair-competition", "product-quality", "criminal", "public-security", "deep-synthesis",
-        "face-recognition", "penalty", "damages", "general",
-    }
-)  # fmt: skip
 _REQUIRED = (
     "path", "law_id", "title_zh", "title_en", "jurisdiction", "instrument", "issuer", "version", "promulgated",
     "effective_from", "status", "language", "format", "role", "index", "bytes", "sha256", "topics",
