@@ -7,7 +7,6 @@ opening raises ``IndexCorrupt`` rather than serving wrong answers."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import zlib
@@ -19,44 +18,21 @@ from typing import Any
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound, NotFound
 from kb.records import ArticleRecord, Edge, LawRecord, VersionRecord
 from kb.store_writer import CHECKSUM_SQL, SCHEMA_VERSION, articles_checksum, unpack_tokens
+from kb.titles import normalize_title
 
-__all__ = ["ArticleStore", "parse_key", "normalize_title"]
+__all__ = ["ArticleStore"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _REQUIRED_TABLES = {"meta", "files", "laws", "versions", "articles", "paragraphs", "chunks", "edges"}
-_PRC = "中华人民共和国"
 
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def normalize_title(name: str) -> str:
-    """Comparable form of a law name: no blanks, no 《》, no brackets differences."""
-    name = re.sub(r"[\s\u3000《》〈〉\"“”]", "", name)
-    return name.replace("(", "（").replace(")", "）").lower()
-
-
-def parse_key(text: str) -> str:
-    """An article as users write it → canonical key: "1019", "253之一", "第一千零一十九条", "第253条之一",
-    "Article 253a", "253a", "Art. 9" all work. Raises ValueError when nothing article-like is found."""
-    from ingest.model import article_key
-    from ingest.numerals import parse_article_label, parse_chinese_number
-
-    t = re.sub(r"\s+", "", text.strip())
-    m = re.fullmatch(r"(?i)(?:article|art\.?)?(\d+)([a-z])?", t)
-    if m:
-        return article_key(int(m.group(1)), (ord(m.group(2).lower()) - 96) if m.group(2) else 0)
-    m = re.fullmatch(r"第?(\d+)条?(?:之([一二三四五六七八九十\d]+))?", t)
-    if m:
-        suffix = m.group(2)
-        s = 0 if not suffix else int(suffix) if suffix.isdigit() else parse_chinese_number(suffix)
-        return article_key(int(m.group(1)), s)
-    try:
-        number, suffix_n = parse_article_label(t if t.startswith("第") else f"第{t}" if "条" in t else f"第{t}条")
-    except (ValueError, KeyError) as exc:
-        raise ValueError(f"not an article number: {text!r}") from exc
-    return article_key(number, suffix_n)
+def _name_key(name: str) -> str:
+    """A law name as the lookup compares it: the shared ``normalize_title``, case-folded (English titles)."""
+    return normalize_title(name).casefold()
 
 
 class ArticleStore:
@@ -137,7 +113,7 @@ class ArticleStore:
         laws = self._law_map()
         if name in laws:
             return laws[name]
-        n = normalize_title(name)
+        n = _name_key(name)
         if not n:
             raise LawNotFound("empty law name")
         exact = [law for law in laws.values() if n in self._names(law)]
@@ -159,12 +135,10 @@ class ArticleStore:
 
     @staticmethod
     def _names(law: LawRecord) -> set[str]:
-        names = {normalize_title(law.law_id), normalize_title(law.title_zh)}
-        if law.title_zh.startswith(_PRC):
-            names.add(normalize_title(law.title_zh[len(_PRC):]))
+        names = {_name_key(law.law_id), _name_key(law.title_zh)}
         if law.title_en:
-            names.add(normalize_title(law.title_en))
-        names.update(normalize_title(s) for s in law.short_names)
+            names.add(_name_key(law.title_en))
+        names.update(_name_key(s) for s in law.short_names)
         return names
 
     @staticmethod

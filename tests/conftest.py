@@ -99,7 +99,7 @@ def _filtered_manifest(text: str, law_ids: Sequence[str]) -> str:
 def make_small_corpus(root: Path, law_ids: Sequence[str] = SMALL_LAWS, *, data_dir: Path | None = None) -> Settings:
     """Copy the raw/ files of ``law_ids`` (every file listed, indexed or not) under ``root/corpus`` and write
     a filtered manifest; returns Settings for that corpus with its own data dir and embedded Chroma."""
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     base = get_settings()
     manifest = load_manifest(base.manifest_path)

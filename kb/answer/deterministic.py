@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from kb.answer import issues as issue_data
 from kb.answer.evidence import Evidence, LawCache, cite
 from kb.answer.models import Citation, Draft, IssueFinding
-from kb.answer.text import has_han, normative_weight, query_terms, split_sentences, term_hits
+from kb.answer.text import normative_weight, query_terms, split_sentences, term_hits
+from kb.lang import has_han
 from kb.records import ArticleRecord, Hit
 
 MAX_ARTICLES = 6
@@ -84,7 +85,7 @@ def _modality(sentence: str, lang: str) -> str:
 
 
 def _zh_num(n: int) -> str:
-    from ingest.numerals import to_chinese
+    from kb.numerals import to_chinese
 
     return to_chinese(n)
 

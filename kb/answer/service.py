@@ -3,9 +3,7 @@ evidence threshold (saying what was searched), draft with the configured answere
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from kb.answer import issues as issue_data
@@ -13,12 +11,13 @@ from kb.answer.deterministic import DeterministicAnswerer
 from kb.answer.evidence import Answerer, Evidence
 from kb.answer.gate import check
 from kb.answer.models import Answer, Citation, Draft, IssueFinding
-from kb.answer.text import detect_lang, query_terms
+from kb.answer.text import query_terms
+from kb.confidence import load_calibration
 from kb.errors import BadRequest, InputTooLarge
+from kb.lang import detect_lang
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
 
-CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -26,15 +25,7 @@ def refusal_threshold(settings: Settings) -> float:
     """settings.refusal_threshold, else the calibrated value shipped in kb/data/calibration.json."""
     if settings.refusal_threshold is not None:
         return float(settings.refusal_threshold)
-    try:
-        from kb.confidence import load_calibration
-
-        data = load_calibration()
-    except ImportError:  # pragma: no cover - confidence lands with the retrieval work
-        try:
-            data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return DEFAULT_THRESHOLD
+    data = load_calibration()
     for key in ("refusal_threshold", "threshold", "evidence_threshold"):
         if isinstance(data.get(key), int | float):
             return float(data[key])

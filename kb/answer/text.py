@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb.lang import HAN as _HAN
+from kb.lang import has_han
+
 _WS = re.compile(r"[\s\u3000]+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # A sentence ends at 。；！？ (and ; . for English) or a line break; items （一）… stay with their line.
 _ZH_SENT = re.compile(r"[^。；！？\n]+[。；！？]?")
 _EN_SENT = re.compile(r"[^.;!?\n]+(?:[.;!?](?=\s|$))?")
@@ -27,14 +29,6 @@ def occurs_verbatim(quote: str, text: str | None) -> bool:
         return False
     q = normalize(quote)
     return bool(q) and q in normalize(text)
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))
-
-
-def detect_lang(text: str) -> str:
-    return "zh" if has_han(text) else "en"
 
 
 def split_sentences(text: str) -> list[str]:
