@@ -4,6 +4,7 @@ evidence threshold (saying what was searched), draft with the configured answere
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,9 @@ def answer_question(
     settings = settings or get_settings()
     k = validate(question, k, settings)
     question = question.strip()
-    lang = lang if lang in ("zh", "en") else detect_lang(question)
+    # The answer's frame and headings follow the question's language (a Chinese question gets a Chinese answer in the
+    # English UI); ``lang`` only decides for a question without letters of either script.
+    lang = detect_lang(question) if re.search(r"[A-Za-z\u3400-\u9fff]", question) else (lang if lang in ("zh", "en") else "en")
     as_of = as_of or (filters.as_of if filters and filters.as_of else None) or date.today()
     filters = filters or SearchFilters()
     filters.as_of = as_of
@@ -137,9 +140,12 @@ def answer_question(
         return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
 
     answerer = answerer or default_answerer(settings)
-    evidence = Evidence(question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store)
+    notes_index = getattr(index, "notes", None)
+    evidence = Evidence(
+        question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store, notes=notes_index,
+    )
     draft: Draft = answerer.answer(evidence)
-    gate = check(draft.citations, index.store, as_of)
+    gate = check(draft.citations, index.store, as_of, notes=notes_index)
     notes = list(draft.notes)
     if result.degraded:
         notes.append(
@@ -160,8 +166,9 @@ def answer_question(
     for f in issues:
         f.citation_keys = [x for x in f.citation_keys if x in kept_ids]
     issues = [f for f in issues if f.citation_keys]
-    extra = [n for n in notes if n not in draft.text]
-    text = draft.text + ("\n\n" + "\n".join(extra) if extra else "")
+    body = draft.text_after_gate({c.article_id for c in gate.kept if c.article_id})
+    extra = [n for n in notes if n not in body]
+    text = body + ("\n\n" + "\n".join(extra) if extra else "")
     return Answer(
         answer=text, citations=gate.kept, issues=issues, refused=False, removed_citations=gate.removed,
         answerer=draft.answerer, notes=notes, **base,
