@@ -9,7 +9,7 @@ gate removed."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.answer import guide as guide_data
 from kb.answer import issues as issue_data
@@ -61,6 +61,9 @@ class _Pick:
     sentences: list[str]
     entry: GuideEntry | None = None
     weight: float = 0.0
+    top: float = 0.0  # score of the best sentence (term overlap + normative words)
+    overlap: float = 0.0  # the question's terms found in the quoted sentences (weighted)
+    named: bool = False  # the issue guide names this provision
     citations: list[Citation] = field(default_factory=list)
 
 
@@ -72,10 +75,18 @@ def is_frame(sentence: str) -> bool:
     return bool(_FRAME.search(sentence))
 
 
+_SCOPE = re.compile(
+    r"本(?:法|规定|办法|条例|解释|决定)(?:自.{0,20}施行|所称)|适用本(?:法|规定|办法|条例|解释)|施行前|"
+    r"(?:this|these) (?:law|provisions|measures|regulations|interpretation) (?:shall )?(?:come into force|apply|applies)",
+    re.IGNORECASE,
+)
+
+
 def is_frame_article(article: ArticleRecord) -> bool:
-    """A scope, commencement or definition article: one of its sentences says what the instrument applies to,
-    when it takes effect or what a term means."""
-    return any(is_frame(s) for s in split_sentences(article.text_zh or article.text_en or ""))
+    """A scope or commencement article (or one defining the instrument's own terms): one of its sentences says what
+    the instrument applies to, when it takes effect or what "本法所称" a term means. (A definition of an offence or a
+    right — "共同犯罪是指…" — is law that decides, not a frame.)"""
+    return any(_SCOPE.search(s) for s in split_sentences(article.text_zh or article.text_en or ""))
 
 
 def paragraph_groups(article: ArticleRecord) -> list[tuple[str, list[str]]]:
@@ -96,12 +107,14 @@ def guide_sentences(article: ArticleRecord, paragraph: int | None, item: int | N
         return []
     lead, items = groups[paragraph - 1]
     lead_sents = split_sentences(lead)
+    if not item:  # the whole paragraph: its sentences and its items
+        return [*lead_sents, *(s for it in items for s in split_sentences(it)[:1])]
     if item:
         if item > len(items):
             return []
         intro = [x for x in lead_sents if x.rstrip().endswith(("：", ":"))] or lead_sents[-1:]
         return [*intro[-1:], *split_sentences(items[item - 1])[:1]]
-    return lead_sents
+    return lead_sents  # pragma: no cover - both branches return above
 
 
 def decisive_sentences(article: ArticleRecord, terms: list[str], limit: int = 2) -> list[str]:
@@ -287,7 +300,15 @@ class DeterministicAnswerer:
                 group = entry.id if entry else issue
                 roles = [sentence_role(s) for s in sentences]
                 role = "penalties" if "penalties" in roles else min(roles, key=lambda r: ROLE_ORDER[r])
-            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos))
+            overlap = sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms))
+            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named), overlap=overlap))
+        # in an issue the guide decides, a provision the guide does not name must match the question as well as the
+        # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
+        best_named: dict[str, float] = {}
+        for p in picks:
+            if p.named:
+                best_named[p.group] = max(best_named.get(p.group, 0.0), p.overlap)
+        picks = [p for p in picks if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]]
         # keep the head of the evidence and every guide provision of an active entry, up to MAX_CITED articles
         picks.sort(key=lambda p: (p.entry is None, p.pos))
         return sorted(picks[:MAX_CITED], key=lambda p: p.pos)
@@ -316,7 +337,7 @@ class DeterministicAnswerer:
             members = [p for p in picks if p.group == g]
             entry = members[0].entry
             # the statement rests on the entry's first governing provision: shown only when that one is quoted
-            gov = [p for p in members if entry and p.entry is entry and p.hit.article.article_id == entry.governing[0].article_id]
+            gov = [p for p in members if entry and p.entry is not None and p.entry.id == entry.id and p.hit.article.article_id == entry.governing[0].article_id]
             if entry and gov:
                 basis = "、".join(dict.fromkeys(short_pin(p.citations[0], lang) for p in gov)) if zh else "; ".join(
                     dict.fromkeys(short_pin(p.citations[0], lang) for p in gov))
@@ -355,7 +376,7 @@ class DeterministicAnswerer:
         # (b) per group: governing rule → definitions → exceptions → liability/remedies → penalties
         shown_headnotes: set[str] = set()
         for n, g in enumerate(groups, 1):
-            members = sorted((p for p in picks if p.group == g), key=lambda p: (ROLE_ORDER[p.role], p.pos))
+            members = sorted((p for p in picks if p.group == g), key=lambda p: (ROLE_ORDER[p.role], not p.named, p.pos))
             entry = members[0].entry
             label = entry.label(lang) if entry else issue_data.by_id(members[0].issue).label(lang)
             segs.append(Segment(""))
@@ -370,7 +391,7 @@ class DeterministicAnswerer:
                 aid = p.hit.article.article_id
                 keys.append(aid)
                 for run in _runs(p.citations):  # the sentences of one paragraph (an item with its lead-in) on one line
-                    c = run[-1]
+                    c = run[-1] if len({x.item for x in run if x.item}) <= 1 else replace(run[-1], item=None)
                     where = pin(c, lang)
                     mod = _modality(" ".join(x.quote for x in run), lang)
                     quote = _joined(p.hit.article, [x.quote for x in run])
@@ -410,10 +431,11 @@ class DeterministicAnswerer:
                 f"Not covered by this answer: {'; '.join(missing)}. None of the provisions in force on {day} that the search found governs "
                 f"these points directly (laws this answer rests on: {searched}); ask about them separately for an answer."
             )
-        ordered = sorted(picks, key=lambda p: (groups.index(p.group), ROLE_ORDER[p.role], p.pos))
+        ordered = sorted(picks, key=lambda p: (groups.index(p.group), ROLE_ORDER[p.role], not p.named, p.pos))
         citations: list[Citation] = []
         seen_cites: set[tuple[str, str]] = set()
-        for c in [*lead_citations, *(c for p in ordered for c in p.citations)]:  # governing provisions first
+        # governing provisions first, then one citation per provision in the answer's order, then the other quotes
+        for c in [*lead_citations, *(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
             if (c.article_id or "", c.quote) not in seen_cites:
                 seen_cites.add((c.article_id or "", c.quote))
                 citations.append(c)
@@ -422,7 +444,9 @@ class DeterministicAnswerer:
             segs.append(Segment(""))
             segs.extend(Segment(n) for n in notes)
         if not picks:
-            segs = [Segment(f"{day}有效的相关条文中没有直接回答该问题的规定。" if zh else f"No provision in force on {day} addresses the question directly.")]
+            why = ("检索到的条文没有一条涉及问题所问的事项（" + "、".join(issue_data.by_id(i).label(lang) for i in spotted) + "）") if zh else (
+                "none of the provisions found addresses what the question asks (" + "; ".join(issue_data.by_id(i).label(lang) for i in spotted) + ")")
+            return Draft(text=why, citations=[], answerer=self.name, no_basis=why)
         text = "\n".join(s.text for s in segs)
         return Draft(text=text, citations=citations, issues=findings, answerer=self.name, notes=notes, segments=segs)
 

@@ -4,6 +4,7 @@ turn an article + quote into a complete citation (titles, version, paragraph, tr
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
@@ -103,16 +104,33 @@ def title_signature(title: str) -> str:
     return t.replace("中华人民共和国", "")
 
 
+_SIGNATURES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _raw_signatures(store: Any) -> dict[str, str]:
+    """Title signature → law id of every raw/ law in the store (computed once per store)."""
+    if store is None:
+        return {}
+    try:
+        return _SIGNATURES[store]
+    except (KeyError, TypeError):
+        pass
+    try:
+        sigs = {title_signature(law.title_zh): law.law_id for law in store.laws() if law.layer == "raw"}
+    except Exception:
+        return {}
+    try:
+        _SIGNATURES[store] = sigs
+    except TypeError:  # a store that cannot be weakly referenced is simply not cached
+        pass
+    return sigs
+
+
 def canonical_hits(hits: list[Hit], store: Any, as_of: date) -> list[Hit]:
     """The evidence without copies: a national/ article whose law is a raw/ law under another title form
     becomes the raw/ article (same key, in force on ``as_of``); an article whose text another hit already
     holds is dropped. Raw/ wins; order is kept."""
-    raw_by_sig: dict[str, str] = {}
-    if store is not None:
-        try:
-            raw_by_sig = {title_signature(law.title_zh): law.law_id for law in store.laws() if law.layer == "raw"}
-        except Exception:
-            raw_by_sig = {}
+    raw_by_sig = _raw_signatures(store)
     out: list[Hit] = []
     seen_ids: set[str] = set()
     seen_text: dict[str, int] = {}

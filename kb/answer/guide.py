@@ -134,10 +134,10 @@ def load_guide(path: Path = GUIDE_PATH) -> tuple[GuideEntry, ...]:
     return parse_guide(path.read_text(encoding="utf-8"))
 
 
-def entries_naming(article_id: str, path: Path = GUIDE_PATH) -> list[tuple[GuideEntry, str]]:
+def entries_naming(article_id: str, path: Path | None = None) -> list[tuple[GuideEntry, str]]:
     """(entry, role) for every guide entry that names the article (exact version)."""
     out = []
-    for e in load_guide(path):
+    for e in load_guide(path) if path is not None else load_guide():
         role = e.role_of(article_id)
         if role:
             out.append((e, role))

@@ -47,6 +47,18 @@ def load_issues(path: Path = ISSUES_PATH) -> tuple[Issue, ...]:
     )
 
 
+@lru_cache(maxsize=4)
+def legal_markers(path: Path = ISSUES_PATH) -> tuple[str, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(m.lower() for m in data.get("legal", {}).get("markers", []))
+
+
+def asks_the_law(question: str) -> bool:
+    """Whether the question asks something of the law at all (see [legal] markers in kb/data/issues.toml)."""
+    low = question.lower()
+    return any(m in low for m in legal_markers())
+
+
 def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
     """Issue id → strength (number of distinct question terms found) for the question and its expansions."""
     hay = " " + " ".join([question, *expansions]).lower() + " "

@@ -81,6 +81,7 @@ class Draft:
     answerer: str = "deterministic"
     notes: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)  # the text line by line, when the answerer wrote it so
+    no_basis: str | None = None  # why there is nothing to cite (no retrieved provision addresses the question's issues)
 
     def text_after_gate(self, kept_article_ids: set[str]) -> str:
         """The text without the lines whose articles did not pass the gate (the whole text for free prose)."""

@@ -153,3 +153,11 @@ def test_the_national_copy_of_a_raw_law_is_recognised_whatever_its_title(tmp_pat
         assert {c.law for c in ans.citations} == {"spc-face-recognition-interpretation"}
     finally:
         index.close()
+
+
+def test_a_question_that_asks_nothing_of_the_law_is_refused_saying_what_was_searched(qa_index: Any, api_settings: Any) -> None:
+    ans = answer_question(qa_index, "硅胶面具上的假发用哪种胶水粘得最牢、最不容易脱落？", settings=api_settings)
+    assert ans.refused is True and ans.citations == []
+    assert "没有回答该问题的法律依据" in ans.answer and "检索范围" in ans.answer and "最接近的法律" in ans.answer
+    legal = answer_question(qa_index, "硅胶面具上印了明星的脸，卖这种面具违法吗？", settings=api_settings)
+    assert legal.refused is False

@@ -26,6 +26,13 @@ def test_every_entry_names_an_existing_article_in_the_named_version(qa_index: An
             art = store.article(ref.law, ref.key, version_id=ref.version_id)
             assert art is not None, f"{e.id} {role}: {ref.law} {ref.article} is not in version {ref.version}"
             assert art.label_zh == ref.article, f"{e.id}: {ref.article} reads {art.label_zh} in the store"
+            if ref.paragraph:  # the pinpointed paragraph/item exists
+                from kb.answer.deterministic import guide_sentences
+
+                assert guide_sentences(art, ref.paragraph, ref.item), f"{e.id}: {ref.article} has no paragraph {ref.paragraph} item {ref.item}"
+        named = {ref.article_id for _, ref in e.refs()}
+        for point in e.points:  # a point rests on one provision the entry names (it is shown when that one is quoted)
+            assert point.ref.article_id in named, f"{e.id}: point on {point.ref.article} names a provision the entry does not list"
 
 
 def test_every_entry_belongs_to_an_issue_the_answerer_spots() -> None:
