@@ -36,6 +36,8 @@ _FRAME = re.compile(
 )
 _ASKS_FRAME = ("什么是", "是指", "定义", "含义", "范围", "适用于", "施行", "生效", "什么时候", "what is", "what counts", "define",
                "definition", "meaning", "scope", "apply to", "applies to", "in force", "take effect", "when did")
+_ASKS_PENALTY = ("罚", "处罚", "吊销", "没收", "拘留", "fine", "penalt", "punish", "sanction", "revok", "confiscat")
+_ASKS_CRIME = ("犯罪", "刑事", "坐牢", "判刑", "罪", "crime", "criminal", "prison", "jail", "offence", "offense")
 _SANCTION_ZH = ("有期徒刑", "拘役", "罚金", "罚款", "没收", "吊销", "拘留", "责令停业")
 _SANCTION_EN = ("imprisonment", "fine", "penalt", "confiscat", "revok")
 _EXCEPTION_ZH = ("可以不经", "不承担", "不构成", "不视为", "不适用本", "不需取得")
@@ -258,10 +260,11 @@ class DeterministicAnswerer:
     ) -> list[_Pick]:
         ids_in_evidence = {h.article.article_id for h in hits if self._in_force(h, laws, evidence)}
         head = {h.article.article_id for h in hits[:MAX_ARTICLES]}
+        top3 = {h.article.article_id for h in hits[:3]}  # an issue the question does not name is taken up only from here
         active = [  # guide entries whose governing article is in the evidence, in force on as_of
             e for e in guide_data.load_guide()
             if any(r.article_id in ids_in_evidence for r in e.governing)
-            and (e.issue in spotted or any(r.article_id in head for r in e.governing))
+            and (e.issue in spotted or any(r.article_id in top3 for r in e.governing))
         ]
         active_ids = {e.id for e in active}
         picks: list[_Pick] = []
@@ -288,14 +291,14 @@ class DeterministicAnswerer:
                 if pinned:
                     sentences = pinned
             else:
-                aff = issue_data.article_affinity(art, laws.law(art.law_id))
+                aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
                 if spotted and not among:
                     continue  # addresses none of the question's issues: not cited
                 pool = among or aff
                 issue = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
                 entry = next((e for e in active if e.issue == issue), None)
-                if entry is not None and pos > 3:
+                if entry is not None and pos > 3 and not hit.penalty_for:
                     continue  # an issue the guide decides: beyond its provisions only the very best matches are quoted
                 group = entry.id if entry else issue
                 roles = [sentence_role(s) for s in sentences]
@@ -309,6 +312,14 @@ class DeterministicAnswerer:
             if p.named:
                 best_named[p.group] = max(best_named.get(p.group, 0.0), p.overlap)
         picks = [p for p in picks if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]]
+        # a penalty the guide names for the rule quoted is the penalty; another penalty article of the same law is quoted
+        # only for a rule of its own among the quotes (the penalty step's penalty_for)
+        guided_penalty_laws = {p.hit.article.law_id for p in picks if p.named and p.role == "penalties"}
+        unguided_rules = {p.hit.article.article_id for p in picks if not p.named and p.role != "penalties"}
+        picks = [
+            p for p in picks
+            if p.named or p.role != "penalties" or p.hit.article.law_id not in guided_penalty_laws or p.hit.penalty_for in unguided_rules
+        ]
         # keep the head of the evidence and every guide provision of an active entry, up to MAX_CITED articles
         picks.sort(key=lambda p: (p.entry is None, p.pos))
         return sorted(picks[:MAX_CITED], key=lambda p: p.pos)
@@ -330,6 +341,7 @@ class DeterministicAnswerer:
         lead_citations: list[Citation] = []
         day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日" if zh else evidence.as_of.isoformat()
 
+        asks_penalty = any(w in evidence.question.lower() for w in _ASKS_PENALTY)
         # (a) short answer: per group, the guide's statement when its governing article is quoted
         short: list[Segment] = []
         number = 0
@@ -346,9 +358,11 @@ class DeterministicAnswerer:
                 short.append(Segment(f"{number}. {text}", tuple(p.hit.article.article_id for p in gov)))
                 lead_citations.extend(p.citations[0] for p in gov)
                 quoted = {p.hit.article.article_id: p for p in members}
-                for point in entry.points:  # what follows: each point rests on one provision, shown when it is quoted
+                points = sorted(entry.points, key=lambda pt: not (asks_penalty and pt.ref.article_id in {r.article_id for r in entry.penalties}))
+                for point in points:  # what follows: each point rests on one provision, shown when it is quoted
                     p = quoted.get(point.ref.article_id)
                     if p is not None:
+                        lead_citations.append(p.citations[0])
                         where = short_pin(p.citations[0], lang)
                         short.append(Segment(
                             f"   {point.text(lang)}（依据：{where}）" if zh else f"   {point.text(lang)} (Basis: {where}.)",
@@ -415,9 +429,14 @@ class DeterministicAnswerer:
             covered.add("penalties")
         if any(p.issue == "criminal" for p in picks):
             covered.add("penalties")
-        missing = [  # an issue named outright (penalties, crimes) or by two of its terms, that no quoted provision addresses
+        low = evidence.question.lower()
+        named_outright = {
+            "penalties": any(w in low for w in _ASKS_PENALTY),
+            "criminal": any(w in low for w in _ASKS_CRIME),
+        }
+        missing = [  # an issue the question names outright or by two of its terms, that no quoted provision addresses
             issue_data.by_id(i).label(lang) for i in sorted(spotted, key=lambda i: -spotted[i])
-            if i not in covered and (spotted[i] >= 2 or i in ("penalties", "criminal"))
+            if i not in covered and (named_outright.get(i) or (spotted[i] >= 2 and i not in named_outright))
         ]
         notes: list[str] = []
         if missing:

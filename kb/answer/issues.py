@@ -70,8 +70,9 @@ def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[st
     return out
 
 
-def article_affinity(article: ArticleRecord, law: LawRecord | None) -> dict[str, float]:
-    """Issue id → how strongly the article speaks to that issue (text terms, law id, law topics)."""
+def article_affinity(article: ArticleRecord, law: LawRecord | None, *, topics: bool = True) -> dict[str, float]:
+    """Issue id → how strongly the article speaks to that issue (text terms, law id, law topics). With
+    ``topics=False`` a law's topics do not count: whether the article itself addresses the issue."""
     text = (article.text_zh or "") + "\n" + (article.text_en or "").lower()
     heading = " ".join(article.path)
     out: dict[str, float] = {}
@@ -82,7 +83,7 @@ def article_affinity(article: ArticleRecord, law: LawRecord | None) -> dict[str,
         if law is not None:
             if law.law_id in issue.laws:
                 score += 1.5
-            if set(law.topics) & set(issue.topics):
+            if topics and set(law.topics) & set(issue.topics):
                 score += 0.5
         if score:
             out[issue.id] = score

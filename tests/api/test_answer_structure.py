@@ -17,7 +17,7 @@ from kb.answer.models import Draft, Segment
 from kb.answer.text import normalize, split_sentences
 from kb.records import ArticleRecord, SearchFilters
 
-ZH_PORTRAIT = "我们想把一位知名歌手的脸做成硅胶面具在网上卖，没问过他本人，可以吗？"
+ZH_PORTRAIT = "我们想把一位知名歌手的脸做成硅胶面具在网上卖，没问过他本人，会侵犯他的肖像权吗？"
 EN_PORTRAIT = "We sculpt silicone masks from photos of a well-known singer's face. Do we need his permission to sell them?"
 ZH_PLATFORM = "网店卖家未经同意卖印有别人肖像的面具，权利人通知平台后平台一直不删除链接，平台要承担什么责任？"
 
@@ -67,12 +67,14 @@ def test_quotes_are_whole_sentences_not_cut_at_semicolons(qa_index: Any, api_set
 
 
 def test_each_provision_is_quoted_once_and_sections_run_rule_to_penalty(qa_index: Any, api_settings: Any) -> None:
-    ans = answer_question(qa_index, "网店宣传我们的面具“戴上能骗过刷脸验证”，这样宣传会被怎么处罚？", settings=api_settings)
+    ans = answer_question(qa_index, "网店在广告中宣传我们的面具“戴上能通过人脸识别验证”，实际做不到，这是虚假广告吗？会被怎么处罚？", settings=api_settings)
     assert ans.refused is False
     quotes = [(c.article_id, normalize(c.quote)) for c in ans.citations]
     assert len(quotes) == len(set(quotes))
-    lines = ans.answer.splitlines()
-    assert sum(1 for ln in lines if "“" in ln and "”" in ln) == len({q for q in quotes})  # each quote shown once
+    quote_lines = [ln for ln in ans.answer.splitlines() if "：“" in ln]
+    assert quote_lines and len(quote_lines) == len(set(quote_lines))
+    for c in ans.citations:  # each quote is shown, once
+        assert sum(ln.count(c.quote) for ln in quote_lines) == 1, c.quote
     for block in re.split(r"\n\n", ans.answer):
         heads = [ln for ln in block.splitlines() if ln in ("规则：", "例外：", "责任与救济：", "处罚：")]
         order = ["规则：", "定义：", "例外：", "责任与救济：", "处罚："]
