@@ -338,7 +338,8 @@ class DeterministicAnswerer:
 
         segs: list[Segment] = []
         findings: list[IssueFinding] = []
-        lead_citations: list[Citation] = []
+        lead_citations: list[Citation] = []  # each issue's governing provision: the citations open with them
+        point_citations: list[Citation] = []  # then the provisions the short answer's points rest on
         day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日" if zh else evidence.as_of.isoformat()
 
         asks_penalty = any(w in evidence.question.lower() for w in _ASKS_PENALTY)
@@ -362,7 +363,7 @@ class DeterministicAnswerer:
                 for point in points:  # what follows: each point rests on one provision, shown when it is quoted
                     p = quoted.get(point.ref.article_id)
                     if p is not None:
-                        lead_citations.append(p.citations[0])
+                        point_citations.append(p.citations[0])
                         where = short_pin(p.citations[0], lang)
                         short.append(Segment(
                             f"   {point.text(lang)}（依据：{where}）" if zh else f"   {point.text(lang)} (Basis: {where}.)",
@@ -454,7 +455,7 @@ class DeterministicAnswerer:
         citations: list[Citation] = []
         seen_cites: set[tuple[str, str]] = set()
         # governing provisions first, then one citation per provision in the answer's order, then the other quotes
-        for c in [*lead_citations, *(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
+        for c in [*lead_citations, *point_citations, *(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
             if (c.article_id or "", c.quote) not in seen_cites:
                 seen_cites.add((c.article_id or "", c.quote))
                 citations.append(c)

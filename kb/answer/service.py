@@ -143,6 +143,11 @@ def answer_question(
     if not issue_data.asks_the_law(question):
         why = "问题没有提出法律问题（如工艺技巧、商业建议）" if lang == "zh" else "the question asks nothing of the law (craft know-how, business advice)"
         return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
+    foreign = issue_data.foreign_law(question)
+    if foreign:
+        why = (f"问题问的是外国法（“{foreign}”）；知识库只收录中华人民共和国法律（及欧盟GDPR文本）" if lang == "zh"
+               else f"the question asks under a foreign jurisdiction's law (“{foreign}”); the corpus holds PRC law (and the EU GDPR text) only")
+        return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
     if not result.hits or result.evidence_score < threshold:
         why = (
             f"evidence score {result.evidence_score:.2f} below the threshold {threshold:.2f}"

@@ -163,3 +163,14 @@ def test_a_question_that_asks_nothing_of_the_law_is_refused_saying_what_was_sear
     assert "没有回答该问题的法律依据" in ans.answer and "检索范围" in ans.answer and "最接近的法律" in ans.answer
     legal = answer_question(qa_index, "硅胶面具上印了明星的脸，卖这种面具违法吗？", settings=api_settings)
     assert legal.refused is False
+
+
+def test_a_question_under_a_foreign_law_is_refused_unless_it_also_asks_about_china() -> None:
+    from kb.answer.issues import asks_the_law, foreign_law
+
+    assert foreign_law("Under German law, may I sell a mask of a footballer's face?") == "german law"
+    assert foreign_law("根据美国法，卖名人面具需要授权吗？") == "美国法"
+    assert foreign_law("Compared with US law, what does Chinese law require before selling a celebrity mask?") is None
+    assert foreign_law("Do I need consent to sell a celebrity mask?") is None
+    assert asks_the_law("Do I need consent to sell a celebrity mask?")
+    assert not asks_the_law("Which pigment gives silicone the most natural skin tone?")
