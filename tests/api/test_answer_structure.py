@@ -174,3 +174,17 @@ def test_a_question_under_a_foreign_law_is_refused_unless_it_also_asks_about_chi
     assert foreign_law("Do I need consent to sell a celebrity mask?") is None
     assert asks_the_law("Do I need consent to sell a celebrity mask?")
     assert not asks_the_law("Which pigment gives silicone the most natural skin tone?")
+
+
+def test_guide_pinpoints_quote_the_deciding_paragraph_or_item_whole() -> None:
+    from kb.answer.deterministic import guide_sentences, sentence_role
+
+    paras = ("广告以虚假内容欺骗消费者的，构成虚假广告。", "广告有下列情形之一的，为虚假广告：", "（一）商品不存在的；", "（二）功能与实际情况不符的；")
+    art = ArticleRecord("x@1#28", "x", "x@1", "28", 28, 0, "第二十八条", None, "\n".join(paras), None, paragraphs_zh=paras)
+    assert guide_sentences(art, 2, 2) == ["广告有下列情形之一的，为虚假广告：", "（二）功能与实际情况不符的；"]
+    assert guide_sentences(art, 2, None) == list(paras[1:])  # the whole paragraph with its items
+    assert guide_sentences(art, 3, None) == [] and guide_sentences(art, 2, 5) == []
+    assert sentence_role("违反本法规定的，处二十万元以上一百万元以下的罚款。") == "penalties"
+    assert sentence_role("未及时采取必要措施的，与该网络用户承担连带责任。") == "liability"
+    assert sentence_role("合理实施下列行为的，可以不经肖像权人同意：") == "exceptions"
+    assert sentence_role("未经肖像权人同意，不得制作肖像。") == "governing"
