@@ -37,7 +37,10 @@ class AnswerCitationOut(BaseModel):
     paragraph: int | None = Field(default=None, description="1-based paragraph (款) holding the quote.")
     item: int | None = Field(default=None, description="1-based item (项) of that paragraph holding the quote.")
     quote: str = Field(description="Verbatim text of the cited article (Chinese for Chinese law).")
-    text_en: str | None = Field(default=None, description="English translation beside the quote, where the corpus has one.")
+    text_en: str | None = Field(default=None, description="English beside the quote, aligned to its sentence or paragraph.")
+    text_en_source: str | None = Field(
+        default=None, description="'translation' (the corpus's English text) or 'headnote' (our unofficial summary, written by this project, not law).",
+    )
     source_url: str | None = None
     in_force: bool = Field(description="Whether the cited version is in force on as_of.")
     in_force_version: str | None = Field(default=None, description="The version in force on as_of when the cited one is superseded.")
@@ -62,7 +65,9 @@ class IssueOut(BaseModel):
 # ---------------------------------------------------------------- ask
 class AskRequest(_In):
     question: str = Field(min_length=1, description="The question, in Chinese or English.")
-    lang: Lang | None = Field(default=None, description="Answer language; default: the question's.")
+    lang: Lang | None = Field(
+        default=None, description="Used only for a question without letters: an answer is written in the language of its question.",
+    )
     as_of: date | None = Field(default=None, description="Date the question is about (default today).")
     filters: FiltersIn | None = None
     k: int | None = Field(default=None, ge=1, description="Evidence articles to retrieve (≤ max_k).")

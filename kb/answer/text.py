@@ -10,9 +10,10 @@ from kb.lang import HAN as _HAN
 from kb.lang import has_han
 
 _WS = re.compile(r"[\s\u3000]+")
-# A sentence ends at 。；！？ (and ; . for English) or a line break; items （一）… stay with their line.
-_ZH_SENT = re.compile(r"[^。；！？\n]+[。；！？]?")
-_EN_SENT = re.compile(r"[^.;!?\n]+(?:[.;!?](?=\s|$))?")
+# A sentence ends at 。！？ (. ! ? for English) or a line break; items （一）… stay with their line. A "；" does not
+# end a sentence: the clause after it often decides ("…；平台…未采取必要措施的，与该经营者承担连带责任。").
+_ZH_SENT = re.compile(r"[^。！？\n]+[。！？]?")
+_EN_SENT = re.compile(r"[^.!?\n]+(?:[.!?](?=\s|$))?")
 
 # Words that make a sentence normative: the decisive sentence states a duty, a prohibition or a sanction.
 NORMATIVE_ZH = ("不得", "禁止", "应当", "应", "须", "必须", "有权", "承担", "责任", "处", "罚款", "没收", "吊销", "赔偿", "构成", "依法")

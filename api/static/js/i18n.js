@@ -40,6 +40,7 @@ export const STRINGS = {
     "cite.inForce": "in force", "cite.notInForce": "not in force on that date",
     "cite.version": "Version effective {date}", "cite.source": "Official source", "cite.para": "para. {n}",
     "cite.seeInForce": "See the version in force on that date", "cite.penalty": "penalty",
+    "cite.headnote": "Unofficial summary of the article (written by this project, not law)",
 
     "art.pickTitle": "Open an article", "art.pickHelp": "Choose a law and an article number (1019, 253之一 or 第一千零一十九条).",
     "art.law": "Law", "art.articleNo": "Article", "art.open": "Open",
@@ -140,6 +141,7 @@ export const STRINGS = {
     "cite.inForce": "有效", "cite.notInForce": "该日期不在有效期内",
     "cite.version": "{date} 起施行的版本", "cite.source": "官方来源", "cite.para": "第{n}款",
     "cite.seeInForce": "查看该日期有效的版本", "cite.penalty": "罚则",
+    "cite.headnote": "本条的非官方英文概括（本项目撰写，不是法律）",
 
     "art.pickTitle": "打开法条", "art.pickHelp": "选择法律并输入条号（1019、253之一 或 第一千零一十九条）。",
     "art.law": "法律", "art.articleNo": "条号", "art.open": "打开",
