@@ -104,6 +104,9 @@ class SearchHitOut(BaseModel):
     label_en: str | None = None
     version: str
     effective_from: date | None = None
+    effective_to: date | None = Field(default=None, description="Last day the text was in force (None: still in force).")
+    status: str | None = Field(default=None, description="Status of the version today: in-force | superseded | repealed | unknown.")
+    superseded_by: str | None = Field(default=None, description="For a superseded text: the article continuing it in force today (lineage).")
     path: list[str] = []
     text_zh: str | None = None
     text_en: str | None = None
@@ -312,6 +315,8 @@ class GraphNode(BaseModel):
     title_zh: str | None = None
     article: str | None = None
     label: str | None = None
+    version_id: str | None = None
+    effective_from: date | None = None
     in_corpus: bool = True
     depth: int = 0
 
@@ -319,8 +324,9 @@ class GraphNode(BaseModel):
 class GraphEdge(BaseModel):
     source: str
     target: str
-    kind: str
-    text: str
+    kind: str = Field(description="same-law | other-law | judicial-interpretation | lineage (earlier text → the text continuing it)")
+    text: str = Field(description="The reference as written; for lineage the edge kind (renumbered, changed, split, ...).")
+    score: float | None = Field(default=None, description="Lineage: text similarity of the two versions, 0..1.")
 
 
 class GraphOut(BaseModel):

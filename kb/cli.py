@@ -24,7 +24,7 @@ def _register() -> None:
     A module that does not exist yet is skipped so the CLI keeps working while verbs are added."""
     import importlib
 
-    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin"):
+    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin", "lineage"):
         try:
             importlib.import_module(f"kb.cli_cmds.{name}")
         except ModuleNotFoundError as exc:  # only a missing verb module is tolerated

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 __all__ = ["KINDS", "LineageEdge", "Provision", "align", "normalized_text", "similarity"]
@@ -84,15 +85,16 @@ def _matrices(old: Sequence[Provision], new: Sequence[Provision]) -> tuple[np.nd
     for g in (*grams_old, *grams_new):
         for x in g:
             vocab.setdefault(x, len(vocab))
-    a = np.zeros((len(old), len(vocab)), dtype=np.float32)
-    b = np.zeros((len(new), len(vocab)), dtype=np.float32)
-    for i, g in enumerate(grams_old):
-        a[i, [vocab[x] for x in g]] = 1
-    for j, g in enumerate(grams_new):
-        b[j, [vocab[x] for x in g]] = 1
-    docs = len(old) + len(new)
-    idf = np.log((docs + 1) / (a.sum(axis=0) + b.sum(axis=0) + 1)) + 0.1
-    inter = (a * idf) @ b.T
+
+    def incidence(grams: list[set[str]]) -> sparse.csr_matrix:
+        rows = [i for i, g in enumerate(grams) for _ in g]
+        cols = [vocab[x] for g in grams for x in g]
+        return sparse.csr_matrix((np.ones(len(cols), dtype=np.float64), (rows, cols)), shape=(len(grams), len(vocab)))
+
+    a, b = incidence(grams_old), incidence(grams_new)
+    df = np.asarray(a.sum(axis=0)).ravel() + np.asarray(b.sum(axis=0)).ravel()
+    idf = np.log((len(old) + len(new) + 1) / (df + 1)) + 0.1
+    inter = (a @ sparse.diags(idf) @ b.T).toarray()
     size_a = np.maximum(a @ idf, 1e-6)
     size_b = np.maximum(b @ idf, 1e-6)
     dice = 2 * inter / (size_a[:, None] + size_b[None, :])

@@ -17,10 +17,7 @@ from kb.errors import BadRequest
 from kb.lineage import KINDS, Provision, align
 from kb.records import LineageLink, VersionRecord
 
-__all__ = ["Comparison", "compare_versions", "text_diff", "law_timeline", "corpus_timeline", "CHANGE_KINDS"]
-
-# edge kinds that mean the provision's text or place changed (a "same" edge does not)
-CHANGE_KINDS = ("changed", "renumbered", "split", "merged", "new", "deleted")
+__all__ = ["Comparison", "compare_versions", "text_diff", "law_timeline", "corpus_timeline"]
 
 
 @dataclass
@@ -43,8 +40,10 @@ class Comparison:
 
     @property
     def changed_provisions(self) -> int:
-        """Provisions of the new version whose text or number differs from what they continue, plus deletions."""
-        return sum(1 for x in self.links if x.kind in CHANGE_KINDS and (x.primary or x.kind != "merged"))
+        """Provisions whose text changed (a renumbered article with the same words does not count; a merged
+        provision counts once, each part split off counts), plus the new and the deleted ones."""
+        return sum(1 for x in self.links
+                   if x.kind in ("new", "deleted") or (x.text_changed and (x.primary or x.kind == "split")))
 
 
 def _provisions(store: Any, version_id: str) -> list[Provision]:

@@ -142,7 +142,9 @@ def lineage_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     if not (get_settings().corpus_root / "raw").is_dir():
         pytest.skip("corpus not available")
-    settings = make_small_corpus(tmp_path_factory.mktemp("lineage"), LINEAGE_LAWS)
+    root = tmp_path_factory.mktemp("lineage")
+    (root / "no-notes").mkdir()  # our notes are not what these tests look at; embedding them would only cost time
+    settings = make_small_corpus(root, LINEAGE_LAWS).model_copy(update={"notes_dir": root / "no-notes"})
     report = run_ingest(settings, layer="raw")
     assert report.status == "built", report.message
     index = open_index(settings)

@@ -4,7 +4,6 @@ PSAPL 2012 → 2025, whose pairs were checked by reading both texts."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
