@@ -112,10 +112,10 @@ def _neighbours(b: _Builder, store: Any, aid: str, direction: str, depth: int) -
         b.add_edge(e, depth)
         if other and (e.src_article_id, _target_id(e), b.kind_of(e)) in b.edges:
             far.append(other)
-    for link in store.lineage_to(aid):
+    for link in store.lineage_to(aid) if direction in ("in", "both") else []:  # earlier text → this one
         if link.old_article_id and b.add_lineage(link.old_article_id, aid, link.kind, link.score, depth):
             far.append(link.old_article_id)
-    for link in store.lineage_from(aid):
+    for link in store.lineage_from(aid) if direction in ("out", "both") else []:  # this text → the later one
         if link.new_article_id and b.add_lineage(aid, link.new_article_id, link.kind, link.score, depth):
             far.append(link.new_article_id)
     return far

@@ -4,6 +4,8 @@ viewer's lineage (history, renumbering, citations made to the earlier text)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +31,7 @@ def test_compare_page(lineage_laptop: Tab) -> None:
     assert page.locator("#c-to").input_value().endswith("2025-10-15")
     pairs = page.locator("[data-testid=compare-pairs] tbody tr")
     changes_only = pairs.count()
-    row = page.locator("[data-testid=compare-pairs] tbody tr", has=page.locator("a", has_text="Art. 6")).first
+    row = pairs.filter(has=page.locator("td:nth-child(2) a", has_text=re.compile(r"^Art\. 6$"))).first
     assert "Art. 7" in row.inner_text()  # 2019 第六条 → 2025 第七条
     page.locator("#c-show").select_option("all")
     expect(pairs).not_to_have_count(changes_only)

@@ -4,9 +4,9 @@
 import { getJSON, postJSON } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { lawName, lawSortKey, loadLaws } from "../laws.js";
+import { lawSortKey, loadLaws } from "../laws.js";
 import { state } from "../state.js";
-import { articleHref, asArray, hashWith, lawHref, parseArticleId, pick } from "../util.js";
+import { articleHref, articleHrefFromId, asArray, hashWith, lawHref, parseArticleId, pick } from "../util.js";
 import { renderGraph } from "./graph.js";
 
 function subnav(active) {
@@ -135,7 +135,20 @@ function normalizeHit(hit) {
     from: pick(art, "effective_from") || ids.effectiveFrom,
     score: pick(hit, "score"),
     matched: asArray(pick(hit, "matched")),
+    to: pick(hit, "effective_to"),
+    status: pick(hit, "status"),
+    successor: pick(hit, "superseded_by"),
   };
+}
+
+/** "superseded — in force until 2025-10-14 · now Art. 7" for a text no longer in force. */
+function statusLine(hit) {
+  if (!hit.status || hit.status === "in-force") return null;
+  const now = hit.successor ? parseArticleId(hit.successor) : null;
+  return h("div", { class: "small", dataset: { testid: "hit-status" } },
+    h("span", { class: "badge badge-warn" }, t(`status.${hit.status}`, {}, hit.status)),
+    hit.to ? ` ${t("ex.inForceUntil", { date: hit.to })}` : "",
+    now ? [" · ", h("a", { href: articleHrefFromId(hit.successor) }, t("art.nowN", { n: now.key }))] : null);
 }
 
 async function search(main, route) {
@@ -144,7 +157,7 @@ async function search(main, route) {
   const opt = (value, label, cur) => h("option", { value, selected: value === cur }, label);
   const q = h("input", { id: "s-q", name: "q", type: "search", value: p.get("q") || "", placeholder: t("ex.searchPlaceholder"), required: true });
   const jur = h("select", { id: "s-jur", name: "jurisdiction" }, opt("", t("ex.all"), p.get("jurisdiction") || ""));
-  const lawSel = h("select", { id: "s-law", name: "law" }, opt("", t("ex.all"), p.get("law") || ""));
+  const { input: lawSel, list: lawList } = lawInput("s-law", p.get("law") || "", false);
   const inst = h("select", { id: "s-inst", name: "instrument" }, opt("", t("ex.all"), p.get("instrument") || ""));
   const topic = h("select", { id: "s-topic", name: "topic" }, opt("", t("ex.all"), p.get("topic") || ""));
   const asOf = h("input", { id: "s-asof", name: "as_of", type: "date", value: p.get("as_of") ?? state.asOf });
@@ -153,13 +166,13 @@ async function search(main, route) {
   const form = h("form", { class: "search-form", role: "search", onsubmit: (ev) => {
     ev.preventDefault();
     if (!q.value.trim()) { q.focus(); return; }
-    location.hash = hashWith("#/explore/search", { q: q.value.trim(), jurisdiction: jur.value, law: lawSel.value,
+    location.hash = hashWith("#/explore/search", { q: q.value.trim(), jurisdiction: jur.value, law: lawSel.value.trim(),
       instrument: inst.value, topic: topic.value, as_of: asOf.value, k: k.value === "10" ? "" : k.value, n: String(Date.now() % 100000) });
   } },
   h("div", { class: "search-main" }, h("label", { for: "s-q", class: "sr-only" }, t("ex.query")), q,
     h("button", { type: "submit", class: "btn btn-primary" }, t("ex.searchBtn"))),
   h("fieldset", { class: "filters" }, h("legend", null, t("ex.filters")),
-    field("s-jur", t("ex.jurisdiction"), jur), field("s-law", t("art.law"), lawSel), field("s-inst", t("ex.instrument"), inst),
+    field("s-jur", t("ex.jurisdiction"), jur), field("s-law", t("art.law"), [lawSel, lawList]), field("s-inst", t("ex.instrument"), inst),
     field("s-topic", t("ex.topic"), topic), field("s-asof", t("asof.label"), asOf), field("s-k", t("ex.k"), k)));
   shell(main, "search", h("h1", { tabindex: "-1" }, t("ex.searchTitle")), form, results);
 
@@ -168,8 +181,6 @@ async function search(main, route) {
     jur.append(...uniq(laws.map((l) => l.jurisdiction)).map((v) => opt(v, t(`jur.${v}`, {}, v), p.get("jurisdiction"))));
     inst.append(...uniq(laws.map((l) => l.instrument)).map((v) => opt(v, t(`inst.${v}`, {}, v), p.get("instrument"))));
     topic.append(...uniq(laws.flatMap((l) => asArray(l.topics))).map((v) => opt(v, t(`topic.${v}`, {}, v), p.get("topic"))));
-    lawSel.append(...laws.filter((l) => l.layer === "raw").sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
-      .map((l) => opt(l.law_id, lawName(l), p.get("law"))));
   }).catch(() => { /* filters stay at "all"; the search itself reports errors */ });
 
   const query = p.get("q");
@@ -190,6 +201,7 @@ async function search(main, route) {
         hits.length ? h("ol", { class: "hits" }, hits.map((hit) => h("li", { class: "hit-item" },
           h("a", { class: "hit-title", href: articleHref(hit.law, hit.key, { version: hit.version }), lang: "zh-CN" }, `${hit.title || hit.law} ${hit.label}`),
           h("div", { class: "muted small", lang: "zh-CN" }, [hit.path.join(" › "), hit.from ? t("art.from", { from: hit.from }) : ""].filter(Boolean).join(" · ")),
+          statusLine(hit),
           h("p", { class: "snippet", lang: "zh-CN" }, highlight(hit.text.length > 280 ? `${hit.text.slice(0, 280)}…` : hit.text, hit.matched)))))
           : h("p", null, t("ex.noResults")));
     } catch (err) {
@@ -203,9 +215,9 @@ async function search(main, route) {
 
 /** An input with a datalist of every law (id, Chinese and English titles); resolves what was typed to a law id
  *  (the API also accepts titles and short names, so anything typed is passed on as is when nothing matches). */
-function lawInput(id, value) {
+function lawInput(id, value, required = true) {
   const list = h("datalist", { id: `${id}-list` });
-  const input = h("input", { id, name: "law", value, list: `${id}-list`, size: "32", autocomplete: "off", required: true,
+  const input = h("input", { id, name: "law", value, list: `${id}-list`, size: "32", autocomplete: "off", required,
     placeholder: t("ex.lawPlaceholder") });
   loadLaws().then((laws) => {
     replace(list, laws.sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
