@@ -153,3 +153,15 @@ def test_graph_depth_kinds_and_exports(lc: TestClient) -> None:
     root = ET.fromstring(g.content)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     assert len(root.findall(".//g:node", ns)) == len(d2["nodes"]) and len(root.findall(".//g:edge", ns)) == len(d2["edges"])
+
+
+def test_search_hits_say_superseded_with_end_date_and_successor(lc: TestClient) -> None:
+    body = lc.post("/v1/search", json={"query": "擅自使用他人有一定影响的商品名称 混淆行为", "k": 5,
+                                       "filters": {"as_of": "2020-01-01", "law": [AUCL]}}).json()
+    hits = body["hits"]
+    assert hits and all(h["version"] == f"{AUCL}@2019-04-23" for h in hits)
+    assert all(h["status"] == "superseded" and h["effective_to"] == "2025-10-14" for h in hits)
+    six = next(h for h in hits if h["article"] == "6")
+    assert six["superseded_by"] == f"{AUCL}@2025-10-15#7"
+    today = lc.post("/v1/search", json={"query": "混淆行为", "k": 3, "filters": {"law": [AUCL]}}).json()["hits"]
+    assert today and all(h["status"] == "in-force" and h["effective_to"] is None and h["superseded_by"] is None for h in today)

@@ -88,3 +88,18 @@ def test_article_viewer_uses_lineage(lineage_laptop: Tab) -> None:
     page.locator("[data-testid=text-zh] p").first.wait_for()
     assert "第六条" in page.locator("h1").inner_text()
     tab.assert_clean()
+
+
+def test_law_timeline_opens_the_comparison(lineage_laptop: Tab) -> None:
+    tab = lineage_laptop
+    page = tab.page
+    tab.goto("#/explore/law/public-security-admin-punishments-law")
+    items = page.locator("[data-testid=law-timeline] li")
+    expect(items).to_have_count(2)
+    assert "2026-01-01" in items.last.inner_text() and "deleted" in items.last.inner_text()
+    items.last.get_by_role("link", name="Compare versions").click()
+    counts = page.locator("[data-testid=compare-counts]")
+    counts.wait_for()
+    assert int(counts.locator("tr[data-kind=split] td").inner_text()) >= 2
+    assert int(counts.locator("tr[data-kind=merged] td").inner_text()) >= 2
+    tab.assert_clean()

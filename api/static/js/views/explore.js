@@ -6,7 +6,7 @@ import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { lawSortKey, loadLaws } from "../laws.js";
 import { state } from "../state.js";
-import { articleHref, articleHrefFromId, asArray, hashWith, lawHref, parseArticleId, pick } from "../util.js";
+import { articleHref, articleHrefFromId, asArray, compareHref, hashWith, lawHref, parseArticleId, pick } from "../util.js";
 import { renderGraph } from "./graph.js";
 
 function subnav(active) {
@@ -78,6 +78,20 @@ function tree(law, version, nodes, depth = 0) {
   }));
 }
 
+/** The law's versions with dates and their counts of changed provisions (GET /v1/laws/{id}/timeline). */
+function timelineOf(law) {
+  const box = h("section", { class: "panel", dataset: { testid: "law-timeline" } }, h("h2", null, t("ex.timeline")), h("p", { class: "muted" }, t("common.loading")));
+  getJSON(`/v1/laws/${encodeURIComponent(law)}/timeline`).then((data) => {
+    replace(box, h("h2", null, t("ex.timeline")), h("ol", { class: "versions" }, asArray(data.versions).map((e) => h("li", null,
+      h("strong", null, pick(e.version, "effective_from") || pick(e.version, "version_id")), " ",
+      h("span", { class: "muted small" }, t(`status.${e.version.status}`, {}, e.version.status)), " · ",
+      e.previous_version_id === null || e.changed === null || e.changed === undefined ? t("ex.firstVersion", { n: e.articles ?? "?" })
+        : [t("ex.versionChanges", { n: e.changed, added: e.counts.new, removed: e.counts.deleted, renumbered: e.counts.renumbered }), " ",
+          h("a", { href: compareHref(law, e.previous_version_id, e.version.version_id) }, t("ex.compareNav"))]))));
+  }).catch((err) => replace(box, h("p", { class: "error-text" }, err.message)));
+  return box;
+}
+
 async function lawView(main, route) {
   const law = decodeURIComponent(route.parts[1] || "");
   const version = route.params.get("version") || "";
@@ -106,6 +120,7 @@ async function lawView(main, route) {
       info.issuer ? [h("dt", null, t("ex.issuer")), h("dd", { lang: "zh-CN" }, info.issuer)] : null,
       info.jurisdiction ? [h("dt", null, t("ex.jurisdiction")), h("dd", null, t(`jur.${info.jurisdiction}`, {}, info.jurisdiction))] : null),
     versions.length ? h("div", { class: "inline-form" }, h("label", { for: "law-version" }, t("art.version")), select) : null,
+    versions.length > 1 ? timelineOf(info.law_id || law) : null,
     h("h2", null, t("ex.structure")),
     structure.length ? tree(law, currentVid, structure) : loose.length ? articleLinks(law, currentVid, loose) : h("p", { class: "muted" }, t("ex.noStructure")));
   return null;
