@@ -23,7 +23,7 @@ def _register() -> None:
     """Import the command modules; each decorates functions on ``app``/``corpus_app``/``bench_app``."""
     import importlib
 
-    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin"):
+    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin", "lineage"):
         importlib.import_module(f"cli.commands.{name}")
 
 

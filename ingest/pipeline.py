@@ -38,6 +38,7 @@ from ingest.errors import IngestError
 from ingest.manifest import sha256_file
 from ingest.model import Article, Heading, ParsedDocument
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
+from kb.lineage import LineageEdge, Provision, align
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
 from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow, StoreWriter
@@ -398,6 +399,24 @@ def _find_edges(
     return edges
 
 
+def _lineage(
+    versions_by_law: dict[str, list[VersionRecord]], rows_by_version: dict[str, list[tuple[ArticleRow, list[list[str]]]]],
+) -> list[tuple[str, str, str, list[LineageEdge]]]:
+    """Provision lineage of every pair of consecutive versions of a law (kb.lineage.align):
+    (law_id, older version id, next version id, edges)."""
+    out = []
+    for law_id, vs in versions_by_law.items():
+        held = [v for v in vs if rows_by_version.get(v.version_id)]
+        for old, new in zip(held, held[1:], strict=False):
+            out.append((law_id, old.version_id, new.version_id,
+                        align(_provisions(rows_by_version[old.version_id]), _provisions(rows_by_version[new.version_id]))))
+    return out
+
+
+def _provisions(rows: list[tuple[ArticleRow, list[list[str]]]]) -> list[Provision]:
+    return [Provision(r.key, "\n".join(r.paragraphs_zh or r.paragraphs_en), r.path[-1][2] if r.path else "") for r, _ in rows]
+
+
 def _resolve_title(title: str, title_index: dict[str, str]) -> str | None:
     """law_id for a cited title: exact (normalised) match, else the longest known title the citation
     ends with ("人民法院认定反不正当竞争法" → the AUCL) — reference extraction can over-reach leftwards."""
@@ -644,6 +663,9 @@ def _build(
                 title_index.setdefault(normalize_title(name), v.law.law_id)
         edges = _find_edges(all_rows, versions, title_index, keys_by_version, versions_by_law)
         timings["edges"] = time.perf_counter() - t
+        t = time.perf_counter()
+        lineage = _lineage(versions_by_law, rows_by_version)
+        timings["lineage"] = time.perf_counter() - t
 
         # 5. article store
         t = time.perf_counter()
@@ -671,6 +693,8 @@ def _build(
             writer.add_articles(all_rows)
             writer.add_chunks(chunks, tokens)
             writer.add_edges(edges)
+            for law_id, old_vid, new_vid, pair_edges in lineage:
+                writer.add_lineage(law_id, old_vid, new_vid, pair_edges)
             counts = writer.finalize({"generation": gen, "fingerprint": fingerprint, "layer": layer, "embedding_model": embedder.name})
         except BaseException:
             writer.abort()
