@@ -30,7 +30,7 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not server"
 
 lint:
-	$(BIN)/ruff check kb ingest api tests
+	$(BIN)/ruff check cli api ingest kb tests
 
 bench:
 	$(BIN)/kb bench retrieval

@@ -23,7 +23,7 @@ from kb.settings import Settings
 
 log = logging.getLogger("kb.api.admin")
 
-CLI = "from kb.cli import main; main()"
+CLI = "from cli import main; main()"  # the admin build runs as a child process of the `kb` CLI, never imported
 
 
 class JobNotFound(NotFound):

@@ -57,8 +57,8 @@ def create_app(settings: Settings | None = None, *, index: Any = None, answerer:
     errors.install(app)
     middleware.install(app, settings)
 
-    from api.routes import admin, ask, chat, graph, health, laws, listings, search, ui
+    from api.routes import admin, ask, chat, graph, health, laws, lineage, listings, search, ui
 
-    for module in (health, ask, search, laws, graph, chat, listings, admin, ui):
+    for module in (health, ask, search, laws, lineage, graph, chat, listings, admin, ui):
         app.include_router(module.router)
     return app

@@ -37,7 +37,10 @@ class AnswerCitationOut(BaseModel):
     paragraph: int | None = Field(default=None, description="1-based paragraph (款) holding the quote.")
     item: int | None = Field(default=None, description="1-based item (项) of that paragraph holding the quote.")
     quote: str = Field(description="Verbatim text of the cited article (Chinese for Chinese law).")
-    text_en: str | None = Field(default=None, description="English translation beside the quote, where the corpus has one.")
+    text_en: str | None = Field(default=None, description="English beside the quote, aligned to its sentence or paragraph.")
+    text_en_source: str | None = Field(
+        default=None, description="'translation' (the corpus's English text) or 'headnote' (our unofficial summary, written by this project, not law).",
+    )
     source_url: str | None = None
     in_force: bool = Field(description="Whether the cited version is in force on as_of.")
     in_force_version: str | None = Field(default=None, description="The version in force on as_of when the cited one is superseded.")
@@ -62,7 +65,9 @@ class IssueOut(BaseModel):
 # ---------------------------------------------------------------- ask
 class AskRequest(_In):
     question: str = Field(min_length=1, description="The question, in Chinese or English.")
-    lang: Lang | None = Field(default=None, description="Answer language; default: the question's.")
+    lang: Lang | None = Field(
+        default=None, description="Used only for a question without letters: an answer is written in the language of its question.",
+    )
     as_of: date | None = Field(default=None, description="Date the question is about (default today).")
     filters: FiltersIn | None = None
     k: int | None = Field(default=None, ge=1, description="Evidence articles to retrieve (≤ max_k).")
@@ -104,6 +109,9 @@ class SearchHitOut(BaseModel):
     label_en: str | None = None
     version: str
     effective_from: date | None = None
+    effective_to: date | None = Field(default=None, description="Last day the text was in force (None: still in force).")
+    status: str | None = Field(default=None, description="Status of the version today: in-force | superseded | repealed | unknown.")
+    superseded_by: str | None = Field(default=None, description="For a superseded text: the article continuing it in force today (lineage).")
     path: list[str] = []
     text_zh: str | None = None
     text_en: str | None = None
@@ -173,7 +181,10 @@ class ArticleVersionOut(BaseModel):
     status: str
     in_force: bool
     present: bool = Field(description="The article exists in this version.")
-    text_changed: bool | None = Field(default=None, description="Text differs from the previous version holding it.")
+    text_changed: bool | None = Field(default=None, description="Text differs from the provision it continues in the previous version (matched by lineage, not by number).")
+    key: str | None = Field(default=None, description="This provision's article number in that version (lineage; it may be renumbered).")
+    kind: str | None = Field(default=None, description="Lineage edge from the previous version: same | changed | renumbered | split | merged.")
+    score: float | None = Field(default=None, description="Text similarity to the provision it continues, 0..1.")
 
 
 class EdgeOut(BaseModel):
@@ -184,6 +195,10 @@ class EdgeOut(BaseModel):
     dst_article_id: str | None = None
     kind: str
     text: str
+    earlier_article_id: str | None = Field(default=None, description="cited_by: the reference names this earlier text of the provision (a superseded version), found through lineage.")
+    earlier_key: str | None = None
+    current_article_id: str | None = Field(default=None, description="references: the provision in force today that continues the superseded article cited.")
+    current_key: str | None = None
 
 
 class HeadnoteOut(BaseModel):
@@ -213,6 +228,91 @@ class ArticleOut(BaseModel):
     headnote: HeadnoteOut | None = Field(default=None, description="Our unofficial summary (shown beside Chinese-only articles); never law.")
 
 
+# ---------------------------------------------------------------- provision lineage
+class DiffOp(BaseModel):
+    op: Literal["eq", "ins", "del"]
+    text: str
+
+
+class LineagePartOut(BaseModel):
+    article_id: str
+    key: str
+    kind: str
+    score: float
+
+
+class LineageStepOut(BaseModel):
+    version: VersionOut
+    article_id: str
+    key: str
+    label_zh: str | None = None
+    label_en: str | None = None
+    text_zh: str | None = None
+    text_en: str | None = None
+    kind: str | None = Field(default=None, description="Edge from the previous step (None for the oldest).")
+    score: float | None = None
+    text_changed: bool | None = None
+    diff: list[DiffOp] = Field(default=[], description="Character diff of the text against the previous step.")
+    also_from: list[LineagePartOut] = Field(default=[], description="Other earlier provisions merged into this one.")
+    also_to: list[LineagePartOut] = Field(default=[], description="Other later provisions split off this one.")
+
+
+class ProvisionHistoryOut(BaseModel):
+    law: LawOut
+    article_id: str = Field(description="The article asked about.")
+    as_of: date
+    steps: list[LineageStepOut] = Field(description="The provision in every version that holds it, oldest first.")
+    deleted_in: str | None = Field(default=None, description="Version in which the provision was deleted, if it was.")
+    new_in: str | None = Field(default=None, description="Version that introduced the provision (its oldest step), if it is new there.")
+
+
+class ComparePairOut(BaseModel):
+    kind: str
+    old_key: str | None = None
+    new_key: str | None = None
+    old_label: str | None = None
+    new_label: str | None = None
+    score: float
+    text_changed: bool | None = None
+    primary: bool = True
+
+
+class RenumberOut(BaseModel):
+    old_key: str
+    new_key: str
+
+
+class CompareOut(BaseModel):
+    law: LawOut
+    old: VersionOut
+    new: VersionOut
+    stored: bool = Field(description="True: the edges stored at ingest (consecutive versions); False: aligned on request.")
+    counts: dict[str, int] = Field(description="Edges per kind: same, changed, renumbered, split, merged, new, deleted.")
+    changed_provisions: int
+    renumbering: list[RenumberOut]
+    pairs: list[ComparePairOut]
+
+
+class TimelineEntryOut(BaseModel):
+    law: LawOut | None = None
+    version: VersionOut
+    previous_version_id: str | None = None
+    articles: int | None = None
+    counts: dict[str, int] | None = Field(default=None, description="Lineage edges per kind against the previous version.")
+    changed: int | None = Field(default=None, description="Provisions changed, renumbered, split, merged, new or deleted.")
+
+
+class LawTimelineOut(BaseModel):
+    law: LawOut
+    versions: list[TimelineEntryOut]
+
+
+class CorpusTimelineOut(BaseModel):
+    start: date
+    end: date
+    entries: list[TimelineEntryOut]
+
+
 # ---------------------------------------------------------------- graph
 class GraphNode(BaseModel):
     id: str
@@ -220,6 +320,8 @@ class GraphNode(BaseModel):
     title_zh: str | None = None
     article: str | None = None
     label: str | None = None
+    version_id: str | None = None
+    effective_from: date | None = None
     in_corpus: bool = True
     depth: int = 0
 
@@ -227,8 +329,9 @@ class GraphNode(BaseModel):
 class GraphEdge(BaseModel):
     source: str
     target: str
-    kind: str
-    text: str
+    kind: str = Field(description="same-law | other-law | judicial-interpretation | lineage (earlier text → the text continuing it)")
+    text: str = Field(description="The reference as written; for lineage the edge kind (renumbered, changed, split, ...).")
+    score: float | None = Field(default=None, description="Lineage: text similarity of the two versions, 0..1.")
 
 
 class GraphOut(BaseModel):

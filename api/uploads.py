@@ -152,11 +152,8 @@ def write_sidecar(upload: StoredUpload, metadata: dict[str, Any]) -> Path:
 def check_parses(upload: StoredUpload, language: Literal["zh", "en"] | None) -> int:
     """Run the real parser on the stored file; ingest errors become a 422 with their reason. Returns articles."""
     from ingest.errors import IngestError
+    from ingest.parse import parse_file
 
-    try:
-        from ingest.parse import parse_file
-    except ImportError:  # parser not installed in this build: the index build reports failures instead
-        return -1
     try:
         document = parse_file(upload.path, language=language)
     except IngestError as exc:

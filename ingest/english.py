@@ -14,7 +14,7 @@ import re
 
 from ingest.loaders.base import LoadedText, join_wrapped
 from ingest.model import LEVELS, Article, Heading, Level, ParsedDocument
-from ingest.numerals import english_label
+from kb.numerals import english_label
 
 ARTICLE_RE = re.compile(r"^Article\s+(\d+)([a-z]?)\b\.?\s*(.*)$", re.DOTALL)
 HEADING_RE = re.compile(

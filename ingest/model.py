@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.numerals import article_key
+
 Level = Literal["编", "分编", "章", "节"]
 LEVELS: tuple[Level, ...] = ("编", "分编", "章", "节")
 
@@ -27,13 +29,6 @@ class Heading:
 
     def display(self) -> str:
         return f"{self.label}\u3000{self.title}".strip()
-
-
-def article_key(number: int, suffix: int = 0) -> str:
-    """Canonical article number used everywhere in the code base: ``"1019"``, ``"253之一"``."""
-    from ingest.numerals import to_chinese
-
-    return f"{number}之{to_chinese(suffix)}" if suffix else str(number)
 
 
 @dataclass

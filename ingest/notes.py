@@ -10,8 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.model import article_key
-from ingest.numerals import parse_article_label
+from kb.numerals import article_key, parse_article_label
 
 __all__ = ["Note", "load_notes", "notes_digest"]
 

@@ -22,6 +22,8 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 import zlib
 from collections import defaultdict
@@ -33,9 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
+from ingest.manifest import sha256_file
 from ingest.model import Article, Heading, ParsedDocument
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
-from kb.manifest import sha256_file
+from kb.lineage import LineageEdge, Provision, align
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
 from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow, StoreWriter
@@ -82,7 +85,7 @@ def _version_label(label: str, eff: date | None) -> str:
 
 def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[SourceFile], list[Skipped], str]:
     """The files of ``layer`` with their facts, the files deliberately skipped, and the manifest's sha256."""
-    from kb.manifest import load_manifest, scan_national
+    from ingest.manifest import load_manifest, scan_national
 
     if layer not in {"raw", "national", "all"}:
         raise ValueError(f"layer must be raw, national or all, not {layer!r}")
@@ -243,11 +246,50 @@ def _tokenize_batch(batch: list[tuple[str, str]]) -> list[list[str]]:
     return [tokenize(text, lang) for lang, text in batch]
 
 
+def _process_alive(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (killed, not yet reaped by its parent) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def _die_with(ingest_pid: int) -> None:
+    """Pool worker initializer: a worker never outlives the ingest that started it (a ``kill -9`` of ``kb ingest``
+    left its forkserver and workers running, ~180 MB each). A worker is a child of the forkserver, not of the
+    ingest, and the forkserver waits for its children (each holds its liveness pipe), so nothing in multiprocessing
+    ends them. A watch thread checks the ingest process every half second and exits the worker when it is gone;
+    the forkserver then exits by itself. PR_SET_PDEATHSIG covers a forkserver that is killed first."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux/glibc: the watch thread below still holds
+        pass
+
+    def watch() -> None:
+        while _process_alive(ingest_pid):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-ingest", daemon=True).start()
+
+
 def _pool(n_tasks: int) -> ProcessPoolExecutor | None:
     workers = min(2, os.cpu_count() or 1)
     if n_tasks < POOL_MIN_FILES or workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_die_with, initargs=(os.getpid(),))
 
 
 # ------------------------------------------------------------------------------------------- assembly
@@ -269,7 +311,7 @@ def _path_rows(path: Sequence[Heading]) -> list[list[str]]:
 def _assemble(v: _Version) -> list[tuple[ArticleRow, list[list[str]]]]:
     """Articles of one version, zh and en aligned by key, in zh order (English-only keys after).
     Returns (row, English heading path) pairs."""
-    from ingest.numerals import article_label, english_label
+    from kb.numerals import article_label, english_label
 
     zh: dict[str, Article] = {}
     for doc in v.zh:
@@ -357,10 +399,28 @@ def _find_edges(
     return edges
 
 
+def _lineage(
+    versions_by_law: dict[str, list[VersionRecord]], rows_by_version: dict[str, list[tuple[ArticleRow, list[list[str]]]]],
+) -> list[tuple[str, str, str, list[LineageEdge]]]:
+    """Provision lineage of every pair of consecutive versions of a law (kb.lineage.align):
+    (law_id, older version id, next version id, edges)."""
+    out = []
+    for law_id, vs in versions_by_law.items():
+        held = [v for v in vs if rows_by_version.get(v.version_id)]
+        for old, new in zip(held, held[1:], strict=False):
+            out.append((law_id, old.version_id, new.version_id,
+                        align(_provisions(rows_by_version[old.version_id]), _provisions(rows_by_version[new.version_id]))))
+    return out
+
+
+def _provisions(rows: list[tuple[ArticleRow, list[list[str]]]]) -> list[Provision]:
+    return [Provision(r.key, "\n".join(r.paragraphs_zh or r.paragraphs_en), r.path[-1][2] if r.path else "") for r, _ in rows]
+
+
 def _resolve_title(title: str, title_index: dict[str, str]) -> str | None:
     """law_id for a cited title: exact (normalised) match, else the longest known title the citation
     ends with ("人民法院认定反不正当竞争法" → the AUCL) — reference extraction can over-reach leftwards."""
-    from kb.manifest import normalize_title
+    from kb.titles import normalize_title
 
     key = normalize_title(title)
     if key in title_index:
@@ -595,7 +655,7 @@ def _build(
 
         # 4. edges
         t = time.perf_counter()
-        from kb.manifest import normalize_title
+        from kb.titles import normalize_title
 
         title_index: dict[str, str] = {}
         for v in versions.values():
@@ -603,6 +663,9 @@ def _build(
                 title_index.setdefault(normalize_title(name), v.law.law_id)
         edges = _find_edges(all_rows, versions, title_index, keys_by_version, versions_by_law)
         timings["edges"] = time.perf_counter() - t
+        t = time.perf_counter()
+        lineage = _lineage(versions_by_law, rows_by_version)
+        timings["lineage"] = time.perf_counter() - t
 
         # 5. article store
         t = time.perf_counter()
@@ -630,6 +693,8 @@ def _build(
             writer.add_articles(all_rows)
             writer.add_chunks(chunks, tokens)
             writer.add_edges(edges)
+            for law_id, old_vid, new_vid, pair_edges in lineage:
+                writer.add_lineage(law_id, old_vid, new_vid, pair_edges)
             counts = writer.finalize({"generation": gen, "fingerprint": fingerprint, "layer": layer, "embedding_model": embedder.name})
         except BaseException:
             writer.abort()

@@ -17,7 +17,7 @@ import re
 
 from ingest.loaders.base import LoadedText
 from ingest.model import LEVELS, Article, Heading, Level, ParsedDocument
-from ingest.numerals import CN_NUMERAL_CHARS, parse_chinese_number
+from kb.numerals import CN_NUMERAL_CHARS, parse_chinese_number
 
 _NUM = f"[{CN_NUMERAL_CHARS}0-9０-９]+"
 _SEP = r"[^\S\n]"  # any white space: ASCII, U+3000, U+2002 (national/ files), NBSP

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.model import article_key
-from ingest.numerals import CN_NUMERAL_CHARS, parse_chinese_number
+from kb.numerals import CN_NUMERAL_CHARS, article_key, parse_chinese_number
 
 RefKind = Literal["article", "paragraph", "preceding"]
 

@@ -254,19 +254,14 @@ def evaluate_rows(index: Any, rows: Sequence[dict[str, Any]], *, k: int | None =
     fmt = detect_format(rows)
     if fmt == "compliance":
         out = compliance_metrics(index, rows, k=k or 10)
-        try:
-            from kb.answer.metrics import answer_metrics
-        except ImportError:
-            pass
-        else:
-            out.update(answer_metrics(index, list(rows)))
+        from kb.answer.metrics import answer_metrics
+
+        out.update(answer_metrics(index, list(rows)))
         return out
     if fmt == "stard":
         return stard_metrics(index, rows, k=k or 100)
-    try:
-        from kb.listings.metrics import evaluate as listing_evaluate
-    except ImportError:
-        return {"format": "listings", "questions": len(rows), "error": "kb.listings.metrics is not available in this checkout"}
+    from kb.listings.metrics import evaluate as listing_evaluate
+
     return {"format": "listings", **listing_evaluate(index, list(rows))}
 
 

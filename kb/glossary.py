@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import KBError
+from kb.lang import HAN
 
 __all__ = ["Concept", "Expansion", "Glossary", "GlossaryError", "expand", "load_glossary"]
 
 SCOPES = frozenset({"core", "national", "none", "foreign"})
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")
 _EN_DROP = frozenset({"a", "an", "the"})
 # A lay phrase this long (Han characters) describes a situation ("仍然卖给他", "不处理") rather than naming a
@@ -109,7 +109,7 @@ class Glossary:
     """Concepts plus two match indexes: Chinese substrings by first character, English stem sequences by first stem."""
 
     def __init__(self, concepts: list[Concept]) -> None:
-        from kb.manifest import TOPICS
+        from kb.topics import TOPICS
 
         self.concepts = concepts
         self._by_id = {c.id: c for c in concepts}
@@ -133,7 +133,7 @@ class Glossary:
                 if toks:
                     self._en[toks[0]].append((toks, i, phrase))
             for term in c.zh + c.lay_zh:  # Latin-only lay_zh entries (e.g. "logo") also match English text
-                if not _HAN.search(term):
+                if not HAN.search(term):
                     toks = tuple(en_tokens(term))
                     if toks:
                         self._en[toks[0]].append((toks, i, term))
@@ -235,7 +235,7 @@ class Glossary:
             legal_zh, legal_en = self._legal[ci]
             if raw.lower() in legal_zh or raw in legal_en:
                 legal.add(ci)
-            elif len(raw) >= LAY_PHRASE_MIN if _HAN.search(raw) else len(raw.split()) >= 2:
+            elif len(raw) >= LAY_PHRASE_MIN if HAN.search(raw) else len(raw.split()) >= 2:
                 described.add(ci)
             span = (s, e, ci)
             if span not in spans and raw not in phrases:  # one phrase per span ("sell"/"sells" fold alike)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,28 +20,24 @@ from typing import Any
 
 import numpy as np
 
+from kb.lang import HAN_RUN
 from kb.tokenize import tokenize_zh
 
 __all__ = ["QuestionMemory", "MemoryItem", "load_memory", "DEFAULT_PATH", "gold_ref", "law_key"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "qmemory.json.gz"
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-_PRC = "中华人民共和国"
 
 
 def law_key(title: str) -> str:
     """Matching key for law names (drops 中华人民共和国, brackets, a trailing version date)."""
-    try:
-        from kb.manifest import normalize_title
+    from kb.titles import normalize_title
 
-        return normalize_title(title)
-    except ImportError:  # pragma: no cover - the manifest module is part of the code base
-        return re.sub(r"[\s（）()《》]", "", re.sub(r"\(\d{4}-\d\d-\d\d\)$", "", title)).replace(_PRC, "")
+    return normalize_title(title)
 
 
 def gold_ref(law: str, article: str) -> tuple[str, str] | None:
     """(law_key, article key) for a gold article named by title + Chinese label; None when unparsable."""
-    from kb.store import parse_key
+    from kb.numerals import parse_key
 
     try:
         return law_key(law), parse_key(article)
@@ -53,7 +48,7 @@ def gold_ref(law: str, article: str) -> tuple[str, str] | None:
 def features(text: str) -> list[str]:
     """jieba search tokens plus Han character bigrams (robust to segmentation differences)."""
     feats = tokenize_zh(text)
-    for run in _HAN_RUN.findall(text):
+    for run in HAN_RUN.findall(text):
         feats.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
     return feats
 

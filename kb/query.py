@@ -13,20 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.lang import detect_lang, has_han
 from kb.qmemory import law_key
-from kb.tokenize import has_han, tokenize_en, tokenize_zh, tokenize_zh_terms
+from kb.tokenize import tokenize_en, tokenize_zh, tokenize_zh_terms
 
 __all__ = ["QueryAnalysis", "analyze", "detect_lang", "LawNames", "load_glossary"]
 
 log = logging.getLogger(__name__)
 _EN_NAME = re.compile(r"[^a-z0-9]+")
-
-
-def detect_lang(text: str) -> str:
-    """'zh' when the text holds Han characters in a fair share, else 'en'."""
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "zh" if han and han * 2 >= latin // 3 else "en"
 
 
 @dataclass

@@ -80,6 +80,29 @@ class Edge:
     text: str  # the reference as it appears
 
 
+@dataclass(frozen=True)
+class LineageLink:
+    """One edge of provision lineage between consecutive versions of a law (see kb/lineage.py)."""
+
+    law_id: str
+    old_version_id: str
+    new_version_id: str
+    old_key: str | None  # None: a new provision
+    new_key: str | None  # None: a deleted provision
+    kind: str  # same | changed | renumbered | split | merged | new | deleted
+    score: float  # similarity of the two texts, 0..1
+    text_changed: bool | None
+    primary: bool  # False for the extra parts of a split or merge
+
+    @property
+    def old_article_id(self) -> str | None:
+        return f"{self.old_version_id}#{self.old_key}" if self.old_key is not None else None
+
+    @property
+    def new_article_id(self) -> str | None:
+        return f"{self.new_version_id}#{self.new_key}" if self.new_key is not None else None
+
+
 @dataclass
 class SearchFilters:
     jurisdiction: list[str] | None = None

@@ -7,7 +7,6 @@ opening raises ``IndexCorrupt`` rather than serving wrong answers."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import zlib
@@ -17,46 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound, NotFound
-from kb.records import ArticleRecord, Edge, LawRecord, VersionRecord
+from kb.records import ArticleRecord, Edge, LawRecord, LineageLink, VersionRecord
 from kb.store_writer import CHECKSUM_SQL, SCHEMA_VERSION, articles_checksum, unpack_tokens
+from kb.titles import normalize_title
 
-__all__ = ["ArticleStore", "parse_key", "normalize_title"]
+__all__ = ["ArticleStore"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_REQUIRED_TABLES = {"meta", "files", "laws", "versions", "articles", "paragraphs", "chunks", "edges"}
-_PRC = "中华人民共和国"
+_REQUIRED_TABLES = {"meta", "files", "laws", "versions", "articles", "paragraphs", "chunks", "edges", "lineage"}
 
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def normalize_title(name: str) -> str:
-    """Comparable form of a law name: no blanks, no 《》, no brackets differences."""
-    name = re.sub(r"[\s\u3000《》〈〉\"“”]", "", name)
-    return name.replace("(", "（").replace(")", "）").lower()
-
-
-def parse_key(text: str) -> str:
-    """An article as users write it → canonical key: "1019", "253之一", "第一千零一十九条", "第253条之一",
-    "Article 253a", "253a", "Art. 9" all work. Raises ValueError when nothing article-like is found."""
-    from ingest.model import article_key
-    from ingest.numerals import parse_article_label, parse_chinese_number
-
-    t = re.sub(r"\s+", "", text.strip())
-    m = re.fullmatch(r"(?i)(?:article|art\.?)?(\d+)([a-z])?", t)
-    if m:
-        return article_key(int(m.group(1)), (ord(m.group(2).lower()) - 96) if m.group(2) else 0)
-    m = re.fullmatch(r"第?(\d+)条?(?:之([一二三四五六七八九十\d]+))?", t)
-    if m:
-        suffix = m.group(2)
-        s = 0 if not suffix else int(suffix) if suffix.isdigit() else parse_chinese_number(suffix)
-        return article_key(int(m.group(1)), s)
-    try:
-        number, suffix_n = parse_article_label(t if t.startswith("第") else f"第{t}" if "条" in t else f"第{t}条")
-    except (ValueError, KeyError) as exc:
-        raise ValueError(f"not an article number: {text!r}") from exc
-    return article_key(number, suffix_n)
+def _name_key(name: str) -> str:
+    """A law name as the lookup compares it: the shared ``normalize_title``, case-folded (English titles)."""
+    return normalize_title(name).casefold()
 
 
 class ArticleStore:
@@ -137,7 +113,7 @@ class ArticleStore:
         laws = self._law_map()
         if name in laws:
             return laws[name]
-        n = normalize_title(name)
+        n = _name_key(name)
         if not n:
             raise LawNotFound("empty law name")
         exact = [law for law in laws.values() if n in self._names(law)]
@@ -159,12 +135,10 @@ class ArticleStore:
 
     @staticmethod
     def _names(law: LawRecord) -> set[str]:
-        names = {normalize_title(law.law_id), normalize_title(law.title_zh)}
-        if law.title_zh.startswith(_PRC):
-            names.add(normalize_title(law.title_zh[len(_PRC):]))
+        names = {_name_key(law.law_id), _name_key(law.title_zh)}
         if law.title_en:
-            names.add(normalize_title(law.title_en))
-        names.update(normalize_title(s) for s in law.short_names)
+            names.add(_name_key(law.title_en))
+        names.update(_name_key(s) for s in law.short_names)
         return names
 
     @staticmethod
@@ -273,6 +247,99 @@ class ArticleStore:
     def cited_by(self, article_id: str) -> list[Edge]:
         rows = self._q("SELECT * FROM edges WHERE dst_article_id=? AND src_article_id<>? ORDER BY rowid", (article_id, article_id))
         return [self._edge(r) for r in rows]
+
+    def cited_through_lineage(self, article_id: str) -> list[tuple[Edge, str]]:
+        """References made to the earlier texts of this provision (its predecessors through lineage) by other
+        laws: (edge, the earlier article it names). The law's own earlier versions citing their own text are
+        left out — the provision's own version holds those references already."""
+        law_id = article_id.rpartition("@")[0]
+        out: list[tuple[Edge, str]] = []
+        for earlier in self.predecessors(article_id):
+            for e in self.cited_by(earlier):
+                if not e.src_article_id.startswith(f"{law_id}@"):
+                    out.append((e, earlier))
+        return out
+
+    # --- provision lineage ----------------------------------------------------------------------------
+    _LCOLS = "law_id, old_version_id, new_version_id, old_key, new_key, kind, score, text_changed, is_primary"
+
+    @staticmethod
+    def _link(r: tuple) -> LineageLink:
+        return LineageLink(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6]), None if r[7] is None else bool(r[7]), bool(r[8]))
+
+    def lineage(self, old_version_id: str, new_version_id: str) -> list[LineageLink]:
+        """The stored edges between two consecutive versions (empty when they are not consecutive)."""
+        rows = self._q(f"SELECT {self._LCOLS} FROM lineage WHERE old_version_id=? AND new_version_id=? ORDER BY rowid",
+                       (old_version_id, new_version_id))
+        return [self._link(r) for r in rows]
+
+    def lineage_to(self, article_id: str) -> list[LineageLink]:
+        """Edges arriving at ``article_id`` from the previous version (primary first)."""
+        vid, _, key = article_id.rpartition("#")
+        rows = self._q(f"SELECT {self._LCOLS} FROM lineage WHERE new_version_id=? AND new_key=? ORDER BY is_primary DESC, rowid", (vid, key))
+        return [self._link(r) for r in rows]
+
+    def lineage_from(self, article_id: str) -> list[LineageLink]:
+        """Edges leaving ``article_id`` for the next version (primary first)."""
+        vid, _, key = article_id.rpartition("#")
+        rows = self._q(f"SELECT {self._LCOLS} FROM lineage WHERE old_version_id=? AND old_key=? ORDER BY is_primary DESC, rowid", (vid, key))
+        return [self._link(r) for r in rows]
+
+    def provision_chain(self, article_id: str) -> list[tuple[str, LineageLink | None]]:
+        """The provision ``article_id`` continues and is continued by, oldest first, following the primary
+        edges: (article id, the edge from the previous step or None for the first)."""
+        back: list[tuple[str, LineageLink | None]] = []
+        cur, seen = article_id, {article_id}
+        while True:
+            link = next((x for x in self.lineage_to(cur) if x.primary and x.old_key is not None), None)
+            back.append((cur, link))
+            if link is None or link.old_article_id in seen:
+                break
+            cur = link.old_article_id or ""
+            seen.add(cur)
+        chain = back[::-1]
+        cur = article_id
+        while True:
+            link = next((x for x in self.lineage_from(cur) if x.primary and x.new_key is not None), None)
+            if link is None or link.new_article_id in seen:
+                break
+            cur = link.new_article_id or ""
+            seen.add(cur)
+            chain.append((cur, link))
+        return chain
+
+    def predecessors(self, article_id: str) -> list[str]:
+        """Every earlier article this provision continues (primary edges and the parts merged into it or split
+        off from), nearest first."""
+        out: list[str] = []
+        todo, seen = [article_id], {article_id}
+        while todo:
+            cur = todo.pop(0)
+            for link in self.lineage_to(cur):
+                old = link.old_article_id
+                if old is not None and old not in seen:
+                    seen.add(old)
+                    out.append(old)
+                    todo.append(old)
+        return out
+
+    def current_provision(self, article_id: str, as_of: date | None = None) -> str | None:
+        """The article that continues ``article_id`` in the version in force on ``as_of`` (today): itself when
+        its version is in force, None when the provision was deleted on the way (or no version is in force)."""
+        day = as_of or date.today()
+        cur: str | None = article_id
+        seen = set()
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            vid = cur.rpartition("#")[0]
+            try:
+                if self.version(vid).in_force_on(day):
+                    return cur
+            except NotFound:
+                return None
+            link = next((x for x in self.lineage_from(cur) if x.primary), None)
+            cur = link.new_article_id if link is not None else None
+        return None
 
     # --- structure ------------------------------------------------------------------------------------
     def structure(self, version_id: str) -> list[dict]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kb.chunking import Chunk
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 STORE_FILE = "store.sqlite"
 
 SCHEMA = """
@@ -61,6 +61,12 @@ CREATE TABLE edges (
 );
 CREATE INDEX edges_src ON edges(src_article_id);
 CREATE INDEX edges_dst ON edges(dst_article_id);
+CREATE TABLE lineage (
+    law_id TEXT NOT NULL, old_version_id TEXT NOT NULL, new_version_id TEXT NOT NULL, old_key TEXT, new_key TEXT,
+    kind TEXT NOT NULL, score REAL NOT NULL, text_changed INTEGER, is_primary INTEGER NOT NULL
+);
+CREATE INDEX lineage_old ON lineage(old_version_id, old_key);
+CREATE INDEX lineage_new ON lineage(new_version_id, new_key);
 """
 
 TOKEN_SEP = "\x1f"
@@ -224,6 +230,14 @@ class StoreWriter:
             [(e.src_article_id, e.dst_law_id, e.dst_law_title, e.dst_key, e.dst_article_id, e.kind, e.text) for e in edges],
         )
 
+    def add_lineage(self, law_id: str, old_version_id: str, new_version_id: str, edges: Sequence[Any]) -> None:
+        """``edges`` are ``kb.lineage.LineageEdge`` from ``old_version_id`` to the next version ``new_version_id``."""
+        self.db.executemany(
+            "INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?)",
+            [(law_id, old_version_id, new_version_id, e.old_key, e.new_key, e.kind, e.score,
+              None if e.text_changed is None else int(e.text_changed), int(e.primary)) for e in edges],
+        )
+
     # --- finish ---------------------------------------------------------------------------------------
     def counts(self) -> Counts:
         q = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
@@ -231,6 +245,7 @@ class StoreWriter:
             laws=q("SELECT count(*) FROM laws"), versions=q("SELECT count(*) FROM versions"),
             articles=q("SELECT count(*) FROM articles"), chunks=q("SELECT count(*) FROM chunks"),
             edges=q("SELECT count(*) FROM edges"), files=q("SELECT count(*) FROM files"),
+            extra={"lineage": q("SELECT count(*) FROM lineage")},
         )
 
     def finalize(self, meta: dict[str, str]) -> Counts:

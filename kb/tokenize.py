@@ -9,7 +9,6 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]|\d+[a-z]?")
 _ZH_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
@@ -42,10 +41,6 @@ def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))
 
 
 def tokenize_zh(text: str) -> list[str]:

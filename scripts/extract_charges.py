@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from ingest.numerals import parse_chinese_number
+from kb.numerals import parse_chinese_number
 
 ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "corpus"
 FOLDER = ROOT / "national" / "司法解释"

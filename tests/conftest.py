@@ -99,7 +99,7 @@ def _filtered_manifest(text: str, law_ids: Sequence[str]) -> str:
 def make_small_corpus(root: Path, law_ids: Sequence[str] = SMALL_LAWS, *, data_dir: Path | None = None) -> Settings:
     """Copy the raw/ files of ``law_ids`` (every file listed, indexed or not) under ``root/corpus`` and write
     a filtered manifest; returns Settings for that corpus with its own data dir and embedded Chroma."""
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     base = get_settings()
     manifest = load_manifest(base.manifest_path)
@@ -122,3 +122,31 @@ def small_corpus(tmp_path: Path) -> Settings:
     if not (get_settings().corpus_root / "raw").is_dir():
         pytest.skip("corpus not available")
     return make_small_corpus(tmp_path)
+
+
+# ------------------------------------------------------------------------------- lineage corpus
+
+LINEAGE_LAWS = (
+    "anti-unfair-competition-law",  # 2019 → 2025: articles renumbered from 第三条 on
+    "public-security-admin-punishments-law",  # 2012 → 2025: renumbered, split, merged, new, deleted
+    "spc-aucl-interpretation",  # cites the 2019 AUCL by number
+)
+
+
+@pytest.fixture(scope="session")
+def lineage_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real index (pipeline, bundled model, embedded Chroma) of the laws in ``LINEAGE_LAWS``: the two laws with
+    two versions in raw/ and an interpretation citing one of them. Read-only; ``.settings`` as for raw_index."""
+    from ingest.pipeline import run_ingest
+    from kb.index import open_index
+
+    if not (get_settings().corpus_root / "raw").is_dir():
+        pytest.skip("corpus not available")
+    root = tmp_path_factory.mktemp("lineage")
+    (root / "no-notes").mkdir()  # our notes are not what these tests look at; embedding them would only cost time
+    settings = make_small_corpus(root, LINEAGE_LAWS).model_copy(update={"notes_dir": root / "no-notes"})
+    report = run_ingest(settings, layer="raw")
+    assert report.status == "built", report.message
+    index = open_index(settings)
+    yield index
+    index.close()

@@ -188,7 +188,7 @@ def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
         assert index.search("fraud", 3).hits
     finally:
         index.close()
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     entry = next(e for e in load_manifest(settings.manifest_path).indexable() if e.law_id == "spc-mental-damages-interpretation")
     path = settings.corpus_root / entry.path

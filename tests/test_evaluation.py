@@ -107,7 +107,7 @@ def test_listings_without_the_module_are_reported_not_crashed(built: tuple[Any, 
 
 
 def test_cli_prints_one_json_object(built: tuple[Any, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kb.cli import app
+    from cli import app
 
     _, data_dir = built
     monkeypatch.setenv("KB_DATA_DIR", str(data_dir))

@@ -33,7 +33,7 @@ class Boom(RuntimeError):
 
 
 def _edit_mental(settings: Settings) -> None:
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     entry = next(e for e in load_manifest(settings.manifest_path).indexable() if e.law_id == MENTAL)
     path = settings.corpus_root / entry.path

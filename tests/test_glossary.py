@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.legal_dict import build_entries, mine_charges, mine_headings, write_legal_dict
+from ingest.manifest import TOPICS, Manifest
 from kb.glossary import Glossary, GlossaryError, en_tokens, load_glossary
-from kb.legal_dict import build_entries, mine_charges, mine_headings, write_legal_dict
-from kb.manifest import TOPICS, Manifest
 from kb.settings import REPO_ROOT, get_settings
 
 GLOSSARY = REPO_ROOT / "corpus" / "glossary.toml"

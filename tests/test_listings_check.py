@@ -179,7 +179,7 @@ def test_csv_batch_is_sniffed_and_gbk_is_read(checker: ListingChecker) -> None:
 def test_cli_check(raw_index: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from cli import app
     from kb.settings import get_settings
 
     monkeypatch.setenv("KB_DATA_DIR", str(raw_index.settings.data_dir))
@@ -204,7 +204,7 @@ def test_cli_check(raw_index: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: An
 def test_bench_listings_prints_figures(raw_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from cli import app
     from kb.listings.synth import generate
     from kb.settings import get_settings
 

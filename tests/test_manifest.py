@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kb.manifest import (
+from ingest.manifest import (
     INSTRUMENTS,
     TOPICS,
     Manifest,
     ManifestError,
     load_manifest,
-    normalize_title,
     scan_national,
     verify,
 )
 from kb.settings import REPO_ROOT, get_settings
+from kb.titles import normalize_title
 
 CORPUS = get_settings().corpus_root
 MANIFEST = REPO_ROOT / "corpus" / "manifest.toml"
@@ -389,7 +389,7 @@ def test_verify_reports_changed_missing_and_unlisted_files(tmp_path: Path) -> No
 
 
 def test_cli_verify_exit_codes(tmp_path: Path) -> None:
-    from kb.cli import app
+    from cli import app
 
     man = _tiny_corpus(tmp_path)
     mpath = tmp_path / "manifest.toml"

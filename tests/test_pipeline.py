@@ -31,7 +31,7 @@ def _hashes(settings: Settings) -> dict[str, str]:
 
 def _file_of(settings: Settings, law_id: str, suffix: str) -> Path:
     """The indexed file of ``law_id`` ending in ``suffix``, in the test's private corpus copy."""
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     entry = next(e for e in load_manifest(settings.manifest_path).indexable() if e.law_id == law_id and e.path.endswith(suffix))
     return settings.corpus_root / entry.path
@@ -136,7 +136,7 @@ def cli_env(small_corpus: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def test_cli_strict_exit_code(cli_env: Settings) -> None:
-    from kb.cli import app
+    from cli import app
 
     _file_of(cli_env, MENTAL, ".md").write_bytes(b"\xff\xfe\x00garbage")
     runner = CliRunner()
@@ -149,7 +149,7 @@ def test_cli_strict_exit_code(cli_env: Settings) -> None:
 
 
 def test_cli_ingest_stats_article_search(cli_env: Settings) -> None:
-    from kb.cli import app
+    from cli import app
 
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", "-q"]).exit_code == 0
@@ -179,7 +179,7 @@ def test_cli_ingest_keeps_uploaded_laws_unless_told_not_to(small_corpus: Setting
 
 def _uploaded_law_survives_ingest(cli_env: Settings, src: Path) -> None:
     from api import uploads
-    from kb.cli import app
+    from cli import app
 
     stored = uploads.store(src.read_bytes(), "广告法.md", cli_env)
     uploads.write_sidecar(stored, {"law_id": "advertising-law", "title_zh": "中华人民共和国广告法", "instrument": "law",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kb.errors import BadRequest, LawNotFound
+from kb.lang import detect_lang
 from kb.qmemory import MemoryItem, QuestionMemory, gold_ref
-from kb.query import detect_lang
 from kb.records import SearchFilters
 from kb.retrieval import FusionWeights, Retriever, without
 from tests.retrieval_fixtures import build_small_index

@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound
-from kb.store import ArticleStore, parse_key
+from kb.numerals import parse_key
+from kb.store import ArticleStore
 
 pytestmark = pytest.mark.slow
 
 
 def test_article_counts_per_law_match_the_manifest(raw_index: Any) -> None:
-    from kb.manifest import load_manifest
+    from ingest.manifest import load_manifest
 
     store = raw_index.store
     counts = {vid: n for _law, vid, n in store.articles_per_version()}

@@ -20,7 +20,6 @@ from api.schemas import (
     error_responses,
 )
 from kb.answer.keys import normalize_key
-from kb.answer.text import normalize
 from kb.errors import ArticleNotFound, BadRequest, NotFound
 from kb.records import LawRecord, VersionRecord
 
@@ -43,6 +42,59 @@ def pick_version(store: Any, law: LawRecord, as_of: date, version: str | None) -
             raise NotFound(f"{law.law_id} has no version {version!r}", details={"law": law.law_id, "version": version})
         return v
     return store.version_in_force(law.law_id, as_of)
+
+
+def lineage_versions(store: Any, rec: Any, all_versions: list[VersionRecord], day: date) -> list[ArticleVersionOut]:
+    """Every version of the law with this provision's place in it, matched by lineage (not by number)."""
+    steps = {aid.rpartition("#")[0]: (aid, link) for aid, link in store.provision_chain(rec.article_id)}
+    out = []
+    for ver in all_versions:
+        aid, link = steps.get(ver.version_id, (None, None))
+        out.append(ArticleVersionOut(
+            version_id=ver.version_id, effective_from=ver.effective_from, effective_to=ver.effective_to, status=ver.status,
+            in_force=ver.in_force_on(day), present=aid is not None,
+            text_changed=link.text_changed if link is not None else None,
+            key=aid.rpartition("#")[2] if aid else None, kind=link.kind if link is not None else None,
+            score=link.score if link is not None else None,
+        ))
+    return out
+
+
+def references_out(store: Any, article_id: str, day: date) -> list[EdgeOut]:
+    """References of the article; one to a superseded text also names the provision that continues it today."""
+    out = []
+    for e in store.references(article_id):
+        current = None
+        if e.dst_article_id and e.dst_article_id != article_id:
+            now = store.current_provision(e.dst_article_id, day)
+            current = now if now and now != e.dst_article_id else None
+        out.append(EdgeOut(**vars(e), current_article_id=current, current_key=current.rpartition("#")[2] if current else None))
+    return out
+
+
+def cited_by_out(store: Any, article_id: str) -> list[EdgeOut]:
+    """Citing articles: those naming this text, then those naming an earlier text of the provision (marked)."""
+    out = [EdgeOut(**vars(e)) for e in store.cited_by(article_id)]
+    for e, earlier in store.cited_through_lineage(article_id):
+        out.append(EdgeOut(**vars(e), earlier_article_id=earlier, earlier_key=earlier.rpartition("#")[2]))
+    return out
+
+
+def find_article(store: Any, law_id: str, article: str, as_of: date | None, version: str | None) -> tuple[LawRecord, Any]:
+    """(law, article record) of ``article`` (any label form) in the version asked for or in force on ``as_of``."""
+    day = as_of or date.today()
+    law = resolve(store, law_id)
+    key = normalize_key(article)
+    if key is None:
+        raise BadRequest(f"{article!r} is not an article number (try 1019, 第一千零一十九条, 253之一, Article 253a).")
+    v = pick_version(store, law, day, version)
+    rec = store.article(law.law_id, key, version_id=v.version_id) if v else None
+    if rec is None:
+        details = {"law": law.law_id, "article": key, "as_of": day.isoformat(),
+                   "versions_with_article": [a.version_id for a in store.article_versions(law.law_id, key)]}
+        raise ArticleNotFound(f"{law.title_zh} has no article {key} in the version in force on {day.isoformat()}"
+                              if not version else f"{law.title_zh} has no article {key} in version {version}", details=details)
+    return law, rec
 
 
 @router.get("/laws", response_model=LawListOut, responses=ERRORS, summary="Laws in the corpus, filtered")
@@ -102,40 +154,17 @@ def get_article(
 ) -> ArticleOut:
     store = index.store
     day = as_of or date.today()
-    law = resolve(store, law_id)
-    key = normalize_key(article)
-    if key is None:
-        raise BadRequest(f"{article!r} is not an article number (try 1019, 第一千零一十九条, 253之一, Article 253a).")
-    v = pick_version(store, law, day, version)
-    rec = store.article(law.law_id, key, version_id=v.version_id) if v else None
+    law, rec = find_article(store, law_id, article, as_of, version)
     all_versions = store.versions(law.law_id)
-    if rec is None:
-        details = {"law": law.law_id, "article": key, "as_of": day.isoformat(),
-                   "versions_with_article": [a.version_id for a in store.article_versions(law.law_id, key)]}
-        raise ArticleNotFound(f"{law.title_zh} has no article {key} in the version in force on {day.isoformat()}"
-                              if not version else f"{law.title_zh} has no article {key} in version {version}", details=details)
-    by_version = {a.version_id: a for a in store.article_versions(law.law_id, key)}
-    history: list[ArticleVersionOut] = []
-    prev_text: str | None = None
-    for ver in all_versions:
-        a = by_version.get(ver.version_id)
-        changed = None
-        if a is not None:
-            text = normalize(a.text_zh or a.text_en or "")
-            changed = None if prev_text is None else text != prev_text
-            prev_text = text
-        history.append(ArticleVersionOut(
-            version_id=ver.version_id, effective_from=ver.effective_from, effective_to=ver.effective_to, status=ver.status,
-            in_force=ver.in_force_on(day), present=a is not None, text_changed=changed,
-        ))
+    history = lineage_versions(store, rec, all_versions, day)
     version_rec = next(x for x in all_versions if x.version_id == rec.version_id)
     return ArticleOut(
         article_id=rec.article_id, law=law_out(law), version=version_out(version_rec, day), key=rec.key,
         label_zh=rec.label_zh, label_en=rec.label_en, text_zh=rec.text_zh, text_en=rec.text_en,
         paragraphs_zh=list(rec.paragraphs_zh), paragraphs_en=list(rec.paragraphs_en), path=list(rec.path), as_of=day,
         versions=history,
-        references=[EdgeOut(**vars(e)) for e in store.references(rec.article_id)],
-        cited_by=[EdgeOut(**vars(e)) for e in store.cited_by(rec.article_id)],
+        references=references_out(store, rec.article_id, day),
+        cited_by=cited_by_out(store, rec.article_id),
         headnote=headnote_out(index, rec.article_id),
     )
 

@@ -1,32 +1,120 @@
-"""The default answerer: no LLM. Spots the issues, groups the evidence by issue, quotes the decisive
-sentences verbatim (sentence-level overlap with the question's terms + expansions, favouring normative
-sentences) and says, per issue, what the law requires, citing law + article (+ paragraph)."""
+"""The default answerer: no LLM. Spots the question's issues, keeps the evidence articles that address them
+(one copy of each: a national/ copy of a raw/ law is the raw/ article), and writes, in the language of the
+question: a short answer (per issue, the issue guide's rule statement — ours, not law — only when its
+governing article is in the evidence), then per issue the governing rule → exceptions → liability and
+remedies → penalties quoted verbatim with paragraph/item pinpoints, what the corpus does not cover, and the
+version note. Every line names the articles it rests on, so the service can drop a line whose citation the
+gate removed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 
+from kb.answer import guide as guide_data
 from kb.answer import issues as issue_data
-from kb.answer.evidence import Evidence, LawCache, cite
-from kb.answer.models import Citation, Draft, IssueFinding
-from kb.answer.text import has_han, normative_weight, query_terms, split_sentences, term_hits
+from kb.answer.evidence import Evidence, LawCache, canonical_hits, cite
+from kb.answer.guide import GuideEntry
+from kb.answer.models import Citation, Draft, IssueFinding, Segment
+from kb.answer.text import _ITEM, normative_weight, query_terms, split_sentences, term_hits
+from kb.lang import has_han
+from kb.numerals import to_chinese
 from kb.records import ArticleRecord, Hit
 
-MAX_ARTICLES = 6
-MAX_QUOTE_CHARS = 260
+MAX_ARTICLES = 6  # the retrieval head the answer draws on (guide provisions of its issues may come from further down)
+MAX_CITED = 9  # articles quoted at most
+MAX_QUOTE_CHARS = 320
 ZH_ORDINALS = "一二三四五六七八九十"
+ROLE_ORDER = {"governing": 0, "definitions": 1, "exceptions": 2, "liability": 3, "penalties": 4}
+ROLE_HEAD = {
+    "zh": {"governing": "规则", "definitions": "定义", "exceptions": "例外", "liability": "责任与救济", "penalties": "处罚"},
+    "en": {"governing": "Rule", "definitions": "Definition", "exceptions": "Exceptions", "liability": "Liability and remedies", "penalties": "Penalties"},
+}
+# Scope, commencement and definition sentences decide a question only when it asks about them.
+_FRAME = re.compile(
+    r"本(?:法|规定|办法|条例|解释|决定)(?:自.{0,20}施行|所称)|适用本(?:法|规定|办法|条例|解释)|施行前|是指|"
+    r"(?:this|these) (?:law|provisions|measures|regulations|interpretation) (?:shall )?(?:come into force|apply|applies)|refers to",
+    re.IGNORECASE,
+)
+_ASKS_FRAME = ("什么是", "是指", "定义", "含义", "范围", "适用于", "施行", "生效", "什么时候", "what is", "what counts", "define",
+               "definition", "meaning", "scope", "apply to", "applies to", "in force", "take effect", "when did")
+_ASKS_PENALTY = ("罚", "处罚", "吊销", "没收", "拘留", "fine", "penalt", "punish", "sanction", "revok", "confiscat")
+_ASKS_CRIME = ("犯罪", "刑事", "坐牢", "判刑", "罪", "crime", "criminal", "prison", "jail", "offence", "offense")
+_SANCTION_ZH = ("有期徒刑", "拘役", "罚金", "罚款", "没收", "吊销", "拘留", "责令停业")
+_SANCTION_EN = ("imprisonment", "fine", "penalt", "confiscat", "revok")
+_EXCEPTION_ZH = ("可以不经", "不承担", "不构成", "不视为", "不适用本", "不需取得")
+_LIABILITY_ZH = ("承担", "赔偿", "连带责任", "侵权责任", "民事责任")
+
+
+def _zh_num(n: int) -> str:
+    """Paragraph and item numbers in Chinese numerals."""
+    return to_chinese(n)
 
 
 @dataclass
 class _Pick:
     hit: Hit
+    pos: int  # 1-based position in the evidence
+    group: str  # entry id (guide) or issue id
     issue: str
+    role: str
     sentences: list[str]
-    weight: float = 0.0  # retrieval rank prior + best sentence score: the order within an issue
+    entry: GuideEntry | None = None
+    weight: float = 0.0
+    top: float = 0.0  # score of the best sentence (term overlap + normative words)
+    overlap: float = 0.0  # the question's terms found in the quoted sentences (weighted)
+    named: bool = False  # the issue guide names this provision
+    citations: list[Citation] = field(default_factory=list)
 
 
 def _term_weight(term: str) -> float:
     return 1.5 if (len(term) >= 4 or (has_han(term) and len(term) >= 3)) else 1.0
+
+
+def is_frame(sentence: str) -> bool:
+    return bool(_FRAME.search(sentence))
+
+
+_SCOPE = re.compile(
+    r"本(?:法|规定|办法|条例|解释|决定)(?:自.{0,20}施行|所称)|适用本(?:法|规定|办法|条例|解释)|施行前|"
+    r"(?:this|these) (?:law|provisions|measures|regulations|interpretation) (?:shall )?(?:come into force|apply|applies)",
+    re.IGNORECASE,
+)
+
+
+def is_frame_article(article: ArticleRecord) -> bool:
+    """A scope or commencement article (or one defining the instrument's own terms): one of its sentences says what
+    the instrument applies to, when it takes effect or what "本法所称" a term means. (A definition of an offence or a
+    right — "共同犯罪是指…" — is law that decides, not a frame.)"""
+    return any(_SCOPE.search(s) for s in split_sentences(article.text_zh or article.text_en or ""))
+
+
+def paragraph_groups(article: ArticleRecord) -> list[tuple[str, list[str]]]:
+    """The article's paragraphs (款) as (lead text, items (项) under it), as the pinpoints count them."""
+    groups: list[tuple[str, list[str]]] = []
+    for p in article.paragraphs_zh or article.paragraphs_en:
+        if _ITEM.match(p.strip()) and groups:
+            groups[-1][1].append(p.strip())
+        else:
+            groups.append((p.strip(), []))
+    return groups
+
+
+def guide_sentences(article: ArticleRecord, paragraph: int | None, item: int | None) -> list[str]:
+    """The sentences the guide says decide: the whole paragraph, or the item with the sentence introducing it."""
+    groups = paragraph_groups(article)
+    if not paragraph or paragraph > len(groups):
+        return []
+    lead, items = groups[paragraph - 1]
+    lead_sents = split_sentences(lead)
+    if not item:  # the whole paragraph: its sentences and its items
+        return [*lead_sents, *(s for it in items for s in split_sentences(it)[:1])]
+    if item:
+        if item > len(items):
+            return []
+        intro = [x for x in lead_sents if x.rstrip().endswith(("：", ":"))] or lead_sents[-1:]
+        return [*intro[-1:], *split_sentences(items[item - 1])[:1]]
+    return lead_sents  # pragma: no cover - both branches return above
 
 
 def decisive_sentences(article: ArticleRecord, terms: list[str], limit: int = 2) -> list[str]:
@@ -34,22 +122,28 @@ def decisive_sentences(article: ArticleRecord, terms: list[str], limit: int = 2)
     return scored_sentences(article, terms, limit)[0]
 
 
-def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2) -> tuple[list[str], float]:
+def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2, *, frames: bool = True) -> tuple[list[str], float]:
+    """The whole sentences (or items with the sentence that introduces them) that best answer the question.
+    ``frames=False`` leaves out scope/commencement/definition sentences."""
     text = article.text_zh or article.text_en or ""
     sentences = split_sentences(text)
     if not sentences:
         return [], 0.0
     scored = []
     for i, s in enumerate(sentences):
+        if not frames and is_frame(s):
+            continue
         overlap = sum(_term_weight(t) for t in term_hits(s, terms))
         score = overlap + 0.6 * normative_weight(s) - 0.02 * i
         if len(s) > MAX_QUOTE_CHARS:
             score -= 0.5
         if s.startswith(("（", "(")):  # an item (项) says less than the paragraph that frames it
             score -= 0.3
-        if s.startswith("本法所称") or "是指" in s:  # definitions rarely decide a question
+        if is_frame(s):  # definitions rarely decide a question
             score -= 0.5
         scored.append((score, i, s))
+    if not scored:
+        return [], 0.0
     scored.sort(key=lambda x: -x[0])
     best = scored[0]
     chosen = [best]
@@ -65,12 +159,22 @@ def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2) -
     return [s for _, _, s in chosen], best[0]
 
 
+def sentence_role(sentence: str) -> str:
+    """governing | exceptions | liability | penalties, read off the sentence's words."""
+    low = sentence.lower()
+    if any(w in sentence for w in _SANCTION_ZH) or (not has_han(sentence) and any(w in low for w in _SANCTION_EN)):
+        return "penalties"
+    if any(w in sentence for w in _EXCEPTION_ZH):
+        return "exceptions"
+    if any(w in sentence for w in _LIABILITY_ZH) or (not has_han(sentence) and "liab" in low):
+        return "liability"
+    return "governing"
+
+
 def _modality(sentence: str, lang: str) -> str:
     zh = has_han(sentence)
     low = sentence.lower()
-    if (zh and any(w in sentence for w in ("有期徒刑", "拘役", "罚金", "罚款", "没收", "吊销", "拘留"))) or (
-        not zh and any(w in low for w in ("imprisonment", "fine", "penalt", "confiscat"))
-    ):
+    if (zh and any(w in sentence for w in _SANCTION_ZH)) or (not zh and any(w in low for w in _SANCTION_EN)):
         return "规定了处罚" if lang == "zh" else "sets the sanction"
     if (zh and any(w in sentence for w in ("不得", "禁止"))) or (not zh and any(w in low for w in ("shall not", "may not", "prohibit"))):
         return "禁止" if lang == "zh" else "prohibits"
@@ -81,12 +185,6 @@ def _modality(sentence: str, lang: str) -> str:
     if (zh and "有权" in sentence) or (not zh and "right" in low):
         return "赋予权利" if lang == "zh" else "grants the right"
     return "规定" if lang == "zh" else "provides"
-
-
-def _zh_num(n: int) -> str:
-    from ingest.numerals import to_chinese
-
-    return to_chinese(n)
 
 
 def pin(c: Citation, lang: str) -> str:
@@ -101,88 +199,277 @@ def pin(c: Citation, lang: str) -> str:
     return f"{title}, Article {c.article}{para}{zh_label}"
 
 
+def short_pin(c: Citation, lang: str) -> str:
+    """The article without paragraph: 《民法典》第一千零一十九条 / Civil Code, Article 1019."""
+    if lang == "zh":
+        return f"《{c.title_zh}》{c.article_label or f'第{c.article}条'}"
+    return f"{c.title_en or c.title_zh}, Article {c.article}"
+
+
+def asks_about_frame(question: str) -> bool:
+    low = question.lower()
+    return any(w in low for w in _ASKS_FRAME)
+
+
+def _runs(citations: list[Citation]) -> list[list[Citation]]:
+    """Consecutive citations of the same paragraph, grouped (a lead-in and its item count as one paragraph)."""
+    runs: list[list[Citation]] = []
+    for c in citations:
+        if runs and runs[-1][-1].paragraph == c.paragraph and (c.item or not runs[-1][-1].item):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _joined(article: ArticleRecord, quotes: list[str]) -> str:
+    """Quotes of one paragraph as one: adjacent sentences run on, a gap between them is marked "……"."""
+    from kb.answer.text import normalize
+
+    text = normalize(article.text_zh or article.text_en or "")
+    out = quotes[0]
+    for prev, q in zip(quotes, quotes[1:], strict=False):
+        adjacent = normalize(prev + q) in text
+        out += ("" if has_han(q) else " ") + q if adjacent else "……" + q
+    return out
+
+
 class DeterministicAnswerer:
     name = "deterministic"
 
     def answer(self, evidence: Evidence) -> Draft:
         lang = evidence.lang
-        laws = LawCache(evidence.store)
+        laws = LawCache(evidence.store, evidence.notes)
         terms = query_terms(evidence.question, evidence.expansions)
         spotted = issue_data.spot(evidence.question, evidence.expansions)
-        hits = evidence.hits[:MAX_ARTICLES]
-        shown = {h.article.article_id for h in hits}
-        # the article punishing a cited rule comes with it, even past the cut ("第九条禁止…; 第五十七条罚款…")
-        hits += [h for h in evidence.hits[MAX_ARTICLES:MAX_ARTICLES + 2] if h.penalty_for in shown]
+        frames_ok = asks_about_frame(evidence.question)
+        hits = canonical_hits(evidence.hits, evidence.store, evidence.as_of)
+        picks = self._select(hits, evidence, laws, terms, spotted, frames_ok)
+        return self._render(picks, evidence, laws, spotted, lang)
 
+    # ------------------------------------------------------------------ selection
+
+    def _in_force(self, hit: Hit, laws: LawCache, evidence: Evidence) -> bool:
+        v = laws.version(hit.article.version_id)
+        return v is None or v.in_force_on(evidence.as_of)
+
+    def _select(
+        self, hits: list[Hit], evidence: Evidence, laws: LawCache, terms: list[str], spotted: dict[str, float], frames_ok: bool,
+    ) -> list[_Pick]:
+        ids_in_evidence = {h.article.article_id for h in hits if self._in_force(h, laws, evidence)}
+        head = {h.article.article_id for h in hits[:MAX_ARTICLES]}
+        top3 = {h.article.article_id for h in hits[:3]}  # an issue the question does not name is taken up only from here
+        active = [  # guide entries whose governing article is in the evidence, in force on as_of
+            e for e in guide_data.load_guide()
+            if any(r.article_id in ids_in_evidence for r in e.governing)
+            and (e.issue in spotted or any(r.article_id in top3 for r in e.governing))
+        ]
+        active_ids = {e.id for e in active}
         picks: list[_Pick] = []
         for pos, hit in enumerate(hits, 1):
-            sentences, top = scored_sentences(hit.article, terms)
+            art = hit.article
+            if art.article_id not in ids_in_evidence:
+                continue
+            named = [(e, role) for e, role in guide_data.entries_naming(art.article_id) if e.id in active_ids]
+            in_head = pos <= MAX_ARTICLES or (hit.penalty_for in head and pos <= MAX_ARTICLES + 2)
+            if not named and not in_head:
+                continue
+            guide_def = any(role == "definitions" for _, role in named)
+            if not named and not frames_ok and is_frame_article(art):
+                continue  # scope/commencement/definition: only where it decides (a guide definition, or asked)
+            sentences, top = scored_sentences(art, terms, frames=frames_ok or guide_def)
             if not sentences:
                 continue
-            aff = issue_data.article_affinity(hit.article, laws.law(hit.article.law_id))
-            among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
-            pool = among or aff
-            chosen = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
-            picks.append(_Pick(hit, chosen, sentences, weight=top + 4.0 / pos))
+            if named:
+                entry, role = max(named, key=lambda er: (spotted.get(er[0].issue, 0.0), -ROLE_ORDER[er[1]]))
+                issue = entry.issue
+                group = entry.id
+                ref = entry.ref_for(art.article_id)
+                pinned = guide_sentences(art, ref.paragraph, ref.item) if ref else []
+                if pinned:
+                    sentences = pinned
+            else:
+                aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
+                among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
+                if spotted and not among:
+                    continue  # addresses none of the question's issues: not cited
+                pool = among or aff
+                issue = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
+                entry = next((e for e in active if e.issue == issue), None)
+                if entry is not None and pos > 3 and not hit.penalty_for:
+                    continue  # an issue the guide decides: beyond its provisions only the very best matches are quoted
+                group = entry.id if entry else issue
+                roles = [sentence_role(s) for s in sentences]
+                role = "penalties" if "penalties" in roles else min(roles, key=lambda r: ROLE_ORDER[r])
+            overlap = sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms))
+            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named), overlap=overlap))
+        # in an issue the guide decides, a provision the guide does not name must match the question as well as the
+        # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
+        best_named: dict[str, float] = {}
+        for p in picks:
+            if p.named:
+                best_named[p.group] = max(best_named.get(p.group, 0.0), p.overlap)
+        picks = [p for p in picks if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]]
+        # a penalty the guide names for the rule quoted is the penalty; another penalty article of the same law is quoted
+        # only for a rule of its own among the quotes (the penalty step's penalty_for)
+        guided_penalty_laws = {p.hit.article.law_id for p in picks if p.named and p.role == "penalties"}
+        unguided_rules = {p.hit.article.article_id for p in picks if not p.named and p.role != "penalties"}
+        picks = [
+            p for p in picks
+            if p.named or p.role != "penalties" or p.hit.article.law_id not in guided_penalty_laws or p.hit.penalty_for in unguided_rules
+        ]
+        # keep the head of the evidence and every guide provision of an active entry, up to MAX_CITED articles
+        picks.sort(key=lambda p: (p.entry is None, p.pos))
+        return sorted(picks[:MAX_CITED], key=lambda p: p.pos)
 
-        order: list[str] = []
-        for p in picks:  # issues ordered by their best-ranked article
-            if p.issue not in order:
-                order.append(p.issue)
+    # ------------------------------------------------------------------ rendering
 
-        citations: list[Citation] = []
+    def _render(self, picks: list[_Pick], evidence: Evidence, laws: LawCache, spotted: dict[str, float], lang: str) -> Draft:
+        zh = lang == "zh"
+        groups: list[str] = []
+        for p in sorted(picks, key=lambda p: (ROLE_ORDER[p.role] > 0, p.pos)):  # a group leads with its governing rule
+            if p.group not in groups:
+                groups.append(p.group)
+        for p in picks:
+            for s in p.sentences:
+                p.citations.append(cite(p.hit.article, s, laws, issue=p.group))
+
+        segs: list[Segment] = []
         findings: list[IssueFinding] = []
-        sections: list[str] = []
-        shown_en: set[str] = set()
-        for n, issue_id in enumerate(order, 1):
-            issue = issue_data.by_id(issue_id)
-            label = issue.label(lang)
-            lines: list[str] = []
-            summary_bits: list[str] = []
-            keys: list[str] = []
-            for p in sorted((p for p in picks if p.issue == issue_id), key=lambda p: -p.weight):
-                for sentence in p.sentences:
-                    c = cite(p.hit.article, sentence, laws, issue=issue_id)
-                    citations.append(c)
-                    keys.append(p.hit.article.article_id)
-                    mod = _modality(sentence, lang)
-                    where = pin(c, lang)
-                    if lang == "zh":
-                        lines.append(f"{where}{mod}：“{sentence}”")
-                    else:
-                        lines.append(f"{where} {mod}: “{sentence}”")
-                        if c.text_en and c.text_en not in shown_en:  # one translation per passage, not per quote
-                            shown_en.add(c.text_en)
-                            lines.append(f"    English text: “{c.text_en}”")
-                    summary_bits.append(f"{where}{mod}" if lang == "zh" else f"{where} {mod}")
-            summary = ("；".join(dict.fromkeys(summary_bits)) + "。") if lang == "zh" else ("; ".join(dict.fromkeys(summary_bits)) + ".")
-            findings.append(IssueFinding(id=issue_id, label=label, summary=summary, citation_keys=list(dict.fromkeys(keys))))
-            head = f"{ZH_ORDINALS[n - 1] if n <= 10 else n}、{label}" if lang == "zh" else f"{n}. {label}"
-            sections.append("\n".join([head, *lines]))
+        lead_citations: list[Citation] = []  # each issue's governing provision: the citations open with them
+        point_citations: list[Citation] = []  # then the provisions the short answer's points rest on
+        day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日" if zh else evidence.as_of.isoformat()
 
-        notes = self._version_notes(citations, laws, evidence, lang)
-        unsupported = [issue_data.by_id(i).label(lang) for i in sorted(spotted, key=lambda i: -spotted[i]) if i not in order]
-        if unsupported:  # say what the question raises that the evidence does not cover, instead of staying silent
+        asks_penalty = any(w in evidence.question.lower() for w in _ASKS_PENALTY)
+        # (a) short answer: per group, the guide's statement when its governing article is quoted
+        short: list[Segment] = []
+        number = 0
+        for g in groups:
+            members = [p for p in picks if p.group == g]
+            entry = members[0].entry
+            # the statement rests on the entry's first governing provision: shown only when that one is quoted
+            gov = [p for p in members if entry and p.entry is not None and p.entry.id == entry.id and p.hit.article.article_id == entry.governing[0].article_id]
+            if entry and gov:
+                basis = "、".join(dict.fromkeys(short_pin(p.citations[0], lang) for p in gov)) if zh else "; ".join(
+                    dict.fromkeys(short_pin(p.citations[0], lang) for p in gov))
+                text = f"{entry.statement(lang)}（依据：{basis}）" if zh else f"{entry.statement(lang)} (Basis: {basis}.)"
+                number += 1
+                short.append(Segment(f"{number}. {text}", tuple(p.hit.article.article_id for p in gov)))
+                lead_citations.extend(p.citations[0] for p in gov)
+                quoted = {p.hit.article.article_id: p for p in members}
+                points = sorted(entry.points, key=lambda pt: not (asks_penalty and pt.ref.article_id in {r.article_id for r in entry.penalties}))
+                for point in points:  # what follows: each point rests on one provision, shown when it is quoted
+                    p = quoted.get(point.ref.article_id)
+                    if p is not None:
+                        point_citations.append(p.citations[0])
+                        where = short_pin(p.citations[0], lang)
+                        short.append(Segment(
+                            f"   {point.text(lang)}（依据：{where}）" if zh else f"   {point.text(lang)} (Basis: {where}.)",
+                            (point.ref.article_id,),
+                        ))
+            else:
+                best = min(members, key=lambda p: (ROLE_ORDER[p.role], p.pos))
+                c = best.citations[0]
+                label = issue_data.by_id(best.issue).label(lang)
+                mod = _modality(c.quote, lang)
+                text = f"{label}：{short_pin(c, lang)}{mod}，见下文引文。" if zh else f"{label}: {short_pin(c, lang)} {mod}; see the quotation below."
+                number += 1
+                short.append(Segment(f"{number}. {text}", (best.hit.article.article_id,)))
+                lead_citations.append(c)
+        if short:
+            segs.append(Segment("简要回答" if zh else "Short answer"))
+            segs.extend(short)
+            segs.append(Segment(
+                "（简要回答是本项目根据所引条文撰写的概括，不是法律原文；以下引文为法律原文。）" if zh
+                else "(The short answer is this project's summary of the provisions cited, not law; the quotations below are the law's text.)"
+            ))
+            segs.append(Segment(""))
+            segs.append(Segment(f"分析（{day}有效的条文原文）" if zh else f"Analysis (text in force on {day}, quoted verbatim)"))
+
+        # (b) per group: governing rule → definitions → exceptions → liability/remedies → penalties
+        shown_headnotes: set[str] = set()
+        for n, g in enumerate(groups, 1):
+            members = sorted((p for p in picks if p.group == g), key=lambda p: (ROLE_ORDER[p.role], not p.named, p.pos))
+            entry = members[0].entry
+            label = entry.label(lang) if entry else issue_data.by_id(members[0].issue).label(lang)
+            segs.append(Segment(""))
+            segs.append(Segment(f"{ZH_ORDINALS[n - 1] if n <= 10 else n}、{label}" if zh else f"{n}. {label}"))
+            role = None
+            keys: list[str] = []
+            bits: list[str] = []
+            for p in members:
+                if p.role != role:
+                    role = p.role
+                    segs.append(Segment(f"{ROLE_HEAD[lang][role]}：" if zh else f"{ROLE_HEAD[lang][role]}:"))
+                aid = p.hit.article.article_id
+                keys.append(aid)
+                for run in _runs(p.citations):  # the sentences of one paragraph (an item with its lead-in) on one line
+                    c = run[-1] if len({x.item for x in run if x.item}) <= 1 else replace(run[-1], item=None)
+                    where = pin(c, lang)
+                    mod = _modality(" ".join(x.quote for x in run), lang)
+                    quote = _joined(p.hit.article, [x.quote for x in run])
+                    if zh:
+                        segs.append(Segment(f"{where}{mod}：“{quote}”", (aid,)))
+                    else:
+                        segs.append(Segment(f"{where} {mod}: “{quote}”", (aid,)))
+                        en = list(dict.fromkeys(x.text_en for x in run if x.text_en))
+                        if en and c.text_en_source == "translation":
+                            segs.append(Segment(f"    English text: “{' '.join(en)}”", (aid,)))
+                        elif en and c.text_en_source == "headnote" and aid not in shown_headnotes:
+                            shown_headnotes.add(aid)
+                            segs.append(Segment(f"    Unofficial English summary of the article (written by this project, not law): “{en[0]}”", (aid,)))
+                    bits.append(f"{where}{mod}" if zh else f"{where} {mod}")
+            summary = entry.statement(lang) if entry else (("；".join(dict.fromkeys(bits)) + "。") if zh else ("; ".join(dict.fromkeys(bits)) + "."))
+            findings.append(IssueFinding(id=g, label=label, summary=summary, citation_keys=list(dict.fromkeys(keys))))
+
+        # (c) what the corpus does not cover
+        covered = {p.issue for p in picks}
+        if any(p.role == "penalties" for p in picks):
+            covered.add("penalties")
+        if any(p.issue == "criminal" for p in picks):
+            covered.add("penalties")
+        low = evidence.question.lower()
+        named_outright = {
+            "penalties": any(w in low for w in _ASKS_PENALTY),
+            "criminal": any(w in low for w in _ASKS_CRIME),
+        }
+        missing = [  # an issue the question names outright or by two of its terms, that no quoted provision addresses
+            issue_data.by_id(i).label(lang) for i in sorted(spotted, key=lambda i: -spotted[i])
+            if i not in covered and (named_outright.get(i) or (spotted[i] >= 2 and i not in named_outright))
+        ]
+        notes: list[str] = []
+        if missing:
+            laws_seen = list(dict.fromkeys(p.hit.title_zh or p.hit.article.law_id for p in picks))[:5] or list(
+                dict.fromkeys(h.title_zh or h.article.law_id for h in evidence.hits))[:3]
+            searched = ("、".join(laws_seen) if zh else "; ".join(laws_seen)) or ("无" if zh else "none")
             notes.append(
-                "问题还涉及以下方面，但检索到的条文未直接涉及：" + "、".join(unsupported) + "。"
-                if lang == "zh"
-                else "The question also touches on the following, but the retrieved provisions do not address it: " + "; ".join(unsupported) + "."
+                f"本回答未涵盖：{'、'.join(missing)}。检索到的、{day}有效的条文中没有直接规定这些方面的条文（本回答所依据的法律：{searched}）；"
+                "如需这些方面的意见，请就其单独提问。"
+                if zh else
+                f"Not covered by this answer: {'; '.join(missing)}. None of the provisions in force on {day} that the search found governs "
+                f"these points directly (laws this answer rests on: {searched}); ask about them separately for an answer."
             )
-        labels = [f.label for f in findings if f.id != issue_data.GENERAL.id]
-        if lang == "zh":
-            day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日"
-            intro = ("本问题涉及：" + "、".join(labels) + f"。以下逐项引用{day}有效的条文原文：") if labels else f"{day}有效的相关条文原文如下："
-        else:
-            day = evidence.as_of.isoformat()
-            intro = (
-                ("Issues raised: " + "; ".join(labels) + f". What the law requires, quoted verbatim from the text in force on {day}:")
-                if labels else f"The relevant provisions in force on {day}, quoted verbatim:"
-            )
-        text = "\n\n".join([intro, *sections, *(["\n".join(notes)] if notes else [])])
-        return Draft(text=text, citations=citations, issues=findings, answerer=self.name, notes=notes)
+        ordered = sorted(picks, key=lambda p: (groups.index(p.group), ROLE_ORDER[p.role], not p.named, p.pos))
+        citations: list[Citation] = []
+        seen_cites: set[tuple[str, str]] = set()
+        # governing provisions first, then one citation per provision in the answer's order, then the other quotes
+        for c in [*lead_citations, *point_citations, *(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
+            if (c.article_id or "", c.quote) not in seen_cites:
+                seen_cites.add((c.article_id or "", c.quote))
+                citations.append(c)
+        notes += self._version_notes(citations, evidence, lang)
+        if notes:
+            segs.append(Segment(""))
+            segs.extend(Segment(n) for n in notes)
+        if not picks:
+            why = ("检索到的条文没有一条涉及问题所问的事项（" + "、".join(issue_data.by_id(i).label(lang) for i in spotted) + "）") if zh else (
+                "none of the provisions found addresses what the question asks (" + "; ".join(issue_data.by_id(i).label(lang) for i in spotted) + ")")
+            return Draft(text=why, citations=[], answerer=self.name, no_basis=why)
+        text = "\n".join(s.text for s in segs)
+        return Draft(text=text, citations=citations, issues=findings, answerer=self.name, notes=notes, segments=segs)
 
     @staticmethod
-    def _version_notes(citations: list[Citation], laws: LawCache, evidence: Evidence, lang: str) -> list[str]:
+    def _version_notes(citations: list[Citation], evidence: Evidence, lang: str) -> list[str]:
         """Name the other versions of each cited law, so the reader knows which one the citation is."""
         notes: list[str] = []
         seen: set[str] = set()

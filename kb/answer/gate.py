@@ -51,8 +51,8 @@ def _find(store: Any, law_id: str, key: str, version: str | None, as_of: date) -
     return None, "article_not_found"
 
 
-def check(citations: list[Citation], store: Any, as_of: date) -> GateResult:
-    laws = LawCache(store)
+def check(citations: list[Citation], store: Any, as_of: date, notes: Any = None) -> GateResult:
+    laws = LawCache(store, notes)
     kept: list[Citation] = []
     removed: list[RemovedCitation] = []
     seen: set[tuple[str, str]] = set()

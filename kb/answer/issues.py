@@ -47,6 +47,34 @@ def load_issues(path: Path = ISSUES_PATH) -> tuple[Issue, ...]:
     )
 
 
+@lru_cache(maxsize=4)
+def legal_markers(path: Path = ISSUES_PATH) -> tuple[str, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(m.lower() for m in data.get("legal", {}).get("markers", []))
+
+
+@lru_cache(maxsize=4)
+def _foreign(path: Path = ISSUES_PATH) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = tomllib.loads(path.read_text(encoding="utf-8")).get("foreign", {})
+    return tuple(x.lower() for x in data.get("laws", [])), tuple(x.lower() for x in data.get("china", []))
+
+
+def foreign_law(question: str) -> str | None:
+    """The phrase by which the question asks under a foreign jurisdiction's law, unless it also names China."""
+    low = question.lower()
+    laws, china = _foreign()
+    hit = next((f for f in laws if f in low), None)
+    if hit is None or any(c in low for c in china):
+        return None
+    return hit
+
+
+def asks_the_law(question: str) -> bool:
+    """Whether the question asks something of the law at all (see [legal] markers in kb/data/issues.toml)."""
+    low = question.lower()
+    return any(m in low for m in legal_markers())
+
+
 def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
     """Issue id → strength (number of distinct question terms found) for the question and its expansions."""
     hay = " " + " ".join([question, *expansions]).lower() + " "
@@ -58,8 +86,9 @@ def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[st
     return out
 
 
-def article_affinity(article: ArticleRecord, law: LawRecord | None) -> dict[str, float]:
-    """Issue id → how strongly the article speaks to that issue (text terms, law id, law topics)."""
+def article_affinity(article: ArticleRecord, law: LawRecord | None, *, topics: bool = True) -> dict[str, float]:
+    """Issue id → how strongly the article speaks to that issue (text terms, law id, law topics). With
+    ``topics=False`` a law's topics do not count: whether the article itself addresses the issue."""
     text = (article.text_zh or "") + "\n" + (article.text_en or "").lower()
     heading = " ".join(article.path)
     out: dict[str, float] = {}
@@ -70,7 +99,7 @@ def article_affinity(article: ArticleRecord, law: LawRecord | None) -> dict[str,
         if law is not None:
             if law.law_id in issue.laws:
                 score += 1.5
-            if set(law.topics) & set(issue.topics):
+            if topics and set(law.topics) & set(issue.topics):
                 score += 0.5
         if score:
             out[issue.id] = score

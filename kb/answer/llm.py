@@ -11,29 +11,62 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from kb.answer.evidence import Answerer, Evidence
-from kb.answer.models import Citation, Draft
+from kb.answer import guide as guide_data
+from kb.answer.evidence import Answerer, Evidence, canonical_hits
+from kb.answer.models import Citation, Draft, Segment
 
 log = logging.getLogger("kb.answer.llm")
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kb-llm")
 MAX_EVIDENCE_CHARS = 1500
 
-SYSTEM = """You are a careful Chinese-law research assistant. Answer ONLY from the numbered evidence articles.
+SYSTEM = """You are a careful Chinese-law research assistant writing an answer a lawyer would sign. Answer ONLY from the
+numbered evidence articles.
+Structure (write every heading and sentence in {lang_name}, the language of the question):
+1. Short answer first: per issue, one or two sentences stating the rule and what follows for the asker. Where the
+   issue guide below gives a statement for an issue, use it (it is this project's summary, not law) and cite its
+   governing article; give no statement for an issue whose governing article is not among the evidence.
+2. Then per issue, in this order: the governing rule, its exceptions, liability and remedies, penalties - each
+   quoted verbatim from the evidence with its paragraph (款) / item (项) pinpoint.
+3. Scope, commencement and definition articles only where they decide the question. Do not cite an article
+   that addresses none of the question's issues. Never quote the same provision twice.
+4. Say what the evidence does not cover, and which version of each law you cite (the version given).
 Rules:
-- Every statement of law must cite an evidence article by its law id and article key exactly as given.
-- Each citation must quote one or more consecutive sentences copied character for character from that article's Chinese text.
-- Answer in {lang_name}. Quote Chinese law text in Chinese.
+- Every sentence that states law must cite an evidence article by its law id and article key exactly as given.
+- Each citation must quote one or more whole consecutive sentences (or a whole item with the sentence that
+  introduces it) copied character for character from that article's Chinese text; never cut a sentence at "；".
+- Quote Chinese law text in Chinese.
 - If the evidence does not answer the question, say so and return no citations.
 Return a single JSON object and nothing else:
-{{"answer": "<your answer>", "citations": [{{"law": "<law id>", "article": "<article key>", "paragraph": <number or null>, "quote": "<verbatim sentence>"}}]}}"""
+{{"answer": "<the whole answer as text>",
+  "segments": [{{"text": "<one line of the answer>", "cites": [<0-based indices into citations that line rests on>]}}],
+  "citations": [{{"law": "<law id>", "article": "<article key>", "paragraph": <number or null>, "quote": "<verbatim sentence>"}}]}}
+"segments" repeats the answer line by line (headings with "cites": []), so a line whose citation fails verification
+can be removed; the short answer's lines come first."""
 
 
-def _evidence_block(evidence: Evidence) -> str:
+def _guide_block(evidence: Evidence, hits: list[Any]) -> str:
+    """The issue-guide statements whose governing article is among the evidence (ours, not law)."""
+    ids = {h.article.article_id for h in hits}
+    lines = []
+    for e in guide_data.load_guide():
+        gov = [r for r in e.governing if r.article_id in ids]
+        if gov:
+            refs = ", ".join(f"{r.law} {r.key}" for r in gov)
+            lines.append(f"- {e.label(evidence.lang)} [governing: {refs}]: {e.statement(evidence.lang)}")
+    return "\n".join(lines)
+
+
+def _evidence_block(evidence: Evidence, hits: list[Any] | None = None) -> str:
     parts = []
-    for i, hit in enumerate(evidence.hits, 1):
+    for i, hit in enumerate(hits if hits is not None else evidence.hits, 1):
         a = hit.article
         text = (a.text_zh or a.text_en or "")[:MAX_EVIDENCE_CHARS]
-        parts.append(f"[{i}] law id: {a.law_id} | {hit.title_zh} | article key: {a.key} ({a.label_zh or a.label_en}) | version: {a.version_id}\n{text}")
+        roles = ", ".join(sorted({f"{e.id}: {role}" for e, role in guide_data.entries_naming(a.article_id)}))
+        parts.append(
+            f"[{i}] law id: {a.law_id} | {hit.title_zh} | article key: {a.key} ({a.label_zh or a.label_en}) | version: {a.version_id}"
+            + (f" | issue guide role: {roles}" if roles else "")
+            + f"\n{text}"
+        )
     return "\n\n".join(parts)
 
 
@@ -60,6 +93,18 @@ def parse_reply(content: str) -> tuple[str, list[Citation]]:
             )
         )
     return data["answer"], cites
+
+
+def parse_segments(content: str, n_citations: int) -> list[tuple[str, list[int]]]:
+    """The reply's optional "segments": (line, citation indices); malformed entries are skipped."""
+    m = re.search(r"\{.*\}", content, re.DOTALL)
+    data = json.loads(m.group(0)) if m else {}
+    out = []
+    for raw in data.get("segments") or [] if isinstance(data, dict) else []:
+        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+            idx = [i for i in raw.get("cites") or [] if isinstance(i, int) and 0 <= i < n_citations]
+            out.append((raw["text"], idx))
+    return out
 
 
 class LLMAnswerer:
@@ -89,8 +134,26 @@ class LLMAnswerer:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         lang_name = "Chinese" if evidence.lang == "zh" else "English"
-        human = f"Question (as of {evidence.as_of.isoformat()}): {evidence.question}\n\nEvidence articles:\n{_evidence_block(evidence)}"
+        hits = canonical_hits(evidence.hits, evidence.store, evidence.as_of)
+        guide = _guide_block(evidence, hits)
+        human = (
+            f"Question (as of {evidence.as_of.isoformat()}): {evidence.question}\n\n"
+            + (f"Issue guide (written by this project, not law):\n{guide}\n\n" if guide else "")
+            + f"Evidence articles:\n{_evidence_block(evidence, hits)}"
+        )
         return [SystemMessage(SYSTEM.format(lang_name=lang_name)), HumanMessage(human)]
+
+    @staticmethod
+    def _segments(content: str, citations: list[Citation], evidence: Evidence) -> list[Segment]:
+        """The reply's lines with the article ids they rest on (a citation that names no real article needs an id
+        no gate keeps, so its line goes with it)."""
+        from kb.answer.gate import check
+
+        ids: list[str] = []
+        for i, c in enumerate(citations):
+            kept = check([c], evidence.store, evidence.as_of).kept if evidence.store is not None else []
+            ids.append(kept[0].article_id if kept and kept[0].article_id else f"unverified:{i}")
+        return [Segment(text, tuple(dict.fromkeys(ids[i] for i in idx))) for text, idx in parse_segments(content, len(citations))]
 
     def answer(self, evidence: Evidence) -> Draft:
         try:
@@ -104,7 +167,11 @@ class LLMAnswerer:
         except Exception as exc:  # any model/parse failure → the deterministic answer
             log.warning("LLM answerer failed (%s); deterministic fallback", type(exc).__name__)
             return self._fallback(evidence, type(exc).__name__)
-        return Draft(text=text, citations=citations, answerer=self.name)
+        try:
+            segments = self._segments(content, citations, evidence)
+        except Exception:  # segments are optional; the gate still checks every citation
+            segments = []
+        return Draft(text=text, citations=citations, answerer=self.name, segments=segments)
 
     def _fallback(self, evidence: Evidence, why: str) -> Draft:
         draft = self.fallback.answer(evidence)

@@ -24,7 +24,8 @@ class Citation:
     article_label: str | None = None  # 第一千零一十九条
     article_id: str | None = None
     effective_from: date | None = None
-    text_en: str | None = None  # English translation beside the quote, where the corpus has one
+    text_en: str | None = None  # English beside the quote, aligned to its sentence/paragraph
+    text_en_source: str | None = None  # "translation" (the corpus's English text) | "headnote" (ours, unofficial, not law)
     source_url: str | None = None
     in_force: bool = True
     in_force_version: str | None = None  # named when the cited version is superseded on as_of
@@ -61,6 +62,15 @@ class IssueFinding:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One line of a draft and the article ids it rests on: the service drops a line whose articles the
+    citation gate removed (headings and notes rest on none)."""
+
+    text: str
+    needs: tuple[str, ...] = ()
+
+
 @dataclass
 class Draft:
     """What an answerer writes before the gate: text and the citations it claims."""
@@ -70,6 +80,14 @@ class Draft:
     issues: list[IssueFinding] = field(default_factory=list)
     answerer: str = "deterministic"
     notes: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)  # the text line by line, when the answerer wrote it so
+    no_basis: str | None = None  # why there is nothing to cite (no retrieved provision addresses the question's issues)
+
+    def text_after_gate(self, kept_article_ids: set[str]) -> str:
+        """The text without the lines whose articles did not pass the gate (the whole text for free prose)."""
+        if not self.segments:
+            return self.text
+        return "\n".join(s.text for s in self.segments if all(a in kept_article_ids for a in s.needs))
 
 
 @dataclass

@@ -3,9 +3,8 @@ evidence threshold (saying what was searched), draft with the configured answere
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from kb.answer import issues as issue_data
@@ -13,12 +12,13 @@ from kb.answer.deterministic import DeterministicAnswerer
 from kb.answer.evidence import Answerer, Evidence
 from kb.answer.gate import check
 from kb.answer.models import Answer, Citation, Draft, IssueFinding
-from kb.answer.text import detect_lang, query_terms
+from kb.answer.text import query_terms
+from kb.confidence import load_calibration
 from kb.errors import BadRequest, InputTooLarge
+from kb.lang import detect_lang
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
 
-CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -26,15 +26,7 @@ def refusal_threshold(settings: Settings) -> float:
     """settings.refusal_threshold, else the calibrated value shipped in kb/data/calibration.json."""
     if settings.refusal_threshold is not None:
         return float(settings.refusal_threshold)
-    try:
-        from kb.confidence import load_calibration
-
-        data = load_calibration()
-    except ImportError:  # pragma: no cover - confidence lands with the retrieval work
-        try:
-            data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return DEFAULT_THRESHOLD
+    data = load_calibration()
     for key in ("refusal_threshold", "threshold", "evidence_threshold"):
         if isinstance(data.get(key), int | float):
             return float(data[key])
@@ -72,7 +64,9 @@ def search(index: Any, question: str, k: int, filters: SearchFilters) -> SearchR
 
 def _searched(result: SearchResult, filters: SearchFilters, question: str) -> dict[str, Any]:
     laws = list(dict.fromkeys(h.title_zh or h.article.law_id for h in result.hits))[:8]
+    nearest = list(dict.fromkeys(f"《{h.title_zh or h.article.law_id}》{h.article.label_zh or h.article.key}" for h in result.hits))[:3]
     out = {
+        "nearest": nearest,
         "terms": query_terms(question)[:15],
         "expansions": list(result.expansions)[:15],
         "laws_with_hits": laws,
@@ -86,9 +80,14 @@ def _searched(result: SearchResult, filters: SearchFilters, question: str) -> di
 def _refusal_text(lang: str, searched: dict[str, Any], why: str) -> str:
     terms = "、".join(searched["terms"] + searched["expansions"]) if lang == "zh" else ", ".join(searched["terms"] + searched["expansions"])
     laws = "、".join(searched["laws_with_hits"]) or ("无" if lang == "zh" else "none")
+    near = "、".join(searched.get("nearest", [])) if lang == "zh" else "; ".join(searched.get("nearest", []))
+    scope = f"检索范围：{searched['filters'].get('as_of')}有效的中华人民共和国法律、法规、司法解释（及欧盟GDPR文本）。" if lang == "zh" else (
+        f"Searched: PRC laws, regulations and judicial interpretations (and the EU GDPR text) in force on {searched['filters'].get('as_of')}. ")
     if lang == "zh":
-        return f"知识库中没有找到回答该问题的法律依据（{why}）。检索词：{terms}；检索到的最接近的法律：{laws}。"
-    return f"The corpus holds no basis for answering this question ({why}). Searched for: {terms}; closest laws found: {laws}."
+        return (f"知识库中没有回答该问题的法律依据（{why}）。{scope}检索词：{terms}；最接近的法律：{laws}"
+                + (f"（最接近的条文：{near}，均不回答该问题）" if near else "") + "。")
+    return (f"The corpus holds no basis for answering this question ({why}). {scope}Search terms: {terms}; nearest laws: {laws}"
+            + (f" (nearest provisions: {near}; none of them answers the question)" if near else "") + ".")
 
 
 def _issues_for(citations: list[Citation], question: str, expansions: list[str], lang: str) -> list[IssueFinding]:
@@ -118,16 +117,28 @@ def answer_question(
     settings = settings or get_settings()
     k = validate(question, k, settings)
     question = question.strip()
-    lang = lang if lang in ("zh", "en") else detect_lang(question)
+    # The answer's frame and headings follow the question's language (a Chinese question gets a Chinese answer in the
+    # English UI); ``lang`` only decides for a question without letters of either script.
+    lang = detect_lang(question) if re.search(r"[A-Za-z\u3400-\u9fff]", question) else (lang if lang in ("zh", "en") else "en")
     as_of = as_of or (filters.as_of if filters and filters.as_of else None) or date.today()
     filters = filters or SearchFilters()
     filters.as_of = as_of
 
-    result = search(index, question, k, filters)
+    # The answer reads deeper than the k shown: the issue guide's provisions of the question's issues may rank below
+    # the head (the answerer quotes the head and, from further down, only provisions the guide names).
+    result = search(index, question, min(max(k, 2 * settings.default_k), settings.max_k), filters)
     searched = _searched(result, filters, question)
     threshold = refusal_threshold(settings)
     base: dict[str, Any] = dict(question=question, lang=lang, evidence_score=float(result.evidence_score), as_of=as_of, searched=searched)
 
+    if not issue_data.asks_the_law(question):
+        why = "问题没有提出法律问题（如工艺技巧、商业建议）" if lang == "zh" else "the question asks nothing of the law (craft know-how, business advice)"
+        return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
+    foreign = issue_data.foreign_law(question)
+    if foreign:
+        why = (f"问题问的是外国法（“{foreign}”）；知识库只收录中华人民共和国法律（及欧盟GDPR文本）" if lang == "zh"
+               else f"the question asks under a foreign jurisdiction's law (“{foreign}”); the corpus holds PRC law (and the EU GDPR text) only")
+        return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
     if not result.hits or result.evidence_score < threshold:
         why = (
             f"evidence score {result.evidence_score:.2f} below the threshold {threshold:.2f}"
@@ -137,9 +148,12 @@ def answer_question(
         return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
 
     answerer = answerer or default_answerer(settings)
-    evidence = Evidence(question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store)
+    notes_index = getattr(index, "notes", None)
+    evidence = Evidence(
+        question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store, notes=notes_index,
+    )
     draft: Draft = answerer.answer(evidence)
-    gate = check(draft.citations, index.store, as_of)
+    gate = check(draft.citations, index.store, as_of, notes=notes_index)
     notes = list(draft.notes)
     if result.degraded:
         notes.append(
@@ -150,7 +164,7 @@ def answer_question(
             ("引用核验删除了 %d 处无法核实的引用。" if lang == "zh" else "The citation gate removed %d unsupported citation(s).") % len(gate.removed)
         )
     if not gate.kept:
-        why = "没有引用通过核验" if lang == "zh" else "no citation survived the citation gate"
+        why = draft.no_basis or ("没有引用通过核验" if lang == "zh" else "no citation survived the citation gate")
         return Answer(
             answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why,
             removed_citations=gate.removed, answerer=draft.answerer, notes=notes, **base,
@@ -160,8 +174,9 @@ def answer_question(
     for f in issues:
         f.citation_keys = [x for x in f.citation_keys if x in kept_ids]
     issues = [f for f in issues if f.citation_keys]
-    extra = [n for n in notes if n not in draft.text]
-    text = draft.text + ("\n\n" + "\n".join(extra) if extra else "")
+    body = draft.text_after_gate({c.article_id for c in gate.kept if c.article_id})
+    extra = [n for n in notes if n not in body]
+    text = body + ("\n\n" + "\n".join(extra) if extra else "")
     return Answer(
         answer=text, citations=gate.kept, issues=issues, refused=False, removed_citations=gate.removed,
         answerer=draft.answerer, notes=notes, **base,

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb.lang import HAN as _HAN
+from kb.lang import has_han
+
 _WS = re.compile(r"[\s\u3000]+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
-# A sentence ends at 。；！？ (and ; . for English) or a line break; items （一）… stay with their line.
-_ZH_SENT = re.compile(r"[^。；！？\n]+[。；！？]?")
-_EN_SENT = re.compile(r"[^.;!?\n]+(?:[.;!?](?=\s|$))?")
+# A sentence ends at 。！？ (. ! ? for English) or a line break; items （一）… stay with their line. A "；" does not
+# end a sentence: the clause after it often decides ("…；平台…未采取必要措施的，与该经营者承担连带责任。").
+_ZH_SENT = re.compile(r"[^。！？\n]+[。！？]?")
+_EN_SENT = re.compile(r"[^.!?\n]+(?:[.!?](?=\s|$))?")
 
 # Words that make a sentence normative: the decisive sentence states a duty, a prohibition or a sanction.
 NORMATIVE_ZH = ("不得", "禁止", "应当", "应", "须", "必须", "有权", "承担", "责任", "处", "罚款", "没收", "吊销", "赔偿", "构成", "依法")
@@ -27,14 +30,6 @@ def occurs_verbatim(quote: str, text: str | None) -> bool:
         return False
     q = normalize(quote)
     return bool(q) and q in normalize(text)
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))
-
-
-def detect_lang(text: str) -> str:
-    return "zh" if has_han(text) else "en"
 
 
 def split_sentences(text: str) -> list[str]:

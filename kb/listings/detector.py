@@ -12,13 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from kb.lang import HAN as _HAN
+from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
 from kb.listings.names import find_people
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
 FIELDS = ("title", "description")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE_END = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/]|\.(?:\s|$)|\s[-–—]\s")
 _ZH_NEG = re.compile(r"不|非|无|没有|并非|未|勿|禁止|严禁|杜绝|拒绝")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without)\b|n[’']t\b", re.IGNORECASE)
@@ -46,10 +47,6 @@ class Hit:
     person: str | None = None
     citations: tuple[str, ...] = ()  # the trigger's extra citation references
     fix: tuple[int, int] | None = None  # the words the rewrite replaces, when not the whole span
-
-
-def detect_lang(title: str, description: str) -> str:
-    return "zh" if _HAN.search(title) or _HAN.search(description) else "en"
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -219,7 +216,7 @@ class ListingChecker:
 
     def check(self, title: str, description: str = "", *, lang: str | None = None, as_of: date | None = None) -> dict[str, Any]:
         as_of = as_of or date.today()
-        lang = lang if lang in ("zh", "en") else detect_lang(title or "", description or "")
+        lang = lang if lang in ("zh", "en") else detect_lang(f"{title or ''}\n{description or ''}")
         findings = []
         hits = detect(title, description, self.rules)
         for hs in group(hits):

@@ -16,9 +16,9 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kb.lang import HAN as _HAN
 from kb.listings.rules import NameRules
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人)$")
 _WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})

@@ -51,3 +51,18 @@ class ProseChatModel(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kw: Any) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content="Sure! It depends."))])
+
+
+class RecordingChatModel(BaseChatModel):
+    """Replies with a fixed JSON text and keeps the messages it was sent (to read the instructions)."""
+
+    reply: str = ""
+    seen: list = []  # noqa: RUF012 - pydantic field, one list per instance
+
+    @property
+    def _llm_type(self) -> str:
+        return "recording-fake"
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+        self.seen.append(list(messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply))])

@@ -17,9 +17,9 @@ def test_verbatim_ignores_whitespace_but_not_words() -> None:
     assert not occurs_verbatim("", text)
 
 
-def test_sentences_split_on_chinese_stops_and_lines() -> None:
-    s = split_sentences("第一句话。第二句话；第三句\n（一）项目一；")
-    assert s == ["第一句话。", "第二句话；", "第三句", "（一）项目一；"]
+def test_sentences_split_on_chinese_stops_and_lines_never_on_semicolons() -> None:
+    s = split_sentences("第一句话。第二句话；未及时处理的，承担连带责任。第三句\n（一）项目一；")
+    assert s == ["第一句话。", "第二句话；未及时处理的，承担连带责任。", "第三句", "（一）项目一；"]
 
 
 def test_paragraph_of_only_when_unique() -> None:

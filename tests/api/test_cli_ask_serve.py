@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kb.cli import app
+from cli import app
 from kb.settings import get_settings
 from tests.api.conftest import index_settings
 

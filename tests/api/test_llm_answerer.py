@@ -114,3 +114,31 @@ def test_settings_build_a_chat_openai_answerer(api_settings: Any) -> None:
     a = default_answerer(s)
     assert isinstance(a, LLMAnswerer) and isinstance(a.model, ChatOpenAI) and a.timeout == 3.0
     assert isinstance(default_answerer(api_settings), DeterministicAnswerer)
+
+
+def test_llm_gets_the_answer_structure_and_the_guide_and_its_lines_pass_the_gate(qa_index: Any, api_settings: Any) -> None:
+    import json
+
+    from tests.api.fake_llm import RecordingChatModel
+
+    real = _sentence(qa_index.store, "civil-code", "1019")
+    reply = {
+        "answer": "unused when segments are given",
+        "segments": [
+            {"text": "简要回答", "cites": []},
+            {"text": "未经同意不得制作他人肖像。", "cites": [0]},
+            {"text": "民法典第一千零一十九条之三另有规定。", "cites": [1]},
+        ],
+        "citations": [
+            {"law": "civil-code", "article": "1019", "quote": real},
+            {"law": "civil-code", "article": "1019之三", "quote": real},
+        ],
+    }
+    model = RecordingChatModel(reply=json.dumps(reply, ensure_ascii=False))
+    ans = answer_question(qa_index, "未经同意把别人的脸做成面具卖，合法吗？", lang="en", answerer=_llm(model), settings=api_settings)
+    system, human = model.seen[0][0].content, model.seen[0][1].content
+    assert "Short answer first" in system and "governing rule, its exceptions, liability and remedies, penalties" in system
+    assert "in Chinese, the language of the question" in system  # the question's language, not the UI's "en"
+    assert "Issue guide (written by this project, not law)" in human and "civil-code 1019" in human
+    assert ans.answerer == "llm" and [c.article for c in ans.citations] == ["1019"]
+    assert "未经同意不得制作他人肖像。" in ans.answer and "之三" not in ans.answer  # the line resting on the invented article is gone

@@ -96,7 +96,7 @@ def test_openai_client_sees_errors(server: str) -> None:
 def test_bench_api_against_the_running_server(server: str) -> None:
     from typer.testing import CliRunner
 
-    from kb.cli import app
+    from cli import app
 
     r = CliRunner().invoke(app, ["bench", "api", "--base-url", server, "--requests", "4", "--levels", "1,2"])
     assert r.exit_code == 0, r.output

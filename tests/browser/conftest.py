@@ -49,7 +49,16 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(raw_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings: Settings = raw_index.settings
+    yield from _serve(raw_index.settings, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def lineage_server(lineage_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app over the small lineage index (tests/conftest.py ``lineage_index``)."""
+    yield from _serve(lineage_index.settings, tmp_path_factory)
+
+
+def _serve(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     port = free_port()
     log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
     env = {**os.environ, **settings_env(settings), "KB_LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1",
@@ -155,6 +164,11 @@ def _tab(browser: Any, live_server: LiveServer, viewport: str, locale: str = "en
 @pytest.fixture
 def laptop(browser: Any, live_server: LiveServer) -> Iterator[Tab]:
     yield from _tab(browser, live_server, "laptop")
+
+
+@pytest.fixture
+def lineage_laptop(browser: Any, lineage_server: LiveServer) -> Iterator[Tab]:
+    yield from _tab(browser, lineage_server, "laptop")
 
 
 @pytest.fixture

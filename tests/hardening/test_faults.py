@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 
@@ -62,13 +63,14 @@ def copy_index(built: Path, tmp_path: Path) -> Settings:
 # -------------------------------------------------------------------------------------- killed ingest
 _CRASHY_INGEST = textwrap.dedent(
     """
-    import json, sys, time
+    import json, os, sys, time
     from pathlib import Path
     from kb.settings import get_settings
     from ingest.pipeline import SourceFile, ingest_files
     import ingest.pipeline as pipeline
 
     marker, stage = Path(sys.argv[1]), sys.argv[2]
+    pipeline.POOL_MIN_FILES = int(os.environ.get("POOL_MIN_FILES", pipeline.POOL_MIN_FILES))  # a pool for a few files
     files = [(Path(p), m) for p, m in json.loads(sys.argv[3])]
     real_run = pipeline.run_ingest
 
@@ -87,6 +89,62 @@ _CRASHY_INGEST = textwrap.dedent(
 )
 
 
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _survivors(procs: list[psutil.Process], wait: float = 15.0) -> list[str]:
+    """The processes of ``procs`` still running after ``wait`` seconds (zombies count as gone)."""
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for p in procs:
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.NoSuchProcess:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return [f"{p.pid} {' '.join(p.cmdline())[:120]}" for p in alive]
+        time.sleep(0.2)
+
+
+def test_sigkill_of_ingest_leaves_no_pool_workers(tmp_path: Path) -> None:
+    """`kill -9` of an ingest while its parse pool (forkserver + workers) is up: none of them survives it."""
+    settings = Settings(data_dir=tmp_path / "data")
+    files = [(str(corpus_file(rel)), meta) for rel, meta in SMALL_FILES]
+    marker, log = tmp_path / "parked", tmp_path / "ingest.log"
+    with log.open("wb") as log_fh:  # a file, not a pipe: a surviving child holding a pipe would hang the test
+        proc = subprocess.Popen([sys.executable, "-c", _CRASHY_INGEST, str(marker), "parsed", json.dumps(files, ensure_ascii=False)],
+                                cwd=REPO_ROOT, env=child_env(settings, POOL_MIN_FILES="1"), stdout=log_fh, stderr=log_fh,
+                                start_new_session=True)
+    children: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "the ingest never reached the stage"
+            time.sleep(0.2)
+        children = _descendants(proc.pid)
+        pool = [p for p in children if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+        assert len(pool) >= 2, f"the forkserver and a worker are up while parked: {[p.cmdline() for p in children]}"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    try:
+        assert _survivors(children) == [], "processes of the killed ingest kept running"
+    finally:
+        for p in children:  # never leave them behind, even when the assertion fails
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
 @pytest.mark.parametrize("stage", ["stored", "embedding", "before-switch"])
 def test_sigkill_midway_keeps_previous_generation(built: Path, tmp_path: Path, stage: str) -> None:
     settings = copy_index(built, tmp_path)
@@ -103,6 +161,7 @@ def test_sigkill_midway_keeps_previous_generation(built: Path, tmp_path: Path, s
     proc = subprocess.Popen([sys.executable, "-c", _CRASHY_INGEST, str(marker), stage, json.dumps(extra, ensure_ascii=False)],
                             cwd=REPO_ROOT, env=child_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    children: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 300
         while not marker.exists():
@@ -111,10 +170,12 @@ def test_sigkill_midway_keeps_previous_generation(built: Path, tmp_path: Path, s
             time.sleep(0.2)
         half_built = [p.name for p in settings.generations_dir.iterdir() if p.name != before_gen]
         assert half_built, "the killed build had started a new generation directory"
+        children = _descendants(proc.pid)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
+    assert _survivors(children) == [], "processes of the killed ingest kept running"
 
     # The served generation: same pointer, same files byte for byte, same answers.
     assert current_generation(settings) == before_gen

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from ingest.numerals import article_label, english_label
 from ingest.structure import ARTICLE_RE, squash
+from kb.numerals import article_label, english_label
 from tests.ingest.corpus import find, manifest_files, normalise, parsed, require_corpus
 
 COUNTED = [r for r in manifest_files() if r.get("articles")]

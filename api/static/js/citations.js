@@ -56,6 +56,7 @@ export function renderCitation(c, index) {
     !inForce && pick(c, "in_force_version") ? h("p", { class: "small" },
       h("a", { href: articleHref(pick(c, "law_id", "law"), pick(c, "article"), { version: c.in_force_version }) }, t("cite.seeInForce"))) : null,
     quote ? h("blockquote", { class: "quote", lang: "zh-CN" }, quote) : null,
+    textEn && c.text_en_source === "headnote" ? h("p", { class: "small headnote-label" }, t("cite.headnote")) : null,
     textEn ? h("blockquote", { class: "quote quote-en", lang: "en" }, textEn) : null,
   );
 }

@@ -64,8 +64,14 @@ export function articleHrefFromId(articleId) {
   return articleHref(law, key, { version: versionId.includes("@") ? versionId : "" });
 }
 
-export function graphHref(articleId, depth) {
-  return `#/explore/graph${hashQuery({ article: articleId, depth: depth ? String(depth) : "" })}`;
+/** The graph page around an article: by law + article number when given (what a person types), else by id. */
+export function graphHref(articleId, depth, law, article) {
+  const q = law && article ? { law, article: articleKey(article) } : { article: articleId };
+  return `#/explore/graph${hashQuery({ ...q, depth: depth ? String(depth) : "" })}`;
+}
+
+export function compareHref(law, from, to) {
+  return `#/explore/compare${hashQuery({ law, from, to })}`;
 }
 
 export function lawHref(law, version) {

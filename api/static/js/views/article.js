@@ -1,12 +1,11 @@
 // Article viewer: Chinese text beside the English translation, its place in the law (编/章/节), the
 // versions with dates and a char/word diff between them, cross-references and cited-by as links.
 import { ApiError, getJSON } from "../api.js";
-import { diff } from "../diff.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { lawName, lawSortKey, loadLaws } from "../laws.js";
 import { state } from "../state.js";
-import { articleHref, articleHrefFromId, articleKey, asArray, graphHref, lawHref, parseArticleId, pick } from "../util.js";
+import { articleHref, articleHrefFromId, articleKey, asArray, compareHref, graphHref, lawHref, parseArticleId, pick } from "../util.js";
 
 function normalize(data) {
   const art = data.article && typeof data.article === "object" ? data.article : data;
@@ -61,8 +60,11 @@ function edgeLink(edge, direction, titles) {
     const key = pick(edge, "dst_key");
     const label = `${pick(edge, "dst_law_title") || ""} ${key ? t("art.articleN", { n: key }) : ""}`.trim();
     const href = id ? articleHrefFromId(id) : law && key ? articleHref(law, key) : law ? lawHref(law) : null;
+    const now = pick(edge, "current_article_id");
     return h("li", null, href ? h("a", { href, lang: "zh-CN" }, label || text) : h("span", { lang: "zh-CN" }, label || text),
       text && text !== label ? h("span", { class: "muted small", lang: "zh-CN" }, ` — “${text}”`) : null,
+      now ? h("span", { class: "small", dataset: { testid: "now" } }, " — ", h("a", { href: articleHrefFromId(now) },
+        t("art.nowN", { n: pick(edge, "current_key") }))) : null,
       !href ? h("span", { class: "muted small" }, ` (${t("art.notInCorpus")})`) : null);
   }
   const src = pick(edge, "src_article_id") || "";
@@ -84,7 +86,17 @@ function citedByList(edges, titles) {
   return h("ul", { class: "links" }, [...groups.entries()].map(([law, byId]) => h("li", null,
     h("span", { lang: "zh-CN" }, `${titles.get(law) || law}: `),
     [...byId.entries()].map(([src, e], i) => [i ? ", " : "",
-      h("a", { href: articleHrefFromId(src), title: pick(e, "text") || null }, t("art.articleN", { n: parseArticleId(src).key }))]))));
+      h("a", { href: articleHrefFromId(src), title: pick(e, "text") || null }, t("art.articleN", { n: parseArticleId(src).key }))]),
+    earlierNote([...byId.values()]))));
+}
+
+/** "(cites the earlier text: Art. 6 of 2019-04-23)" when a citing law's references name a superseded text. */
+function earlierNote(edges) {
+  const earlier = [...new Set(edges.map((e) => pick(e, "earlier_article_id")).filter(Boolean))];
+  if (!earlier.length) return null;
+  return h("span", { class: "muted small", dataset: { testid: "earlier" } }, " ", t("art.citesEarlier", {
+    list: earlier.map((id) => { const p = parseArticleId(id); return t("art.articleOf", { n: p.key, date: p.effectiveFrom }); }).join(", "),
+  }));
 }
 
 function renderDiff(ops) {
@@ -92,112 +104,46 @@ function renderDiff(ops) {
     : h(op.op, { title: op.op === "ins" ? t("art.inserted") : t("art.deleted") }, op.text)));
 }
 
-function articleText(a) {
-  const paras = asArray(pick(a, "paragraphs_zh"));
-  return paras.length ? paras.join("\n") : pick(a, "text_zh") || pick(a, "text_en") || "";
-}
-
-function similarity(a, b) {
-  const ops = diff(a, b);
-  const same = ops.filter((o) => o.op === "eq").reduce((n, o) => n + Array.from(o.text).length, 0);
-  const total = Array.from(a).length + Array.from(b).length;
-  return total ? (2 * same) / total : 1;
-}
-
-async function fetchArticle(law, key, version) {
-  return normalize(await getJSON(`/v1/laws/${encodeURIComponent(law)}/articles/${encodeURIComponent(articleKey(key))}`, { version }));
-}
-
-async function keysIn(law, version) {
-  try {
-    const data = await getJSON(`/v1/laws/${encodeURIComponent(law)}`, { version });
-    const keys = new Set();
-    const walk = (nodes) => asArray(nodes).forEach((node) => {
-      asArray(node.articles).forEach((a) => keys.add(String(typeof a === "object" ? pick(a, "key") : a)));
-      walk(node.children);
-    });
-    walk(data.structure);
-    return keys.size ? keys : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The article in `version` that corresponds to this one: the same number, unless a neighbouring number
- *  holds clearly more similar text (laws get renumbered when articles are inserted, e.g. AUCL 2019 §6 → 2025 §7). */
-async function counterpart(law, art, version) {
-  const key = String(pick(art, "key") || "");
-  const m = key.match(/^(\d+)$/);
-  const candidates = m ? [0, -1, 1, -2, 2].map((d) => Number(m[1]) + d).filter((n) => n > 0).map(String) : [key];
-  const own = articleText(art);
-  // Ask only for numbers the other version has (its structure lists them), so nothing 404s.
-  const existing = await keysIn(law, version);
-  const wanted = existing ? candidates.filter((k) => existing.has(k)) : candidates;
-  if (existing && !wanted.includes(candidates[0])) wanted.unshift(candidates[0]);
-  const found = await Promise.allSettled(wanted.map((k) => (existing && !existing.has(k) ? Promise.reject(new Error("absent")) : fetchArticle(law, k, version))));
-  const scored = found.map((r, i) => (r.status === "fulfilled"
-    ? { key: wanted[i], data: r.value, score: similarity(articleText(r.value.art), own) } : null)).filter(Boolean);
-  if (!scored.length) return null;
-  const same = scored.find((c) => c.key === candidates[0]);
-  const best = scored.reduce((x, y) => (y.score > x.score ? y : x));
-  return same && best.score < same.score + 0.15 ? same : best;
-}
-
-/** Compare this article with its counterpart in another version. */
-function diffSection(ctx, n) {
-  const current = versionId(n.version) || pick(n.art, "version_id");
-  const others = n.versions.filter((v) => versionId(v) !== current);
-  if (!others.length) return null;
-  const sorted = [...n.versions].sort((a, b) => versionFrom(a).localeCompare(versionFrom(b)));
-  const idx = sorted.findIndex((v) => versionId(v) === current);
-  const def = sorted[idx - 1] || sorted[idx + 1] || others[0];
-  const select = h("select", { id: "cmp-version", name: "version" }, others.map((v) =>
-    h("option", { value: versionId(v), selected: versionId(v) === versionId(def) }, `${versionName(v)} (${versionDates(v)})`)));
-  const keyInput = h("input", { id: "cmp-key", name: "article", value: "", size: "10", placeholder: t("art.auto"), inputmode: "text" });
-  const out = h("div", { class: "diff-out", "aria-live": "polite", dataset: { testid: "diff" } });
-  const run = async () => {
-    replace(out, h("p", { class: "muted" }, t("common.loading")));
-    const vid = select.value;
-    const other = others.find((o) => versionId(o) === vid) || {};
+/** The provision across the versions of its law, matched by lineage (GET …/history): one block per step with
+ *  the server's diff against the step before it, renumbering, and parts split off or merged in. */
+function historySection(ctx, n, currentVid) {
+  const out = h("div", { class: "diff-out", "aria-live": "polite", dataset: { testid: "diff" } }, h("p", { class: "muted" }, t("common.loading")));
+  const label = (step) => pick(step, "label_zh", "label_en") || t("art.articleN", { n: step.key });
+  const dateOf = (step) => pick(step.version, "effective_from") || "";
+  (async () => {
     try {
-      let match;
-      let auto = false;
-      if (keyInput.value.trim()) {
-        match = { key: keyInput.value.trim(), data: await fetchArticle(ctx.law, keyInput.value.trim(), vid) };
-      } else {
-        match = await counterpart(ctx.law, n.art, vid);
-        auto = true;
-        if (!match) throw new ApiError(404, "article_not_found", "");
-      }
-      const otherFrom = versionFrom(other);
-      const ownFrom = versionFrom(n.version) || pick(n.art, "effective_from") || "";
-      const olderFirst = otherFrom <= ownFrom;
-      const [before, after] = olderFirst ? [match.data.art, n.art] : [n.art, match.data.art];
-      const ops = diff(articleText(before), articleText(after));
-      const changed = ops.some((o) => o.op !== "eq");
-      const renumbered = pick(match.data.art, "key") !== pick(n.art, "key");
-      replace(out,
-        h("p", { class: "muted small" }, t("art.diffBetween", {
-          a: `${pick(before, "label_zh") || pick(before, "label_en") || ""} (${olderFirst ? otherFrom : ownFrom})`,
-          b: `${pick(after, "label_zh") || pick(after, "label_en") || ""} (${olderFirst ? ownFrom : otherFrom})`,
-        })),
-        auto && renumbered ? h("p", { class: "note" }, t("art.renumbered", { label: pick(match.data.art, "label_zh") || match.key, date: otherFrom })) : null,
-        changed ? renderDiff(ops) : h("p", null, t("art.noChange")),
-        h("p", { class: "legend small" }, h("ins", null, t("art.inserted")), " ", h("del", null, t("art.deleted"))));
+      const data = await getJSON(`/v1/laws/${encodeURIComponent(ctx.law)}/articles/${encodeURIComponent(articleKey(ctx.key))}/history`, { version: currentVid });
+      const steps = asArray(data.steps);
+      const blocks = [];
+      steps.forEach((step, i) => {
+        const prev = steps[i - 1];
+        const parts = [...asArray(step.also_from).map((p) => ["art.mergedFrom", p]), ...asArray(step.also_to).map((p) => ["art.splitInto", p])];
+        const partList = parts.length ? h("ul", { class: "links small" }, parts.map(([key, p]) => h("li", null, t(key, {}),
+          " ", h("a", { href: articleHrefFromId(p.article_id) }, t("art.articleN", { n: p.key })), ` (${parseArticleId(p.article_id).effectiveFrom})`))) : null;
+        if (!prev) {
+          blocks.push(h("div", { class: "lineage-step" }, h("p", { class: "muted small" },
+            data.new_in && data.new_in === pick(step.version, "version_id") ? t("art.newIn", { label: label(step), date: dateOf(step) })
+              : t("art.firstSeen", { label: label(step), date: dateOf(step) })), partList));
+          return;
+        }
+        const ops = asArray(step.diff);
+        blocks.push(h("div", { class: "lineage-step", dataset: { kind: step.kind || "" } },
+          h("p", { class: "muted small" }, t("art.diffBetween", { a: `${label(prev)} (${dateOf(prev)})`, b: `${label(step)} (${dateOf(step)})` }),
+            " ", h("span", { class: "chip" }, t(`kind.${step.kind}`, {}, step.kind))),
+          prev.key !== step.key ? h("p", { class: "note" }, t("art.renumbered", { label: label(prev), date: dateOf(prev) })) : null,
+          ops.length ? renderDiff(ops) : h("p", null, t("art.noChange")), partList));
+      });
+      if (data.deleted_in) blocks.push(h("p", { class: "note" }, t("art.deletedIn", { date: parseArticleId(`${data.deleted_in}#`).effectiveFrom })));
+      if (steps.length < 2 && !data.deleted_in) blocks.push(h("p", { class: "muted" }, t("art.oneVersion")));
+      replace(out, blocks, h("p", { class: "legend small" }, h("ins", null, t("art.inserted")), " ", h("del", null, t("art.deleted"))));
     } catch (err) {
-      replace(out, h("p", { class: "error-text" }, err instanceof ApiError && err.status === 404 ? t("art.noCounterpart") : err.message));
+      replace(out, h("p", { class: "error-text" }, err.message));
     }
-  };
-  select.addEventListener("change", run);
-  const form = h("form", { class: "inline-form", onsubmit: (ev) => { ev.preventDefault(); run(); } },
-    h("label", { for: "cmp-version" }, t("art.compareWith")), select,
-    h("label", { for: "cmp-key" }, t("art.articleNo")), keyInput,
-    h("button", { type: "submit", class: "btn" }, t("art.compare")));
-  run();
+  })();
   return h("section", { class: "panel", "aria-labelledby": "diff-title" },
     h("h2", { id: "diff-title" }, t("art.whatChanged")),
-    h("p", { class: "muted small" }, t("art.diffHelp")),
-    form, out);
+    h("p", { class: "muted small" }, t("art.diffHelp"), " ", h("a", { href: compareHref(ctx.law) }, t("art.compareLaw"))),
+    out);
 }
 
 async function picker(main, ctx) {
@@ -283,8 +229,9 @@ export async function render(main, route) {
           const present = v.present !== false;
           return h("li", { class: [current ? "current" : "", present ? "" : "absent"] },
             current ? h("strong", { "aria-current": "true" }, versionName(v))
-              : present ? h("a", { href: articleHref(law, key, { version: vid }) }, versionName(v)) : h("span", null, versionName(v)),
+              : present ? h("a", { href: articleHref(law, v.key || key, { version: vid }) }, versionName(v)) : h("span", null, versionName(v)),
             " ", h("span", { class: "muted small" }, versionDates(v)), " ", statusBadge(pick(v, "status")),
+            present && v.key && v.key !== articleKey(key) ? h("span", { class: "chip" }, t("art.thereN", { n: v.key })) : null,
             !present ? h("span", { class: "chip" }, t("art.absent")) : null,
             v.text_changed === true ? h("span", { class: "chip chip-changed" }, t("art.changed")) : null,
             v.text_changed === false ? h("span", { class: "chip" }, t("art.unchanged")) : null);
@@ -294,8 +241,8 @@ export async function render(main, route) {
         n.references.length ? h("ul", { class: "links" }, n.references.map((e) => edgeLink(e, "out", titles))) : h("p", { class: "muted" }, t("art.none")),
         h("h2", null, t("art.citedBy")),
         n.citedBy.length ? citedByList(n.citedBy, titles) : h("p", { class: "muted" }, t("art.none")),
-        h("p", null, h("a", { class: "btn", href: graphHref(articleId, 1) }, t("art.graph"))))),
-    diffSection({ law, key }, n),
+        h("p", null, h("a", { class: "btn", href: graphHref(articleId, 2, law, key) }, t("art.graph"))))),
+    historySection({ law, key }, n, currentVid),
   );
   if (mine !== renders) return null;
   replace(main, view);

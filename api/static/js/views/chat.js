@@ -161,7 +161,7 @@ async function ask(question) {
   paint();
   revealLatest();
   setBusy(true);
-  const body = { question: text, lang: state.lang };
+  const body = { question: text };  // the answer follows the question's language; the UI language sets only the chrome
   if (asOf) body.as_of = asOf;
   msg.request = body;  // the memo download asks the same question again with ?format=docx|md
   controller = new AbortController();

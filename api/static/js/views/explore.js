@@ -1,17 +1,19 @@
 // Explore: browse laws by structure (tree → articles), filtered search, and the citation graph.
-// Sub-routes: #/explore, #/explore/law/{id}?version=, #/explore/search?q=&…, #/explore/graph?article=&depth=
+// Sub-routes: #/explore, #/explore/law/{id}?version=, #/explore/search?q=&…, #/explore/graph?law=&article=&depth=
+// (or ?article={id}), #/explore/compare?law=&from=&to=
 import { getJSON, postJSON } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { lawName, lawSortKey, loadLaws } from "../laws.js";
+import { lawSortKey, loadLaws } from "../laws.js";
 import { state } from "../state.js";
-import { articleHref, asArray, hashWith, lawHref, parseArticleId, pick } from "../util.js";
+import { articleHref, articleHrefFromId, asArray, compareHref, hashWith, lawHref, parseArticleId, pick } from "../util.js";
 import { renderGraph } from "./graph.js";
 
 function subnav(active) {
   const item = (id, href, label) => h("a", { href, class: active === id ? "active" : "", "aria-current": active === id ? "page" : null }, label);
   return h("nav", { class: "subnav", "aria-label": t("nav.explore") },
-    item("browse", "#/explore", t("ex.browse")), item("search", "#/explore/search", t("ex.search")), item("graph", "#/explore/graph", t("ex.graph")));
+    item("browse", "#/explore", t("ex.browse")), item("search", "#/explore/search", t("ex.search")), item("graph", "#/explore/graph", t("ex.graph")),
+    item("compare", "#/explore/compare", t("ex.compareNav")));
 }
 
 function shell(main, active, ...children) {
@@ -76,6 +78,20 @@ function tree(law, version, nodes, depth = 0) {
   }));
 }
 
+/** The law's versions with dates and their counts of changed provisions (GET /v1/laws/{id}/timeline). */
+function timelineOf(law) {
+  const box = h("section", { class: "panel", dataset: { testid: "law-timeline" } }, h("h2", null, t("ex.timeline")), h("p", { class: "muted" }, t("common.loading")));
+  getJSON(`/v1/laws/${encodeURIComponent(law)}/timeline`).then((data) => {
+    replace(box, h("h2", null, t("ex.timeline")), h("ol", { class: "versions" }, asArray(data.versions).map((e) => h("li", null,
+      h("strong", null, pick(e.version, "effective_from") || pick(e.version, "version_id")), " ",
+      h("span", { class: "muted small" }, t(`status.${e.version.status}`, {}, e.version.status)), " · ",
+      e.previous_version_id === null || e.changed === null || e.changed === undefined ? t("ex.firstVersion", { n: e.articles ?? "?" })
+        : [t("ex.versionChanges", { n: e.changed, added: e.counts.new, removed: e.counts.deleted, renumbered: e.counts.renumbered }), " ",
+          h("a", { href: compareHref(law, e.previous_version_id, e.version.version_id) }, t("ex.compareNav"))]))));
+  }).catch((err) => replace(box, h("p", { class: "error-text" }, err.message)));
+  return box;
+}
+
 async function lawView(main, route) {
   const law = decodeURIComponent(route.parts[1] || "");
   const version = route.params.get("version") || "";
@@ -104,6 +120,7 @@ async function lawView(main, route) {
       info.issuer ? [h("dt", null, t("ex.issuer")), h("dd", { lang: "zh-CN" }, info.issuer)] : null,
       info.jurisdiction ? [h("dt", null, t("ex.jurisdiction")), h("dd", null, t(`jur.${info.jurisdiction}`, {}, info.jurisdiction))] : null),
     versions.length ? h("div", { class: "inline-form" }, h("label", { for: "law-version" }, t("art.version")), select) : null,
+    versions.length > 1 ? timelineOf(info.law_id || law) : null,
     h("h2", null, t("ex.structure")),
     structure.length ? tree(law, currentVid, structure) : loose.length ? articleLinks(law, currentVid, loose) : h("p", { class: "muted" }, t("ex.noStructure")));
   return null;
@@ -133,7 +150,20 @@ function normalizeHit(hit) {
     from: pick(art, "effective_from") || ids.effectiveFrom,
     score: pick(hit, "score"),
     matched: asArray(pick(hit, "matched")),
+    to: pick(hit, "effective_to"),
+    status: pick(hit, "status"),
+    successor: pick(hit, "superseded_by"),
   };
+}
+
+/** "superseded — in force until 2025-10-14 · now Art. 7" for a text no longer in force. */
+function statusLine(hit) {
+  if (!hit.status || hit.status === "in-force") return null;
+  const now = hit.successor ? parseArticleId(hit.successor) : null;
+  return h("div", { class: "small", dataset: { testid: "hit-status" } },
+    h("span", { class: "badge badge-warn" }, t(`status.${hit.status}`, {}, hit.status)),
+    hit.to ? ` ${t("ex.inForceUntil", { date: hit.to })}` : "",
+    now ? [" · ", h("a", { href: articleHrefFromId(hit.successor) }, t("art.nowN", { n: now.key }))] : null);
 }
 
 async function search(main, route) {
@@ -142,7 +172,7 @@ async function search(main, route) {
   const opt = (value, label, cur) => h("option", { value, selected: value === cur }, label);
   const q = h("input", { id: "s-q", name: "q", type: "search", value: p.get("q") || "", placeholder: t("ex.searchPlaceholder"), required: true });
   const jur = h("select", { id: "s-jur", name: "jurisdiction" }, opt("", t("ex.all"), p.get("jurisdiction") || ""));
-  const lawSel = h("select", { id: "s-law", name: "law" }, opt("", t("ex.all"), p.get("law") || ""));
+  const { input: lawSel, list: lawList } = lawInput("s-law", p.get("law") || "", false);
   const inst = h("select", { id: "s-inst", name: "instrument" }, opt("", t("ex.all"), p.get("instrument") || ""));
   const topic = h("select", { id: "s-topic", name: "topic" }, opt("", t("ex.all"), p.get("topic") || ""));
   const asOf = h("input", { id: "s-asof", name: "as_of", type: "date", value: p.get("as_of") ?? state.asOf });
@@ -151,13 +181,13 @@ async function search(main, route) {
   const form = h("form", { class: "search-form", role: "search", onsubmit: (ev) => {
     ev.preventDefault();
     if (!q.value.trim()) { q.focus(); return; }
-    location.hash = hashWith("#/explore/search", { q: q.value.trim(), jurisdiction: jur.value, law: lawSel.value,
+    location.hash = hashWith("#/explore/search", { q: q.value.trim(), jurisdiction: jur.value, law: lawSel.value.trim(),
       instrument: inst.value, topic: topic.value, as_of: asOf.value, k: k.value === "10" ? "" : k.value, n: String(Date.now() % 100000) });
   } },
   h("div", { class: "search-main" }, h("label", { for: "s-q", class: "sr-only" }, t("ex.query")), q,
     h("button", { type: "submit", class: "btn btn-primary" }, t("ex.searchBtn"))),
   h("fieldset", { class: "filters" }, h("legend", null, t("ex.filters")),
-    field("s-jur", t("ex.jurisdiction"), jur), field("s-law", t("art.law"), lawSel), field("s-inst", t("ex.instrument"), inst),
+    field("s-jur", t("ex.jurisdiction"), jur), field("s-law", t("art.law"), [lawSel, lawList]), field("s-inst", t("ex.instrument"), inst),
     field("s-topic", t("ex.topic"), topic), field("s-asof", t("asof.label"), asOf), field("s-k", t("ex.k"), k)));
   shell(main, "search", h("h1", { tabindex: "-1" }, t("ex.searchTitle")), form, results);
 
@@ -166,8 +196,6 @@ async function search(main, route) {
     jur.append(...uniq(laws.map((l) => l.jurisdiction)).map((v) => opt(v, t(`jur.${v}`, {}, v), p.get("jurisdiction"))));
     inst.append(...uniq(laws.map((l) => l.instrument)).map((v) => opt(v, t(`inst.${v}`, {}, v), p.get("instrument"))));
     topic.append(...uniq(laws.flatMap((l) => asArray(l.topics))).map((v) => opt(v, t(`topic.${v}`, {}, v), p.get("topic"))));
-    lawSel.append(...laws.filter((l) => l.layer === "raw").sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
-      .map((l) => opt(l.law_id, lawName(l), p.get("law"))));
   }).catch(() => { /* filters stay at "all"; the search itself reports errors */ });
 
   const query = p.get("q");
@@ -188,6 +216,7 @@ async function search(main, route) {
         hits.length ? h("ol", { class: "hits" }, hits.map((hit) => h("li", { class: "hit-item" },
           h("a", { class: "hit-title", href: articleHref(hit.law, hit.key, { version: hit.version }), lang: "zh-CN" }, `${hit.title || hit.law} ${hit.label}`),
           h("div", { class: "muted small", lang: "zh-CN" }, [hit.path.join(" › "), hit.from ? t("art.from", { from: hit.from }) : ""].filter(Boolean).join(" · ")),
+          statusLine(hit),
           h("p", { class: "snippet", lang: "zh-CN" }, highlight(hit.text.length > 280 ? `${hit.text.slice(0, 280)}…` : hit.text, hit.matched)))))
           : h("p", null, t("ex.noResults")));
     } catch (err) {
@@ -197,32 +226,118 @@ async function search(main, route) {
   return { focus: () => q.focus() };
 }
 
+/* ---------- law picker with type-ahead over every law ---------- */
+
+/** An input with a datalist of every law (id, Chinese and English titles); resolves what was typed to a law id
+ *  (the API also accepts titles and short names, so anything typed is passed on as is when nothing matches). */
+function lawInput(id, value, required = true) {
+  const list = h("datalist", { id: `${id}-list` });
+  const input = h("input", { id, name: "law", value, list: `${id}-list`, size: "32", autocomplete: "off", required,
+    placeholder: t("ex.lawPlaceholder") });
+  loadLaws().then((laws) => {
+    replace(list, laws.sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
+      .map((l) => h("option", { value: l.law_id }, [l.title_zh, l.title_en].filter((x) => x && x !== l.law_id).join(" · "))));
+  }).catch(() => {});
+  return { input, list };
+}
+
 /* ---------- citation graph ---------- */
 
+const DEPTHS = ["1", "2", "3", "4"];
+
 async function graph(main, route) {
+  const law = route.params.get("law") || "";
   const article = route.params.get("article") || "";
   const depth = route.params.get("depth") || "1";
-  const input = h("input", { id: "g-article", name: "article", value: article, placeholder: "civil-code@2021-01-01#1019", size: "34", required: true });
-  const depthSel = h("select", { id: "g-depth", name: "depth" }, ["1", "2"].map((d) => h("option", { value: d, selected: d === depth }, d)));
+  const { input: lawBox, list } = lawInput("g-law", law);
+  const input = h("input", { id: "g-article", name: "article", value: article, placeholder: t("ex.articlePlaceholder"), size: "18", required: true });
+  const depthSel = h("select", { id: "g-depth", name: "depth" }, DEPTHS.map((d) => h("option", { value: d, selected: d === depth }, d)));
   const out = h("div", { class: "graph-out" });
   const form = h("form", { class: "inline-form", onsubmit: (ev) => {
     ev.preventDefault();
-    if (input.value.trim()) location.hash = hashWith("#/explore/graph", { article: input.value.trim(), depth: depthSel.value });
+    const a = input.value.trim();
+    if (!a) return;
+    location.hash = hashWith("#/explore/graph", a.includes("#") ? { article: a, depth: depthSel.value } : { law: lawBox.value.trim(), article: a, depth: depthSel.value });
   } },
-  h("label", { for: "g-article" }, t("ex.articleId")), input,
+  h("label", { for: "g-law" }, t("art.law")), lawBox, list,
+  h("label", { for: "g-article" }, t("art.articleNo")), input,
   h("label", { for: "g-depth" }, t("ex.depth")), depthSel,
   h("button", { type: "submit", class: "btn btn-primary" }, t("ex.show")));
   shell(main, "graph", h("h1", { tabindex: "-1" }, t("ex.graphTitle")), h("p", { class: "muted" }, t("ex.graphHelp")), form, out);
-  if (article) {
+  if (article && (law || article.includes("#"))) {
     replace(out, h("p", { class: "muted" }, t("common.loading")));
+    const params = law && !article.includes("#") ? { law, article, depth, as_of: state.asOf || "" } : { article, depth };
     try {
-      const data = await getJSON("/v1/graph", { article, depth });
-      replace(out, renderGraph(data, article));
+      const data = await getJSON("/v1/graph", params);
+      const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+      const exports = h("p", { class: "small", dataset: { testid: "graph-export" } }, `${t("ex.export")}: `,
+        ["json", "csv", "graphml"].map((f, i) => [i ? " · " : "", h("a", { href: `/v1/graph?${q}&format=${f}`, download: "" }, f.toUpperCase())]));
+      replace(out, h("p", { class: "muted small", dataset: { testid: "graph-kinds" } }, t("ex.edgeKinds")), renderGraph(data, data.center || article), exports);
     } catch (err) {
       replace(out, h("p", { class: "error-text", role: "alert" }, err.message));
     }
   }
-  return { focus: () => input.focus() };
+  return { focus: () => (law ? input : lawBox).focus() };
+}
+
+/* ---------- compare two versions of a law ---------- */
+
+async function compare(main, route) {
+  const law = route.params.get("law") || "";
+  const from = route.params.get("from") || "";
+  const to = route.params.get("to") || "";
+  const { input: lawBox, list } = lawInput("c-law", law);
+  const fromSel = h("select", { id: "c-from", name: "from" });
+  const toSel = h("select", { id: "c-to", name: "to" });
+  const out = h("div", { class: "compare-out", "aria-live": "polite" });
+  const form = h("form", { class: "inline-form", onsubmit: (ev) => {
+    ev.preventDefault();
+    if (lawBox.value.trim()) location.hash = hashWith("#/explore/compare", { law: lawBox.value.trim(), from: fromSel.value, to: toSel.value });
+  } },
+  h("label", { for: "c-law" }, t("art.law")), lawBox, list,
+  h("label", { for: "c-from" }, t("ex.fromVersion")), fromSel,
+  h("label", { for: "c-to" }, t("ex.toVersion")), toSel,
+  h("button", { type: "submit", class: "btn btn-primary" }, t("art.compare")));
+  shell(main, "compare", h("h1", { tabindex: "-1" }, t("ex.compareTitle")), h("p", { class: "muted" }, t("ex.compareHelp")), form, out);
+  if (!law) return { focus: () => lawBox.focus() };
+  replace(out, h("p", { class: "muted" }, t("common.loading")));
+  try {
+    const [info, data] = await Promise.all([getJSON(`/v1/laws/${encodeURIComponent(law)}`),
+      getJSON(`/v1/laws/${encodeURIComponent(law)}/compare`, { from, to, as_of: state.asOf || "" })]);
+    const option = (v, chosen) => h("option", { value: v.version_id, selected: v.version_id === chosen }, `${v.effective_from || v.version_id}${v.status ? ` (${t(`status.${v.status}`, {}, v.status)})` : ""}`);
+    replace(fromSel, asArray(info.versions).map((v) => option(v, data.old.version_id)));
+    replace(toSel, asArray(info.versions).map((v) => option(v, data.new.version_id)));
+    const lawId = data.law.law_id;
+    const link = (key, vid) => (key ? h("a", { href: articleHref(lawId, key, { version: vid }) }, t("art.articleN", { n: key })) : h("span", { class: "muted" }, "—"));
+    const counts = h("table", { class: "table compact", dataset: { testid: "compare-counts" } },
+      h("caption", null, t("ex.countsCaption", { a: data.old.effective_from, b: data.new.effective_from })),
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, t("ex.edgeKind")), h("th", { scope: "col" }, t("ex.count")))),
+      h("tbody", null, Object.entries(data.counts).map(([k, n]) => h("tr", { dataset: { kind: k } }, h("th", { scope: "row" }, t(`kind.${k}`, {}, k)), h("td", null, String(n))))));
+    const summary = h("p", null, t("ex.changedSummary", { n: data.changed_provisions, r: data.renumbering.length }),
+      data.stored ? null : h("span", { class: "muted small" }, ` ${t("ex.alignedOnRequest")}`));
+    const show = h("select", { id: "c-show", name: "show" }, ["changes", "all"].map((v) => h("option", { value: v }, t(`ex.show_${v}`))));
+    const tbody = h("tbody");
+    const paint = () => replace(tbody, asArray(data.pairs)
+      .filter((p) => show.value === "all" || p.kind !== "same" && !(p.kind === "renumbered" && p.text_changed === false))
+      .map((p) => h("tr", { dataset: { kind: p.kind } },
+        h("td", null, h("span", { class: `chip kind-${p.kind}` }, t(`kind.${p.kind}`, {}, p.kind))),
+        h("td", null, link(p.old_key, data.old.version_id)), h("td", null, link(p.new_key, data.new.version_id)),
+        h("td", null, p.old_key && p.new_key ? p.score.toFixed(2) : ""),
+        h("td", null, p.text_changed === true ? t("art.changed") : p.text_changed === false ? t("art.unchanged") : ""))));
+    show.addEventListener("change", paint);
+    paint();
+    const pairs = h("table", { class: "table compact", dataset: { testid: "compare-pairs" } },
+      h("thead", null, h("tr", null, [t("ex.edgeKind"), data.old.effective_from, data.new.effective_from, t("ex.similarity"), t("ex.text")]
+        .map((x) => h("th", { scope: "col" }, x)))), tbody);
+    const renum = h("details", { class: "renumbering", dataset: { testid: "renumbering" } },
+      h("summary", null, t("ex.renumberMap", { n: data.renumbering.length })),
+      h("p", { class: "small", lang: "zh-CN" }, data.renumbering.map((r, i) => [i ? " · " : "", `${r.old_key} → ${r.new_key}`])));
+    replace(out, h("div", { class: "grid-2" }, h("div", null, counts, summary), h("div", null, renum)),
+      h("div", { class: "inline-form" }, h("label", { for: "c-show" }, t("ex.showPairs")), show), pairs);
+  } catch (err) {
+    replace(out, h("p", { class: "error-text", role: "alert" }, err.message));
+  }
+  return { focus: () => lawBox.focus() };
 }
 
 export function render(main, route) {
@@ -230,5 +345,6 @@ export function render(main, route) {
   if (sub === "law" && route.parts[1]) return lawView(main, route);
   if (sub === "search") return search(main, route);
   if (sub === "graph") return graph(main, route);
+  if (sub === "compare") return compare(main, route);
   return browse(main);
 }

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import app
+from cli.app import app
 from kb.settings import Settings, get_settings
 
 admin_app = typer.Typer(no_args_is_help=True, help="Administration: ingest extra files, list generations.")

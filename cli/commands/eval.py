@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kb.cli import app
+from cli.app import app
 from kb.errors import KBError
 from kb.settings import get_settings
 

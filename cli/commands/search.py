@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import app
-from kb.cli_cmds import parse_as_of
+from cli.app import app
+from cli.commands import parse_as_of
 from kb.errors import KBError
 
 

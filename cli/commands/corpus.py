@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import corpus_app
+from cli.app import corpus_app
 
 
 @corpus_app.command("verify")
@@ -19,7 +19,7 @@ def verify_cmd(
     ] = False,
 ) -> None:
     """Check every manifest file (presence, size, sha256), raw/ coverage and the national/ rule; exit 1 on problems."""
-    from kb.manifest import ManifestError, load_manifest, verify
+    from ingest.manifest import ManifestError, load_manifest, verify
 
     try:
         man = load_manifest(manifest) if manifest else None
@@ -40,7 +40,7 @@ def laws_cmd(
     manifest: Annotated[Path | None, typer.Option(help="Manifest file (default: KB_MANIFEST_PATH).")] = None,
 ) -> None:
     """List the raw/ laws, their versions (effective ranges) and the files the ingest indexes."""
-    from kb.manifest import ManifestError, load_manifest
+    from ingest.manifest import ManifestError, load_manifest
 
     try:
         man = load_manifest(manifest)
@@ -71,9 +71,9 @@ def legal_dict_cmd(
     ] = None,
 ) -> None:
     """Rebuild the jieba user dictionary from the glossary, the manifest and terms mined from the corpus."""
+    from ingest.legal_dict import write_legal_dict
+    from ingest.manifest import load_manifest
     from kb.glossary import load_glossary
-    from kb.legal_dict import write_legal_dict
-    from kb.manifest import load_manifest
     from kb.settings import get_settings
 
     settings = get_settings()

@@ -2,7 +2,9 @@
 
 Statutes number articles in Chinese (第一千零一十九条, 第二百五十三条之一); the NPC English translation
 writes the same article as "Article 1019" / "Article 253a". Everything in the code base identifies an
-article by ``(number, suffix)``, so both spellings must map there and back losslessly.
+article by ``(number, suffix)``, so both spellings must map there and back losslessly, and by the canonical
+key ``article_key(number, suffix)`` ("1019", "253之一"); ``parse_key`` turns what people write into that key.
+This is shared vocabulary: ingest, kb, api and the CLI all import it from here.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import re
 
 __all__ = [
     "CN_NUMERAL_CHARS",
+    "article_key",
     "article_label",
     "english_label",
     "parse_article_label",
     "parse_chinese_number",
     "parse_english_label",
+    "parse_key",
     "to_chinese",
 ]
 
@@ -130,3 +134,27 @@ def parse_english_label(label: str) -> tuple[int, int]:
         raise ValueError(f"not an English article label: {label!r}")
     letter = m.group(2).lower()
     return int(m.group(1)), (ord(letter) - ord("a") + 1) if letter else 0
+
+
+def article_key(number: int, suffix: int = 0) -> str:
+    """Canonical article number used everywhere in the code base: ``"1019"``, ``"253之一"``."""
+    return f"{number}之{to_chinese(suffix)}" if suffix else str(number)
+
+
+def parse_key(text: str) -> str:
+    """An article as users write it → canonical key: "1019", "253之一", "第一千零一十九条", "第253条之一",
+    "Article 253a", "253a", "Art. 9" all work. Raises ValueError when nothing article-like is found."""
+    t = re.sub(r"\s+", "", text.strip())
+    m = re.fullmatch(r"(?i)(?:article|art\.?)?(\d+)([a-z])?", t)
+    if m:
+        return article_key(int(m.group(1)), (ord(m.group(2).lower()) - 96) if m.group(2) else 0)
+    m = re.fullmatch(r"第?(\d+)条?(?:之([一二三四五六七八九十\d]+))?", t)
+    if m:
+        suffix = m.group(2)
+        s = 0 if not suffix else int(suffix) if suffix.isdigit() else parse_chinese_number(suffix)
+        return article_key(int(m.group(1)), s)
+    try:
+        number, suffix_n = parse_article_label(t if t.startswith("第") else f"第{t}" if "条" in t else f"第{t}条")
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"not an article number: {text!r}") from exc
+    return article_key(number, suffix_n)

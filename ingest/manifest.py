@@ -22,6 +22,8 @@ from typing import Any
 
 from kb.errors import KBError
 from kb.records import in_force
+from kb.titles import normalize_title
+from kb.topics import TOPICS
 
 __all__ = [
     "INSTRUMENTS",
@@ -36,7 +38,6 @@ __all__ = [
     "NationalRule",
     "VerifyReport",
     "load_manifest",
-    "normalize_title",
     "scan_national",
     "verify",
 ]
@@ -54,13 +55,6 @@ INSTRUMENTS = frozenset(
 )
 ROLES = frozenset({"primary", "variant", "translation", "consolidation"})
 STATUSES = frozenset({"in-force", "superseded"})
-TOPICS = frozenset(
-    {
-        "portrait", "name", "reputation", "privacy", "personal-information", "advertising", "e-commerce", "platform",
-        "consumer", "unfair-competition", "product-quality", "criminal", "public-security", "deep-synthesis",
-        "face-recognition", "penalty", "damages", "general",
-    }
-)  # fmt: skip
 _REQUIRED = (
     "path", "law_id", "title_zh", "title_en", "jurisdiction", "instrument", "issuer", "version", "promulgated",
     "effective_from", "status", "language", "format", "role", "index", "bytes", "sha256", "topics",
@@ -72,26 +66,6 @@ class ManifestError(KBError):
 
     status = 500
     code = "manifest_invalid"
-
-
-# --------------------------------------------------------------------------------------------------- titles
-
-_TRAILING_VERSION = re.compile(
-    r"[（(]\s*\d{4}(?:-\d{1,2}-\d{1,2}|年(?:修正|修订|修改)(?:文本|版)?)\s*[）)]\s*$"
-)
-_DROP = re.compile(r"[\s\u3000《》〈〉<>“”\"'‘’「」『』（）()【】\[\]、·•]")
-
-
-def normalize_title(name: str) -> str:
-    """A matching key for law names: ``"民事诉讼法"`` and ``"中华人民共和国民事诉讼法"`` give the same key, as do
-    ``"《民法典》"`` and ``"《中华人民共和国民法典》"``. Drops spaces, book-title marks, full/half-width brackets,
-    list commas, the ``中华人民共和国`` prefix (anywhere) and a trailing ``(2019-04-23)``/``（2019年修正）`` (but not
-    ``（2004年）``, which names one of several constitutional amendments)."""
-    s = name.strip()
-    s = _TRAILING_VERSION.sub("", s)
-    s = s.replace("中华人民共和国", "")
-    s = _DROP.sub("", s)
-    return s
 
 
 # --------------------------------------------------------------------------------------------------- raw/ entries

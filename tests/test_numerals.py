@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.model import article_key
-from ingest.numerals import (
+from kb.numerals import (
+    article_key,
     article_label,
     english_label,
     parse_article_label,

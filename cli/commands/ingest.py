@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import app
+from cli.app import app
 from kb.errors import KBError
 
 

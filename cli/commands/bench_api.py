@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
+from cli.app import bench_app
 from kb.bench import free_port, percentile
-from kb.cli import bench_app
 
 NAN = float("nan")  # a percentile of no requests
 

@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest.manifest import Manifest
 from kb.glossary import Glossary
-from kb.manifest import Manifest, normalize_title
+from kb.titles import normalize_title
 
 __all__ = ["build_entries", "mine_charges", "mine_headings", "render", "write_legal_dict"]
 
@@ -102,7 +103,7 @@ def build_entries(
 
 def national_titles(corpus_root: Path, manifest: Manifest) -> list[str]:
     """Short titles of national/ laws (中华人民共和国广告法 → 广告法): how people name them in questions."""
-    from kb.manifest import scan_national
+    from ingest.manifest import scan_national
 
     out = []
     for e in scan_national(corpus_root, manifest):

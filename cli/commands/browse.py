@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import app
-from kb.cli_cmds import parse_as_of
+from cli.app import app
+from cli.commands import parse_as_of
 from kb.errors import AmbiguousLaw, KBError
 
 
@@ -74,8 +74,8 @@ def article(
 ) -> None:
     """Print one article: zh + en text, version, heading path, cross-references and cited-by."""
     from kb.index import open_index
+    from kb.numerals import parse_key
     from kb.settings import get_settings
-    from kb.store import parse_key
 
     day = parse_as_of(as_of)
     try:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import bench_app
+from cli.app import bench_app
 from kb.errors import KBError
 from kb.settings import get_settings
 

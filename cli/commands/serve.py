@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kb.cli import app
+from cli.app import app
 from kb.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def start_vector_fill(settings: Settings) -> subprocess.Popen[Any] | None:
         return None
     if manifest.get("vectors_complete", True):
         return None
-    cmd = [sys.executable, "-c", "from kb.cli import main; main()", "ingest", "--layer", str(manifest.get("layer", "all")),
+    cmd = [sys.executable, "-c", "from cli.app import main; main()", "ingest", "--layer", str(manifest.get("layer", "all")),
            "--data-dir", str(settings.data_dir), "--quiet"]
     log.info("generation %s lacks %s vectors: filling them in the background", gen, manifest.get("counts", {}).get("vectors_missing"))
     return subprocess.Popen(cmd, preexec_fn=_die_with_parent, stdout=subprocess.DEVNULL)  # noqa: S603

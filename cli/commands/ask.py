@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kb.cli import app
-from kb.cli_cmds import parse_as_of
+from cli.app import app
+from cli.commands import parse_as_of
 from kb.errors import KBError
 from kb.settings import get_settings
 
@@ -32,7 +32,7 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question, in Chinese or English.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the question is about (YYYY-MM-DD); default today.")] = None,
     k: Annotated[int | None, typer.Option("--k", help="Evidence articles to retrieve.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Answer language zh|en; default the question's.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh|en, only for a question without letters: an answer follows its question's language.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full answer as JSON.")] = False,
 ) -> None:
     """Answer a question from the statutes, with verbatim, gated citations (or an honest refusal)."""

@@ -1,4 +1,5 @@
-"""The `kb` command line. Each verb lives in its own module under kb/cli_cmds/ and registers itself here."""
+"""The `kb` command line: the typer app. Each verb lives in its own module under cli/commands/ and registers
+itself on ``app``/``corpus_app``/``bench_app`` when imported."""
 
 from __future__ import annotations
 
@@ -19,17 +20,11 @@ app.add_typer(bench_app, name="bench")
 
 
 def _register() -> None:
-    """Import the command modules; each decorates functions on ``app``/``corpus_app``/``bench_app``.
-
-    A module that does not exist yet is skipped so the CLI keeps working while verbs are added."""
+    """Import the command modules; each decorates functions on ``app``/``corpus_app``/``bench_app``."""
     import importlib
 
-    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin"):
-        try:
-            importlib.import_module(f"kb.cli_cmds.{name}")
-        except ModuleNotFoundError as exc:  # only a missing verb module is tolerated
-            if exc.name != f"kb.cli_cmds.{name}":
-                raise
+    for name in ("corpus", "ingest", "browse", "search", "eval", "bench", "bench_api", "bench_listings", "bench_load", "ask", "serve", "check", "admin", "lineage"):
+        importlib.import_module(f"cli.commands.{name}")
 
 
 _register()
