@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -284,7 +284,28 @@ def to_markdown(memo: Memo) -> str:
     return "\n".join(out)
 
 
+# Characters XML 1.0 cannot hold (control characters but tab/newline/CR, surrogates, U+FFFE/FFFF): a question may
+# carry them, a Word document may not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """The memo with every string cleaned of characters XML cannot hold (dataclasses, lists, dicts walked)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_xml_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _xml_safe(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
 def to_docx(memo: Memo) -> bytes:
+    memo = _xml_safe(memo)
     from docx import Document
     from docx.shared import Pt
 

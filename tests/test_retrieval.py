@@ -240,7 +240,7 @@ class _IndexWithoutVectors:
 def test_a_vector_outage_is_reported_not_hidden(index: Any) -> None:
     from kb.answer.service import answer_question
 
-    EN_Q = "accepting kickbacks in a private company"
+    EN_Q = "Is accepting kickbacks in a private company illegal?"
 
     healthy = Retriever(index, memory=QuestionMemory([])).search(EN_Q, k=5)
     assert healthy.degraded == [] and any(h.dense_score for h in healthy.hits)

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Protocol
 
+from kb.lang import HAN as _HAN
 from kb.listings.rules import Rules
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE_END_EN = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/]|\.(?:\s|$)|\s[-–—]\s")
 _CLAUSE_END_ZH = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/\s]|\.(?:\s|$)|\s[-–—]\s")
 
