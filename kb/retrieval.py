@@ -471,8 +471,8 @@ class Retriever:
         if self.reranker is None or not head or self.weights.rerank_weight == 0:
             return ranked
         learned = self.reranker.scores(rows)
-        # Reciprocal-rank blend of the fused order and the learned one: the ranker (trained on STARD's
-        # general lay questions) reorders, but cannot bury what the glossary and the lexical match agree on.
+        # Reciprocal-rank blend of the fused order and the learned one (kb.rerank.blend): the fused order breaks the
+        # learned order's ties and keeps a voice.
         blended = blend(learned, k=self.weights.rerank_k, weight=self.weights.rerank_weight)
         order = sorted(range(len(head)), key=lambda i: (-blended[i], i))
         floor = min(c.score for c in head)

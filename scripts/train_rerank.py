@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from kb.chunking import date_int  # noqa: E402
 from kb.qmemory import QuestionMemory, gold_ref, items_from_rows  # noqa: E402
 from kb.rerank import DEFAULT_PATH, FEATURES  # noqa: E402
 
@@ -81,7 +82,7 @@ def collect(out: Path, per_article: int, notes_limit: int, stard_folds: int, lim
     index = open_index(get_settings())
     notes = HeldOutNotes(index.notes)
     index.notes = notes
-    today = int(date.today().strftime("%Y%m%d"))
+    today = date_int(date.today(), 0)
     feats: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     groups: list[str] = []  # CV group: "a:<article>" or "s:<question id>"
