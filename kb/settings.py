@@ -21,6 +21,7 @@ class Settings(BaseSettings):
 
     # --- corpus and storage -------------------------------------------------------------
     corpus_root: Path = Field(default_factory=_default_corpus_root, description="Root of the statute files (raw/, national/).")
+    eval_dir: Path = Field(default=REPO_ROOT.parent / "shared" / "eval", description="The shared evaluation sets (stard/train.jsonl, mask-compliance.dev.jsonl …) that `kb bench` samples; they stay outside the repository.")
     manifest_path: Path = Field(default=REPO_ROOT / "corpus" / "manifest.toml", description="Reviewed manifest of raw/ files.")
     glossary_path: Path = Field(default=REPO_ROOT / "corpus" / "glossary.toml", description="Bilingual lay/English → legal Chinese glossary.")
     data_dir: Path = Field(default=REPO_ROOT / ".data", description="Index generations, Chroma files, article store.")

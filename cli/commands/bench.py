@@ -27,7 +27,7 @@ def bench_retrieval(
     from kb.index import open_index
 
     settings = get_settings()
-    folder = eval_dir or settings.corpus_root.parent / "eval"
+    folder = eval_dir or settings.eval_dir
     sets, memory_rows = load_question_sets(folder, n, seed)
     if not sets:
         typer.echo(f"error: no evaluation files under {folder}", err=True)
