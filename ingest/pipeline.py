@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SourceFile", "IngestReport", "IngestFailed", "run_ingest", "ingest_files", "collect_sources", "parser_version"]
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: vectors partitioned by language (one Chroma collection per language)
 POOL_MIN_FILES = 40  # below this, a process pool costs more than it saves
 LEXICAL_DIR = "lexical"
 
@@ -518,7 +518,7 @@ def _build(
         write_generation_manifest,
         write_vector_progress,
     )
-    from kb.vectors import ChromaVectorIndex, chroma_client, collection_name
+    from kb.vectors import PartitionedVectorIndex, chroma_client, collection_name, drop_generation_vectors
 
     timings: dict[str, float] = {}
     pversion = parser_version()
@@ -720,7 +720,7 @@ def _build(
         from kb.vector_cache import VectorCache, embed_cached, text_key
 
         client = chroma_client(settings)
-        collection = ChromaVectorIndex(client, collection_name(gen), create=True)
+        collection = PartitionedVectorIndex(client, collection_name(gen), sorted(embedder.languages), create=True)
         to_embed = [c for c in chunks if c.lang in embedder.languages]
         cache = VectorCache(settings.vector_cache_path, embedder.name)
         try:
@@ -780,6 +780,7 @@ def _build(
             "layer": layer, "fingerprint": fingerprint, "parser_version": pversion, "tokenizer_version": tversion,
             "embedding_model": embedder.name,
             "embedding_languages": sorted(embedder.languages), "collection": collection.name,
+            "vector_partitions": list(collection.partitions),
             "vectors_complete": vectors_missing == 0,
             "chroma": settings.chroma_url or "embedded", "counts": report.counts, "reused": report.reused,
             "timings": report.timings, "files": file_checksums(gpath), "report_files": report.files,
@@ -802,7 +803,7 @@ def _build(
             prev_store.close()
 
     keep = {gen} | ({prev_gen} if prev_gen else set())
-    collect_garbage(settings, keep, drop_collection=lambda g: client.delete_collection(collection_name(g)))
+    collect_garbage(settings, keep, drop_collection=lambda g: drop_generation_vectors(client, g))
     return report
 
 

@@ -2,8 +2,8 @@
 
 Every channel has one method, ``search(query, plan, depth) -> Found``: article_id → (raw score, law_id), the best
 of the article's chunks or notes. The filters of a search are resolved once into a ``SearchPlan``, which each
-backend translates its own way (the lexical indexes into an allowed-document set, Chroma into a ``where``, the
-notes into a predicate). Fusion, reranking, focus/sub-query blending and penalty provisions are steps of the
+backend translates its own way (the lexical indexes into an allowed-document mask from the in-memory chunk table,
+Chroma into a ``where``, the notes into a per-law predicate). Fusion, reranking, focus/sub-query blending and penalty provisions are steps of the
 retriever (kb.retrieval) that composes these channels; a channel switched off (``KB_RETRIEVAL_OFF``) is simply
 not composed."""
 
@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+import numpy as np
+
+from kb.chunk_table import ChunkRef, ChunkTable
 from kb.chunking import date_int
 from kb.embedder import Embedder
 from kb.lexical import LexicalIndex
-from kb.notes import ArticleNotes, NoteRow
+from kb.notes import ArticleNotes
 from kb.query import QueryAnalysis
 from kb.records import LawRecord
 from kb.store import ArticleStore
@@ -128,10 +131,10 @@ class LexicalChannel:
     """BM25 over one language's chunks, for a query of weighted token groups; also keeps the text of its best
     chunk (the retriever scores a translated or expanded query by how much of it that chunk covers)."""
 
-    def __init__(self, name: str, lang: str, index: LexicalIndex | None, store: ArticleStore,
-                 groups: Callable[[QueryAnalysis], TokenGroups], allowed: Callable[[str, SearchPlan], set[int]]) -> None:
+    def __init__(self, name: str, lang: str, index: LexicalIndex | None, store: ArticleStore, chunks: Callable[[], ChunkTable],
+                 groups: Callable[[QueryAnalysis], TokenGroups], allowed: Callable[[str, SearchPlan], np.ndarray]) -> None:
         self.name, self.lang = name, lang
-        self._index, self._store, self._groups, self._allowed = index, store, groups, allowed
+        self._index, self._store, self._chunks, self._groups, self._allowed = index, store, chunks, groups, allowed
         self.top_text = ""
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
@@ -143,12 +146,11 @@ class LexicalChannel:
         if self._index is None or not groups or not len(self._index):
             return {}, ""
         allowed = self._allowed(self.lang, plan)
-        if not allowed:
+        if not allowed.any():
             return {}, ""
         hits = self._index.search_weighted(groups, depth, allowed)
-        rows = self._store.chunk_rows(self.lang, [i for i, _ in hits])
-        top = rows.get(hits[0][0]) if hits else None
-        return best_per_article(hits, rows), (f"{top['header']}\n{top['text']}".lower() if top else "")
+        top = self._store.chunk_rows(self.lang, [hits[0][0]]).get(hits[0][0]) if hits else None
+        return self._chunks().best_per_article(self.lang, hits), (f"{top['header']}\n{top['text']}".lower() if top else "")
 
 
 class DenseChannel:
@@ -159,8 +161,8 @@ class DenseChannel:
 
     name = "dense"
 
-    def __init__(self, vectors: VectorIndex, store: ArticleStore, langs: frozenset[str]) -> None:
-        self._vectors, self._store, self._langs = vectors, store, langs
+    def __init__(self, vectors: VectorIndex, chunks: Callable[[], ChunkTable], langs: frozenset[str]) -> None:
+        self._vectors, self._chunks, self._langs = vectors, chunks, langs
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         if query.qa.lang not in self._langs:
@@ -168,32 +170,27 @@ class DenseChannel:
         vector = query.vector()
         if vector is None:
             return {}
-        # A filtered nearest-neighbour query costs Chroma ~150 ms here against ~5 ms unfiltered: fetch unfiltered
-        # with room to spare and apply the plan to the rows; only a language left short (or a narrow plan: a law,
-        # jurisdiction, instrument or layer filter) asks Chroma with the filter.
-        per_lang: dict[str, list[tuple[str, float]]] = {lang: [] for lang in self._langs}
-        rows: dict[str, dict[str, Any]] = {}
+        # Each language on its own: a vector index partitioned by language (kb.vectors.PartitionedVectorIndex) answers
+        # a language-only query from that language's collection, unfiltered (≈ 2 ms); the dates are applied here, to
+        # a head fetched with room to spare. Only a head left short by them (an old as_of) or a narrow plan (a law,
+        # jurisdiction, instrument or layer filter) asks the vector store with the whole filter.
+        per_lang: dict[str, list[tuple[str, float]]] = {}
+        rows: dict[str, ChunkRef] = {}
+        table = self._chunks()
         narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
+        day = plan.day
         try:
-            if not narrow:
-                hits = self._vectors.query(vector, depth * len(self._langs) * 3, None)
-                rows = self._store.chunks_by_ids([cid for cid, _ in hits])
-                day = plan.day
-                for cid, score in hits:
-                    row = rows.get(cid)
-                    if row is not None and row["lang"] in per_lang and row["effective_from"] <= day <= row["effective_to"]:
-                        per_lang[row["lang"]].append((cid, score))
-            for lang in self._langs:
-                if len(per_lang[lang]) >= depth // 2:
-                    continue
-                if narrow:
+            for lang in sorted(self._langs):
+                kept: list[tuple[str, float]] = []
+                if not narrow:
+                    hits = self._vectors.query(vector, depth * 3, {"lang": lang})
+                    rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
+                    kept = [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+                if narrow or len(kept) < depth // 2:
                     hits = self._vectors.query(vector, depth, plan.where([lang]))
-                else:  # a language-only filter is several times cheaper than the full one; dates are applied here
-                    hits = self._vectors.query(vector, depth * 2, {"lang": lang})
-                rows.update(self._store.chunks_by_ids([cid for cid, _ in hits if cid not in rows]))
-                day = plan.day
-                per_lang[lang] = [(cid, sc) for cid, sc in hits
-                                  if cid in rows and rows[cid]["effective_from"] <= day <= rows[cid]["effective_to"]]
+                    rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
+                    kept = [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+                per_lang[lang] = kept
         except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
             log.warning("dense retrieval unavailable: %s", exc)
             query.failed = True
@@ -210,9 +207,9 @@ class _NotesChannel:
     def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]]) -> None:
         self._notes, self._laws = notes, laws
 
-    def _allow(self, plan: SearchPlan) -> Callable[[NoteRow], bool]:
+    def _allow(self, plan: SearchPlan) -> Callable[[str], bool]:
         laws = self._laws()
-        return lambda row: plan.allows(laws.get(row.law_id))
+        return lambda law_id: plan.allows(laws.get(law_id))
 
 
 class NotesLexicalChannel(_NotesChannel):

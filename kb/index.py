@@ -18,7 +18,7 @@ from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings
 from kb.store import ArticleStore
 from kb.store_writer import STORE_FILE
-from kb.vectors import ChromaVectorIndex, VectorIndex, chroma_client
+from kb.vectors import VectorIndex, chroma_client, open_vector_index
 
 __all__ = ["Index", "open_index", "open_generation"]
 
@@ -77,7 +77,7 @@ def open_generation(settings: Settings, generation: str, path: Path) -> Index:
     store = ArticleStore(path / STORE_FILE)
     try:
         lexical = {lang: load_lexical(path / "lexical" / lang) for lang in LANGS}
-        vectors = ChromaVectorIndex(chroma_client(settings), manifest["collection"])
+        vectors = open_vector_index(chroma_client(settings), manifest)
         expected = int(manifest.get("counts", {}).get("vectors", -1))
         if expected >= 0 and vectors.count() != expected:
             raise IndexCorrupt(f"vector collection {manifest['collection']} holds {vectors.count()} vectors, expected {expected}")

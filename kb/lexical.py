@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -18,9 +19,25 @@ import numpy as np
 
 from kb.errors import IndexCorrupt
 
-__all__ = ["LexicalIndex", "BM25Index", "build_lexical", "load_lexical"]
+__all__ = ["Allowed", "LexicalIndex", "BM25Index", "build_lexical", "load_lexical"]
 
 _META = "lexical.json"
+
+Allowed = np.ndarray | AbstractSet[int]  # a boolean mask over doc_idx, or the allowed doc_idx
+
+
+def _as_mask(allowed: Allowed, n: int) -> np.ndarray:
+    if isinstance(allowed, np.ndarray) and allowed.dtype == bool:
+        if len(allowed) == n:
+            return allowed
+        out = np.zeros(n, dtype=bool)
+        m = min(n, len(allowed))
+        out[:m] = allowed[:m]
+        return out
+    mask = np.zeros(n, dtype=bool)
+    idx = np.fromiter((i for i in allowed if 0 <= i < n), dtype=np.int64)
+    mask[idx] = True
+    return mask
 
 
 @runtime_checkable
@@ -31,13 +48,14 @@ class LexicalIndex(Protocol):
 
     def __len__(self) -> int: ...
 
-    def search(self, tokens: Sequence[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+    def search(self, tokens: Sequence[str], k: int, allowed: Allowed | None = None) -> list[tuple[int, float]]:
         """Top ``k`` (doc_idx, score) for the query tokens, best first, score > 0 only; ``allowed``
-        restricts results to those doc_idx (filters: as_of, law, jurisdiction…)."""
+        restricts results to those doc_idx (filters: as_of, law, jurisdiction…): a boolean mask over doc_idx
+        (what retrieval passes, see kb.chunk_table) or a set of doc_idx."""
         ...
 
     def search_weighted(
-        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: set[int] | None = None
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: Allowed | None = None
     ) -> list[tuple[int, float]]:
         """`search` for a query of token groups, each group's scores multiplied by its weight."""
         ...
@@ -66,11 +84,11 @@ class BM25Index:
     def __len__(self) -> int:
         return self._n
 
-    def search(self, tokens: Sequence[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+    def search(self, tokens: Sequence[str], k: int, allowed: Allowed | None = None) -> list[tuple[int, float]]:
         return self.search_weighted([(tokens, 1.0)], k, allowed)
 
     def search_weighted(
-        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: set[int] | None = None
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: Allowed | None = None
     ) -> list[tuple[int, float]]:
         """Like `search` for a query made of token groups, each group's BM25 scores multiplied by its weight
         and summed per document (weighted query expansion: the question's own words at 1.0, bridge terms less)."""
@@ -81,10 +99,7 @@ class BM25Index:
         for tokens, wt in groups:
             scores += wt * np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
         if allowed is not None:
-            mask = np.zeros(self._n, dtype=bool)
-            idx = np.fromiter((i for i in allowed if 0 <= i < self._n), dtype=np.int64)
-            mask[idx] = True
-            scores = np.where(mask, scores, 0.0)
+            scores = np.where(_as_mask(allowed, self._n), scores, 0.0)
         k = min(k, self._n)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -7,10 +7,9 @@ apply."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -62,6 +61,9 @@ class ArticleNotes:
         self._by_lang = {lang: [i for i, r in enumerate(rows) if r.lang == lang] for lang in ("zh", "en")}
         self._eff_from = np.array([r.effective_from for r in rows], dtype=np.int64)
         self._eff_to = np.array([r.effective_to for r in rows], dtype=np.int64)
+        self._law_names: list[str] = sorted({r.law_id for r in rows})
+        codes = {law: i for i, law in enumerate(self._law_names)}
+        self._law_code = np.array([codes[r.law_id] for r in rows], dtype=np.int32)
         self._headnotes: dict[str, dict[str, str]] = {}
         self._charges: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
@@ -84,17 +86,19 @@ class ArticleNotes:
     def charge_rows(self, name: str) -> list[NoteRow]:
         return [self.rows[i] for i in self._charges.get(name, [])]
 
-    def _passes(self, i: int, day: int, allow: Any) -> bool:
-        return bool(self._eff_from[i] <= day <= self._eff_to[i]) and allow(self.rows[i])
+    def _mask(self, day: int, allow_law: Callable[[str], bool]) -> np.ndarray:
+        """Rows in force on ``day`` whose law the filters allow (the predicate is asked once per law, not per row)."""
+        laws_ok = np.fromiter((bool(allow_law(law)) for law in self._law_names), dtype=bool, count=len(self._law_names))
+        return (self._eff_from <= day) & (self._eff_to >= day) & laws_ok[self._law_code]
 
-    def search_lexical(self, lang: str, groups: Sequence[tuple[Sequence[str], float]], depth: int, day: int, allow: Any
-                       ) -> dict[str, tuple[float, str]]:
+    def search_lexical(self, lang: str, groups: Sequence[tuple[Sequence[str], float]], depth: int, day: int,
+                       allow_law: Callable[[str], bool]) -> dict[str, tuple[float, str]]:
         lex = self.lexical.get(lang)
         idx = self._by_lang.get(lang, [])
         groups = [(list(t), w) for t, w in groups if t and w > 0]
         if lex is None or not idx or not groups or not len(lex):
             return {}
-        allowed = {d for d, i in enumerate(idx) if self._passes(i, day, allow)}
+        allowed = self._mask(day, allow_law)[np.asarray(idx, dtype=np.int64)]
         out: dict[str, tuple[float, str]] = {}
         for d, score in lex.search_weighted(groups, depth, allowed):
             r = self.rows[idx[d]]
@@ -104,15 +108,17 @@ class ArticleNotes:
                 out[r.article_id] = (float(score), r.law_id)
         return out
 
-    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow: Any) -> dict[str, tuple[float, str]]:
+    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool]
+                     ) -> dict[str, tuple[float, str]]:
         if self.vectors is None or not len(self.rows):
             return {}
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        ok = self._mask(day, allow_law)
         out: dict[str, tuple[float, str]] = {}
         for i in np.argsort(-sims)[: depth * 4]:
             i = int(i)
             r = self.rows[i]
-            if r.kind == "charge" or not self._passes(i, day, allow):
+            if r.kind == "charge" or not ok[i]:
                 continue
             if r.article_id not in out:
                 out[r.article_id] = (float(sims[i]), r.law_id)

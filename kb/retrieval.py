@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from kb.channels import (
     Channel,
     ChargeChannel,
@@ -31,6 +33,7 @@ from kb.channels import (
     SearchPlan,
     embedder_query,
 )
+from kb.chunk_table import ChunkTable
 from kb.confidence import EvidenceFeatures, evidence_score
 from kb.errors import BadRequest
 from kb.qmemory import QuestionMemory, law_key, load_memory
@@ -166,9 +169,10 @@ class Retriever:
             glossary = load_glossary(str(self.settings.glossary_path))
         self.glossary = glossary if use_glossary else None
         self._lock = threading.Lock()
-        self._allowed: dict[tuple, set[int]] = {}
+        self._chunk_table: ChunkTable | None = None
         self._laws: dict[str, LawRecord] | None = None
         self._law_keys: dict[str, list[str]] = {}
+        self._key_of: dict[str, str] = {}  # law_id → law_key of its title (asked ~4,000 times a search)
         self._names: LawNames | None = None
         self._qvecs: dict[str, list[float]] = {}
         self._channels: dict[str, Channel] | None = None
@@ -191,9 +195,9 @@ class Retriever:
         }
         for name, (lang, weight, groups) in lexical.items():
             if weight > 0:
-                out[name] = LexicalChannel(name, lang, idx.lexical.get(lang), self.store, groups, self._allowed_docs)
+                out[name] = LexicalChannel(name, lang, idx.lexical.get(lang), self.store, self.chunks, groups, self._allowed_docs)
         if w.dense > 0:
-            out["dense"] = DenseChannel(idx.vectors, self.store, idx.embedding_languages or self.settings.embedding_langs())
+            out["dense"] = DenseChannel(idx.vectors, self.chunks, idx.embedding_languages or self.settings.embedding_langs())
         notes = idx.notes
         if notes is not None and len(notes):
             if w.notes_lex > 0:
@@ -231,8 +235,11 @@ class Retriever:
         return self._law_keys.get(key, [])
 
     def _law_key_of(self, law_id: str) -> str:
-        law = self.laws().get(law_id)
-        return law_key(law.title_zh) if law else law_id
+        got = self._key_of.get(law_id)
+        if got is None:
+            law = self.laws().get(law_id)
+            got = self._key_of[law_id] = law_key(law.title_zh) if law else law_id
+        return got
 
     # ------------------------------------------------------------------ filters
     def _filter_law_ids(self, filters: SearchFilters) -> list[str] | None:
@@ -257,20 +264,18 @@ class Retriever:
         return SearchPlan(filters.as_of or date.today(), tuple(law_ids) if law_ids is not None else None,
                           _t(filters.jurisdiction), _t(filters.instrument), _t(filters.layer))
 
-    def _allowed_docs(self, lang: str, plan: SearchPlan) -> set[int]:
-        key = (lang, plan)
-        got = self._allowed.get(key)
-        if got is None:
-            got = self.store.allowed_docs(
-                lang, as_of=plan.as_of, law_ids=list(plan.law_ids) if plan.law_ids is not None else None,
-                jurisdictions=list(plan.jurisdictions or ()) or None, instruments=list(plan.instruments or ()) or None,
-                layers=list(plan.layers or ()) or None,
-            )
+    def chunks(self) -> ChunkTable:
+        """The generation's chunk metadata in memory (loaded on first use; `Index.warm` loads it at worker start)."""
+        if self._chunk_table is None:
             with self._lock:
-                if len(self._allowed) > 64:
-                    self._allowed.clear()
-                self._allowed[key] = got
-        return got
+                if self._chunk_table is None:
+                    self._chunk_table = ChunkTable.load(self.store)
+        return self._chunk_table
+
+    def _allowed_docs(self, lang: str, plan: SearchPlan) -> np.ndarray:
+        """The plan as a boolean mask over the ``lang`` lexical index's documents (cached by the chunk table)."""
+        return self.chunks().mask(lang, day=plan.day, law_ids=plan.law_ids, jurisdictions=plan.jurisdictions,
+                                  instruments=plan.instruments, layers=plan.layers)
 
     # ------------------------------------------------------------------ search
     def analyze(self, query: str, lang: str | None = None) -> QueryAnalysis:

@@ -15,7 +15,10 @@ from urllib.parse import urlparse
 from kb.errors import BackendUnavailable, IndexCorrupt
 from kb.settings import Settings
 
-__all__ = ["VectorIndex", "ChromaVectorIndex", "chroma_client", "collection_name", "build_where"]
+__all__ = [
+    "VectorIndex", "ChromaVectorIndex", "PartitionedVectorIndex", "chroma_client", "collection_name", "build_where",
+    "open_vector_index", "generation_collections", "drop_generation_vectors",
+]
 
 _ADD_BATCH = 1000
 
@@ -164,6 +167,105 @@ class ChromaVectorIndex:
             if _is_connection_error(exc):
                 raise BackendUnavailable(f"Chroma is unavailable: {exc}") from exc
             raise
+
+
+class PartitionedVectorIndex:
+    """A generation's vectors as one Chroma collection per language (``kb_<generation>-zh``, ``…-en``).
+
+    Why: Chroma answers a nearest-neighbour query with a metadata filter by listing the matching ids first. On the
+    full index a query restricted to the Chinese chunks (59,175 of 61,368) took ≈ 290 ms and one restricted to the
+    English chunks ≈ 19 ms, against ≈ 2 ms unfiltered; retrieval searches each language on its own (a model's
+    cosines run higher within one language), so every English question paid for a filtered Chinese query. A query
+    whose ``where`` names languages goes to their collections, unfiltered unless other conditions remain."""
+
+    def __init__(self, client: Any, name: str, partitions: Sequence[str], *, create: bool = False) -> None:
+        self.name = name
+        self.partitions = tuple(sorted(set(partitions)))
+        if not self.partitions:
+            raise ValueError("a partitioned vector index needs at least one partition")
+        self._parts = {p: ChromaVectorIndex(client, partition_name(name, p), create=create) for p in self.partitions}
+
+    def count(self) -> int:
+        return sum(part.count() for part in self._parts.values())
+
+    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict[str, Any]]) -> None:
+        rows: dict[str, list[int]] = {}
+        for i, meta in enumerate(metadatas):
+            lang = str(meta.get("lang"))
+            if lang not in self._parts:
+                raise ValueError(f"vector {ids[i]!r} has lang {lang!r}; this index holds {list(self.partitions)}")
+            rows.setdefault(lang, []).append(i)
+        for lang, idx in rows.items():
+            self._parts[lang].add([ids[i] for i in idx], [vectors[i] for i in idx], [metadatas[i] for i in idx])
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        for part in self._parts.values():
+            out.update(part.get_vectors([i for i in ids if i not in out]))
+        return out
+
+    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        langs, rest = split_lang(where)
+        hits: list[tuple[str, float]] = []
+        for lang in self.partitions:
+            if langs is None or lang in langs:
+                hits += self._parts[lang].query(vector, k, rest)
+        hits.sort(key=lambda h: -h[1])
+        return hits[:k]
+
+    def drop(self) -> None:
+        for part in self._parts.values():
+            part.drop()
+
+
+def partition_name(name: str, partition: str) -> str:
+    return f"{name}-{partition}"
+
+
+def split_lang(where: dict[str, Any] | None) -> tuple[set[str] | None, dict[str, Any] | None]:
+    """A ``where`` → (the languages it restricts to, None = any; the rest of it, None = nothing)."""
+    if not where:
+        return None, None
+    conds = list(where["$and"]) if set(where) == {"$and"} else [where]
+    langs: set[str] | None = None
+    rest: list[dict[str, Any]] = []
+    for cond in conds:
+        if set(cond) == {"lang"}:
+            value = cond["lang"]
+            if isinstance(value, dict):
+                if set(value) == {"$in"}:
+                    got = {str(v) for v in value["$in"]}
+                elif set(value) == {"$eq"}:
+                    got = {str(value["$eq"])}
+                else:
+                    rest.append(cond)
+                    continue
+            else:
+                got = {str(value)}
+            langs = got if langs is None else langs & got
+        else:
+            rest.append(cond)
+    return langs, (None if not rest else rest[0] if len(rest) == 1 else {"$and": rest})
+
+
+def open_vector_index(client: Any, manifest: dict[str, Any], *, create: bool = False) -> VectorIndex:
+    """The vector index a generation's manifest records: partitioned by language (``vector_partitions``) or, for
+    generations built before the partitioning, one collection."""
+    parts = manifest.get("vector_partitions")
+    if parts:
+        return PartitionedVectorIndex(client, manifest["collection"], parts, create=create)
+    return ChromaVectorIndex(client, manifest["collection"], create=create)
+
+
+def generation_collections(client: Any, generation: str) -> list[str]:
+    """Names of the collections holding a generation's vectors (one, or one per partition)."""
+    base = collection_name(generation)
+    return sorted(n for n in list_collections(client) if n == base or n.startswith(base + "-"))
+
+
+def drop_generation_vectors(client: Any, generation: str) -> None:
+    for name in generation_collections(client, generation):
+        client.delete_collection(name)
 
 
 def _is_connection_error(exc: Exception) -> bool:

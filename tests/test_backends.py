@@ -19,7 +19,15 @@ from kb.errors import IndexCorrupt
 from kb.lexical import BM25Index, LexicalIndex, load_lexical
 from kb.settings import Settings
 from kb.tokenize import tokenize_en, tokenize_zh
-from kb.vectors import ChromaVectorIndex, VectorIndex, build_where, chroma_client
+from kb.vectors import (
+    ChromaVectorIndex,
+    PartitionedVectorIndex,
+    VectorIndex,
+    build_where,
+    chroma_client,
+    list_collections,
+    split_lang,
+)
 
 ZH_DOCS = [
     "任何组织或者个人不得以丑化、污损，或者利用信息技术手段伪造等方式侵害他人的肖像权。",
@@ -79,13 +87,17 @@ def _backends() -> list[Any]:
     return ["embedded", *server]
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=[(backend, layout) for backend in _backends() for layout in ("one-collection", "by-language")])
 def vector_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorIndex]:
-    if request.param == "server":
+    backend, layout = request.param
+    if backend == "server":
         settings = Settings(data_dir=tmp_path, chroma_url=os.environ["KB_TEST_CHROMA_URL"])
     else:
         settings = Settings(data_dir=tmp_path)
-    index = ChromaVectorIndex(chroma_client(settings), f"kb_test_{uuid.uuid4().hex[:8]}", create=True)
+    name = f"kb_test_{uuid.uuid4().hex[:8]}"
+    client = chroma_client(settings)
+    index: VectorIndex = (ChromaVectorIndex(client, name, create=True) if layout == "one-collection"
+                          else PartitionedVectorIndex(client, name, ("en", "zh"), create=True))
     yield index
     index.drop()
 
@@ -110,6 +122,38 @@ def test_vector_contract(vector_index: VectorIndex) -> None:
     assert list(got) == ["a"] and all(math.isclose(x, y, abs_tol=1e-6) for x, y in zip(got["a"], vecs[0], strict=True))
     vector_index.add(["a"], [vecs[2]], [_meta("civil-code", 20210101, 99991231)])  # upsert replaces
     assert vector_index.count() == 3 and vector_index.query(vecs[2], 1, build_where(law_ids=["civil-code"]))[0][0] == "a"
+
+
+def test_partitioned_index_routes_by_language(tmp_path: Path) -> None:
+    """Vectors go to their language's collection; a query naming a language reads only that collection, with the
+    rest of its filter; a query naming none merges every language by score."""
+    client = chroma_client(Settings(data_dir=tmp_path))
+    index = PartitionedVectorIndex(client, "kb_part_test", ("zh", "en"), create=True)
+    emb = HashEmbedder(32)
+    vecs = emb.embed(EN_DOCS)
+    index.add(["en-a", "zh-b", "zh-c"], vecs, [_meta("civil-code", 20210101, 99991231, "en"),
+                                               _meta("aucl", 20190423, 20251014, "zh"), _meta("aucl", 20251015, 99991231, "zh")])
+    assert sorted(list_collections(client)) == ["kb_part_test-en", "kb_part_test-zh"]
+    assert client.get_collection("kb_part_test-zh").count() == 2 and index.count() == 3
+    assert {i for i, _ in index.query(vecs[0], 5, {"lang": "zh"})} == {"zh-b", "zh-c"}
+    assert [i for i, _ in index.query(vecs[0], 5, build_where(as_of=date(2020, 1, 1), lang="zh"))] == ["zh-b"]
+    assert [i for i, _ in index.query(vecs[0], 5, {"lang": {"$in": ["en"]}})] == ["en-a"]
+    merged = index.query(vecs[2], 3)
+    assert merged[0][0] == "zh-c" and len(merged) == 3 and [s for _, s in merged] == sorted((s for _, s in merged), reverse=True)
+    with pytest.raises(ValueError, match="lang"):
+        index.add(["x"], [vecs[0]], [_meta("gdpr", 20180525, 99991231, "fr")])
+    index.drop()
+    assert list_collections(client) == []
+
+
+def test_split_lang() -> None:
+    assert split_lang(None) == (None, None)
+    assert split_lang({"lang": "zh"}) == ({"zh"}, None)
+    assert split_lang({"law_id": {"$in": ["x"]}}) == (None, {"law_id": {"$in": ["x"]}})
+    w = build_where(as_of=date(2024, 3, 1), law_ids=["x"], lang="en")
+    assert split_lang(w) == ({"en"}, {"$and": [{"effective_from": {"$lte": 20240301}}, {"effective_to": {"$gte": 20240301}},
+                                               {"law_id": {"$in": ["x"]}}]})
+    assert split_lang({"$and": [{"lang": {"$in": ["en", "zh"]}}, {"layer": "raw"}]}) == ({"en", "zh"}, {"layer": "raw"})
 
 
 def test_build_where_shapes() -> None:
@@ -177,7 +221,7 @@ def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
     """The whole pipeline with vectors in a real `chroma run` server; incremental reuse works there too."""
     from ingest.pipeline import run_ingest
     from kb.index import open_index
-    from kb.vectors import collection_name, list_collections
+    from kb.vectors import drop_generation_vectors, generation_collections
     from tests.conftest import make_small_corpus
 
     settings = make_small_corpus(tmp_path).model_copy(update={"chroma_url": os.environ["KB_TEST_CHROMA_URL"]})
@@ -195,7 +239,7 @@ def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     second = run_ingest(settings)
     assert second.reused["vectors"] == first.counts["vectors"] and second.reused["embedded"] == 0
-    names = list_collections(chroma_client(settings))
-    assert collection_name(second.generation) in names and collection_name(first.generation) in names
+    client = chroma_client(settings)
+    assert generation_collections(client, second.generation) and generation_collections(client, first.generation)
     for gen in (first.generation, second.generation):  # leave the shared server clean
-        chroma_client(settings).delete_collection(collection_name(gen))
+        drop_generation_vectors(client, gen)

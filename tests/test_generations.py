@@ -23,7 +23,13 @@ from kb.generations import (
 )
 from kb.index import open_index
 from kb.settings import Settings
-from kb.vectors import chroma_client, collection_name, list_collections
+from kb.vectors import (
+    chroma_client,
+    collection_name,
+    generation_collections,
+    list_collections,
+    partition_name,
+)
 
 MENTAL = "spc-mental-damages-interpretation"
 
@@ -64,7 +70,7 @@ def test_failure_midway_keeps_the_previous_generation(small_corpus: Settings, st
         run_ingest(small_corpus, hook=hook)
     assert current_generation(small_corpus) == first.generation
     assert [d.name for d in small_corpus.generations_dir.iterdir()] == [first.generation]
-    assert list_collections(chroma_client(small_corpus)) == [collection_name(first.generation)]
+    assert sorted(list_collections(chroma_client(small_corpus))) == generation_collections(chroma_client(small_corpus), first.generation) != []
     index = open_index(small_corpus)
     assert not any("（改）" in (a.text_zh or "") for a in index.store.articles(f"{MENTAL}@2021-01-01"))
     index.close()
@@ -126,7 +132,7 @@ def test_generation_with_damaged_parts_is_refused(small_corpus: Settings) -> Non
     victim.write_bytes(data)
     open_index(small_corpus).close()
     # vectors missing from the collection
-    col = chroma_client(small_corpus).get_collection(collection_name(report.generation))
+    col = chroma_client(small_corpus).get_collection(partition_name(collection_name(report.generation), "zh"))
     some = col.get(limit=1)["ids"]
     col.delete(ids=some)
     with pytest.raises(IndexCorrupt, match="vectors"):

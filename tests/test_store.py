@@ -169,6 +169,33 @@ def test_chunks_stay_inside_articles_and_carry_metadata(raw_index: Any) -> None:
     assert store.allowed_docs("en", law_ids=["gdpr"])
 
 
+@pytest.mark.parametrize("filters", [
+    {}, {"day": 20200101}, {"day": 20260101, "layers": ["raw"]}, {"law_ids": ["anti-unfair-competition-law", "civil-code"]},
+    {"day": 20240601, "jurisdictions": ["cn"], "instruments": ["law"]}, {"law_ids": []},
+])
+def test_chunk_table_masks_match_the_store(raw_index: Any, filters: dict[str, Any]) -> None:
+    """The in-memory filter masks retrieval uses give exactly the documents the store's SQL selects."""
+    from datetime import date
+
+    from kb.chunk_table import ChunkTable
+
+    table = ChunkTable.load(raw_index.store)
+    day = filters.get("day")
+    as_of = date(day // 10000, day // 100 % 100, day % 100) if day else None
+    for lang in ("zh", "en"):
+        mask = table.mask(lang, day=day, law_ids=filters.get("law_ids"), jurisdictions=filters.get("jurisdictions"),
+                          instruments=filters.get("instruments"), layers=filters.get("layers"))
+        want = raw_index.store.allowed_docs(lang, as_of=as_of, law_ids=filters.get("law_ids"), jurisdictions=filters.get("jurisdictions"),
+                                            instruments=filters.get("instruments"), layers=filters.get("layers"))
+        if filters.get("law_ids") == []:
+            want = set()
+        assert set(map(int, mask.nonzero()[0])) == want
+    row = raw_index.store.chunk_rows("zh", [0])[0]
+    ref = table.ref("zh", 0)
+    assert ref is not None and (ref.article_id, ref.law_id, ref.chunk_id) == (row["article_id"], row["law_id"], row["chunk_id"])
+    assert table.best_per_article("zh", [(0, 2.0), (0, 1.0)]) == {row["article_id"]: (2.0, row["law_id"])}
+
+
 def test_store_refuses_damaged_files(raw_index: Any, tmp_path: Path) -> None:
     src = raw_index.path / "store.sqlite"
     edited = tmp_path / "edited.sqlite"

@@ -222,9 +222,9 @@ def _damage(settings: Settings, what: str) -> None:
     elif what == "missing-generation":
         shutil.rmtree(gdir)
     elif what == "drop-vectors":
-        from kb.vectors import chroma_client
+        from kb.vectors import chroma_client, drop_generation_vectors
 
-        chroma_client(settings).delete_collection(read_generation_manifest(gdir)["collection"])
+        drop_generation_vectors(chroma_client(settings), gdir.name)
     else:  # pragma: no cover
         raise AssertionError(what)
 
