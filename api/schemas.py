@@ -100,7 +100,7 @@ class SearchRequest(_In):
         description="analyst (default): hits that cover the query's terms, ordered by a 0–100 relevance (kb/analyst.py); "
                     "pipeline: the answer pipeline's fused order, unfiltered.",
     )
-    min_coverage: float = Field(default=0.5, ge=0.0, le=1.0, description="analyst: share of the query's terms (weighted by rarity) a hit must contain.")
+    min_coverage: float = Field(default=0.5, ge=0.0, le=1.0, description="analyst: a hit must contain at least this share of what the best hit contains of the query's terms (weighted by rarity); 1 = as much as the best.")
 
 
 class SearchHitOut(BaseModel):

@@ -11,9 +11,11 @@ pipeline, on a deeper list of its hits, and leaves the pipeline itself untouched
    law named in the query (反不正当竞争法) and article labels are not terms: they choose the law, not the text.
    Each term weighs its rarity in the index (BM25's IDF), so "混淆" counts for more than "商业".
 2. A hit's **coverage**: the weighted share of the terms found in the article's text (English words in its
-   English text or our English headnote). A hit covering none, or less than ``min_coverage`` (half) of the
-   terms — or than the best hit covers, when none covers half — is dropped.
-3. Its **relevance**, 0–100: coverage × the hit's pipeline score relative to the best hit's, rounded. Hits are
+   English text or our English headnote). A hit covering none, or less than ``min_coverage`` (half) of what the
+   best hit covers, is dropped.
+3. Its **relevance**, 0–100: its coverage relative to the best coverage × its pipeline score relative to the best
+   score, rounded (100: as much of the query as any hit, and the top score; a question full of everyday words
+   covered at 40 % by its best hit still gets a readable scale — the absolute coverage is given beside). Hits are
    ordered by relevance (ties keep the pipeline's order); below ``MIN_RELEVANCE`` (25) a hit is dropped: a
    term found in a text that the pipeline ranks far below the best is a passing mention. ``label`` is high
    (≥ 70), medium (≥ 40) or low.
@@ -32,7 +34,7 @@ from kb.tokenize import tokenize_en, tokenize_zh, tokenize_zh_terms
 
 __all__ = ["AnalystHit", "Coverage", "TermGroup", "analyst_rank", "coverage", "relevance_label", "term_groups"]
 
-MIN_COVERAGE = 0.5  # a hit must cover this share of the query's terms (or as much as the best hit, if less)
+MIN_COVERAGE = 0.5  # a hit must cover at least this share of what the best hit covers
 MIN_RELEVANCE = 25  # … and score at least this relevance (a quarter of the best hit)
 DEPTH = 2  # the pipeline is asked for DEPTH × k hits, then filtered to k
 _LABEL = re.compile(r"^第[零〇一二三四五六七八九十百千万\d]+条(?:之[一二三四五六七八九十]+)?$")
@@ -78,14 +80,11 @@ class _Rarity:
         self.index, self.tokenize = index, tokenize
         self.n = len(index) if index is not None else 0
 
-    def df(self, phrase: str) -> int:
-        if not self.n:
-            return 0
-        toks = self.tokenize(phrase)
-        return min((self.index.doc_freq(t) for t in toks), default=0)
-
     def idf(self, phrase: str) -> float | None:
-        df = self.df(phrase)
+        return self.idf_of_tokens(self.tokenize(phrase))
+
+    def idf_of_tokens(self, tokens: Sequence[str]) -> float | None:
+        df = min((self.index.doc_freq(t) for t in tokens), default=0) if self.n else 0
         return _idf(self.n, df) if df > 0 else None
 
 
@@ -108,8 +107,18 @@ def term_groups(qa: Any, glossary: Any, lexical: Mapping[str, Any], law_names: I
         en = tuple(tuple(s) for s in (tokenize_en(t) for t in c.en) if s)
         said = [t for t in zh if t in qa.text]
         weights = [w for w in (zh_rar.idf(t) for t in (said or zh)) if w is not None]
-        weight = max(weights) if said and weights else (sum(weights) / len(weights) if weights else 1.0)
-        groups.append(TermGroup(label=said[0] if said else (zh[0] if zh else cid), zh=zh, en=en, weight=weight, concept=cid))
+        if not weights:  # named in English only, or the Chinese terms are nowhere in the index
+            weights = [w for w in (en_rar.idf_of_tokens(seq) for seq in en) if w is not None]
+        if not weights:  # no article uses any of its terms: no article can cover it
+            continue
+        weight = max(weights) if said else sum(weights) / len(weights)
+        label = said[0] if said else (zh[0] if zh else cid)
+        same = next((i for i, g in enumerate(groups) if g.label == label), None)
+        if same is not None:  # two concepts said with the same words are one term
+            g = groups[same]
+            groups[same] = TermGroup(label, tuple(dict.fromkeys(g.zh + zh)), tuple(dict.fromkeys(g.en + en)), max(g.weight, weight), g.concept)
+        else:
+            groups.append(TermGroup(label=label, zh=zh, en=en, weight=weight, concept=cid))
         covered_zh.update(t.lower() for t in zh)
         covered_en.update(s for seq in en for s in seq)
     if qa.lang == "zh" or qa.zh_text:
@@ -167,14 +176,15 @@ def analyst_rank(
         en = " ".join(x for x in (h.article.text_en, english(h) if english else None) if x)
         covs.append(coverage(groups, h.article.text_zh, en or None))
     shares = [c.share for c in covs if c.share is not None]
-    floor = min(min_coverage, max(shares, default=0.0))
+    best_share = max(shares, default=0.0)
+    floor = min_coverage * best_share
     kept = [(h, c) for h, c in zip(hits, covs, strict=True) if c.share is None or (c.share > 0 and c.share >= floor)]
     if not kept:
         return []
     best = max(h.score for h, _ in kept) or 1.0
     out = []
     for h, c in kept:
-        share = 1.0 if c.share is None else c.share
+        share = 1.0 if c.share is None or not best_share else c.share / best_share
         rel = max(0, min(100, round(100 * share * max(h.score, 0.0) / best)))
         if rel < min_relevance:
             continue
