@@ -146,7 +146,7 @@ class SearchResponse(BaseModel):
     hits: list[SearchHitOut]
     rank: str = Field(default="analyst", description="The order of the hits: analyst or pipeline.")
     terms: list[dict[str, Any]] = Field(default=[], description="analyst: the query's terms with their weight (rarity in the index).")
-    dropped: int = Field(default=0, description="analyst: pipeline hits dropped for covering too little of the query.")
+    dropped: int = Field(default=0, description="analyst: hits of the pipeline's first k left out (too few of the query's terms, or a passing mention).")
     degraded: list[str] = Field(default=[], description='Channels that failed for this query: "dense" = vector search unavailable, hits from keyword search only.')
 
 

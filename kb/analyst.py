@@ -112,7 +112,7 @@ def term_groups(qa: Any, glossary: Any, lexical: Mapping[str, Any], law_names: I
         if not weights:  # no article uses any of its terms: no article can cover it
             continue
         weight = max(weights) if said else sum(weights) / len(weights)
-        label = said[0] if said else (zh[0] if zh else cid)
+        label = max(said, key=len) if said else (zh[0] if zh else cid)
         same = next((i for i, g in enumerate(groups) if g.label == label), None)
         if same is not None:  # two concepts said with the same words are one term
             g = groups[same]

@@ -32,7 +32,8 @@ def search_articles(req: SearchRequest, index: IndexDep, settings: SettingsDep) 
         found = search_for_analysts(index, query, k, filters, min_coverage=req.min_coverage)
         result, ranked = found.result, found.hits
         terms = [{"term": g.label, "weight": round(g.weight, 2), **({"concept": g.concept} if g.concept else {})} for g in found.terms]
-        dropped = max(0, min(len(result.hits), k) - len(ranked))
+        shown = {a.hit.article.article_id for a in ranked}
+        dropped = sum(1 for h in result.hits[:k] if h.article.article_id not in shown)
     else:
         result, ranked, terms, dropped = search(index, query, k, filters), None, [], 0
     pairs: list[tuple[Hit, AnalystHit | None]] = [(a.hit, a) for a in ranked] if ranked is not None else [(h, None) for h in result.hits]
