@@ -92,7 +92,10 @@ def term_groups(qa: Any, glossary: Any, lexical: Mapping[str, Any], law_names: I
     """The terms of an analysed query (kb.query.QueryAnalysis) with their weights (see the module docstring)."""
     zh_rar = _Rarity(lexical.get("zh"), tokenize_zh)
     en_rar = _Rarity(lexical.get("en"), tokenize_en)
-    names = [n for n in law_names if n]
+    names = sorted({n for n in law_names if n}, key=len, reverse=True)
+    bare = qa.text
+    for n in names:  # the text without the law names it mentions
+        bare = bare.replace(n, " ")
     groups: list[TermGroup] = []
     covered_zh: set[str] = set()
     covered_en: set[str] = set()
@@ -105,7 +108,9 @@ def term_groups(qa: Any, glossary: Any, lexical: Mapping[str, Any], law_names: I
             continue
         zh = tuple(t for t in c.zh if t)
         en = tuple(tuple(s) for s in (tokenize_en(t) for t in c.en) if s)
-        said = [t for t in zh if t in qa.text]
+        said = [t for t in zh if t in bare]
+        if not said and any(t in qa.text for t in zh):  # named only inside a law's name (不正当竞争 in 反不正当竞争法)
+            continue
         weights = [w for w in (zh_rar.idf(t) for t in (said or zh)) if w is not None]
         if not weights:  # named in English only, or the Chinese terms are nowhere in the index
             weights = [w for w in (en_rar.idf_of_tokens(seq) for seq in en) if w is not None]
