@@ -18,7 +18,7 @@ from typing import Any
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound, NotFound
 from kb.records import ArticleRecord, Edge, LawRecord, LineageLink, VersionRecord
-from kb.slugs import assign_slugs
+from kb.slugs import assign_slugs, is_slug, title_slug
 from kb.store_writer import CHECKSUM_SQL, SCHEMA_VERSION, articles_checksum, unpack_tokens
 from kb.titles import normalize_title
 
@@ -98,13 +98,21 @@ class ArticleStore:
         if self._laws is None:
             rows = self._q("SELECT law_id, title_zh, title_en, jurisdiction, instrument, issuer, layer, short_names, topics FROM laws ORDER BY rowid")
             slugs = assign_slugs(r[0] for r in rows)
+            taken = set(slugs.values())
             laws = {}
+            by_slug = {}
             for r in rows:
                 short = tuple(json.loads(r[7]))
-                aliases = tuple(x for x in dict.fromkeys((r[0], r[1], *short)) if x and x != slugs[r[0]])
+                # a curated law also answers to its title's pinyin (prc-fan-bu-zheng-dang-jing-zheng-fa) unless taken
+                reading = title_slug(r[1]) if is_slug(r[0]) and r[1] else None
+                reading = reading if reading and reading not in taken else None
+                aliases = tuple(x for x in dict.fromkeys((r[0], r[1], reading, *short)) if x and x != slugs[r[0]])
                 laws[r[0]] = LawRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], short, tuple(json.loads(r[8])),
                                        slug=slugs[r[0]], aliases=aliases)
-            self._by_slug = {law.slug: law.law_id for law in laws.values()}
+                by_slug[slugs[r[0]]] = r[0]
+                if reading:
+                    by_slug.setdefault(reading, r[0])
+            self._by_slug = by_slug
             self._laws = laws
         return self._laws
 

@@ -92,6 +92,9 @@ def test_old_ids_and_slugs_resolve_to_the_same_law(corpus_store: ArticleStore, c
     for v in versions:  # "title@date" (and "curated-id@date") ids name the law and that version
         assert store.resolve_law(v.version_id).law_id == v.law_id
         assert store.version_of_ref(v.version_id) == v.version_id
+    aucl = store.resolve_law("anti-unfair-competition-law")
+    assert "prc-fan-bu-zheng-dang-jing-zheng-fa" in aucl.aliases  # a curated law answers to its title's pinyin too
+    assert store.resolve_law("prc-fan-bu-zheng-dang-jing-zheng-fa").law_id == "anti-unfair-competition-law"
     national = [law for law in laws if law.layer == "national"]
     assert national and all(law.title_zh in law.aliases and law.slug != law.law_id for law in national)
     for law in national[:200]:  # the Chinese title resolves (unless it also names a curated law)
