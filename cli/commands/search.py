@@ -47,10 +47,10 @@ def search(
         result = replace(result, hits=[a.hit for a in ranked])
     if as_json:
         out = asdict(result)
-        for hit, a in zip(out["hits"], ranked or [], strict=False):
-            hit.update(relevance=a.relevance, relevance_label=a.label, pipeline_rank=a.pipeline_rank,
-                       coverage=None if a.coverage.share is None else round(100 * a.coverage.share),
-                       matched_terms=list(a.coverage.matched), missing_terms=list(a.coverage.missing))
+        for hit, ah in zip(out["hits"], ranked or [], strict=False):
+            hit.update(relevance=ah.relevance, relevance_label=ah.label, pipeline_rank=ah.pipeline_rank,
+                       coverage=None if ah.coverage.share is None else round(100 * ah.coverage.share),
+                       matched_terms=list(ah.coverage.matched), missing_terms=list(ah.coverage.missing))
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return
     typer.echo(f"{len(result.hits)} hit(s) for {result.query!r} ({result.lang}); evidence {result.evidence_score:.2f}")

@@ -43,6 +43,8 @@ def test_lineage_timeline_graph_and_search_take_any_id_form(client: TestClient) 
     assert client.get("/v1/timeline", params={"from": "2025-01-01", "to": "2025-12-31", "law": AUCL_ZH}).status_code == 200
     graph = client.get("/v1/graph", params={"law": AUCL_ZH, "article": "7"})
     assert graph.status_code == 200 and graph.json()["nodes"]
+    by_id = client.get("/v1/graph", params={"article": f"{AUCL_ZH}@2019-04-23#6"})  # an article id with the title
+    assert by_id.status_code == 200 and by_id.json()["center"] == f"{AUCL}@2019-04-23#6"
     for name in (AUCL_ZH, AUCL):
         hits = client.post("/v1/search", json={"query": "混淆行为", "k": 5, "filters": {"law": [name]}}).json()["hits"]
         assert hits and {h["law"] for h in hits} == {AUCL} and {h["law_slug"] for h in hits} == {AUCL}
