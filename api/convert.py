@@ -20,7 +20,7 @@ def to_filters(f: FiltersIn | None, as_of: date | None = None) -> SearchFilters:
 
 def law_out(law: LawRecord) -> LawOut:
     return LawOut(
-        law_id=law.law_id, title_zh=law.title_zh, title_en=law.title_en, jurisdiction=law.jurisdiction,
+        law_id=law.law_id, slug=law.slug or law.law_id, aliases=list(law.aliases), title_zh=law.title_zh, title_en=law.title_en, jurisdiction=law.jurisdiction,
         instrument=law.instrument, issuer=law.issuer, layer=law.layer, short_names=list(law.short_names),
         topics=list(law.topics),
     )

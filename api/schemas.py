@@ -95,12 +95,25 @@ class SearchRequest(_In):
     k: int | None = Field(default=None, ge=1)
     lang: Lang | None = None
     filters: FiltersIn | None = None
+    rank: Literal["analyst", "pipeline"] = Field(
+        default="analyst",
+        description="analyst (default): hits that cover the query's terms, ordered by a 0–100 relevance (kb/analyst.py); "
+                    "pipeline: the answer pipeline's fused order, unfiltered.",
+    )
+    min_coverage: float = Field(default=0.5, ge=0.0, le=1.0, description="analyst: a hit must contain at least this share of what the best hit contains of the query's terms (weighted by rarity); 1 = as much as the best.")
 
 
 class SearchHitOut(BaseModel):
     rank: int
-    score: float
+    score: float = Field(description="The pipeline's fused score (unbounded; compare within one search only).")
+    relevance: int | None = Field(default=None, description="analyst: 0–100 = coverage × score relative to the best hit (None for rank=pipeline).")
+    relevance_label: str | None = Field(default=None, description="high (≥ 70) | medium (≥ 40) | low.")
+    coverage: int | None = Field(default=None, description="analyst: % of the query's terms (weighted by rarity) the article contains.")
+    matched_terms: list[str] = Field(default=[], description="analyst: the query's terms found in the article.")
+    missing_terms: list[str] = Field(default=[], description="analyst: the query's terms not found in it.")
+    pipeline_rank: int | None = Field(default=None, description="The hit's place in the pipeline's order.")
     law: str
+    law_slug: str | None = Field(default=None, description="The law's stable slug (accepted wherever a law id is).")
     title_zh: str
     title_en: str | None = None
     article: str
@@ -112,6 +125,8 @@ class SearchHitOut(BaseModel):
     effective_to: date | None = Field(default=None, description="Last day the text was in force (None: still in force).")
     status: str | None = Field(default=None, description="Status of the version today: in-force | superseded | repealed | unknown.")
     superseded_by: str | None = Field(default=None, description="For a superseded text: the article continuing it in force today (lineage).")
+    superseded_by_label: str | None = Field(default=None, description="That article as people cite it: 第七条 (2025-10-15 version).")
+    status_note: str | None = Field(default=None, description="In words: 'in force since 2025-10-15' or 'in force 2019-04-23 – 2025-10-14; superseded by 第七条 (2025-10-15)'.")
     path: list[str] = []
     text_zh: str | None = None
     text_en: str | None = None
@@ -129,12 +144,17 @@ class SearchResponse(BaseModel):
     expansions: list[str]
     as_of: date | None = None
     hits: list[SearchHitOut]
+    rank: str = Field(default="analyst", description="The order of the hits: analyst or pipeline.")
+    terms: list[dict[str, Any]] = Field(default=[], description="analyst: the query's terms with their weight (rarity in the index).")
+    dropped: int = Field(default=0, description="analyst: hits of the pipeline's first k left out (too few of the query's terms, or a passing mention).")
     degraded: list[str] = Field(default=[], description='Channels that failed for this query: "dense" = vector search unavailable, hits from keyword search only.')
 
 
 # ---------------------------------------------------------------- laws / articles
 class LawOut(BaseModel):
-    law_id: str
+    law_id: str = Field(description="The law's id in the index: a curated slug, or the Chinese title for a national/ law.")
+    slug: str = Field(description="Stable ASCII id (the curated id, or the title in pinyin: prc-zhuan-li-fa); accepted wherever a law id is.")
+    aliases: list[str] = Field(default=[], description="Other ids and names that resolve to this law (Chinese title, index id, short names).")
     title_zh: str
     title_en: str | None = None
     jurisdiction: str

@@ -60,6 +60,10 @@ class LexicalIndex(Protocol):
         """`search` for a query of token groups, each group's scores multiplied by its weight."""
         ...
 
+    def doc_freq(self, token: str) -> int:
+        """Number of documents holding ``token`` (0 when the index never saw it): the rarity of a query term."""
+        ...
+
     def save(self, path: Path) -> None: ...
 
 
@@ -104,6 +108,19 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def doc_freq(self, token: str) -> int:
+        """From bm25s's sparse score matrix: one column per vocabulary token, one stored value per document
+        holding it."""
+        if self._bm25 is None:
+            return 0
+        vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
+        i = vocab.get(token)
+        if i is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]  # type: ignore[attr-defined]
+        end = int(indptr[i + 1]) if i + 1 < len(indptr) else len(self._bm25.scores["data"])  # type: ignore[attr-defined]
+        return max(0, end - int(indptr[i]))
 
     def save(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ class LawRecord:
     layer: str  # "raw" or "national" (raw wins where both hold the law)
     short_names: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    slug: str = ""  # stable ASCII id (kb.slugs): the curated id, or the title in pinyin; set by the store
+    aliases: tuple[str, ...] = ()  # other ids and names that resolve to the law (Chinese title, old id, short names)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ opening raises ``IndexCorrupt`` rather than serving wrong answers."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import zlib
@@ -17,12 +18,14 @@ from typing import Any
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound, NotFound
 from kb.records import ArticleRecord, Edge, LawRecord, LineageLink, VersionRecord
+from kb.slugs import assign_slugs, is_slug, title_slug
 from kb.store_writer import CHECKSUM_SQL, SCHEMA_VERSION, articles_checksum, unpack_tokens
 from kb.titles import normalize_title
 
 __all__ = ["ArticleStore"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REQUIRED_TABLES = {"meta", "files", "laws", "versions", "articles", "paragraphs", "chunks", "edges", "lineage"}
 
 
@@ -50,6 +53,7 @@ class ArticleStore:
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"article store {self.path} is unreadable: {exc}") from exc
         self._laws: dict[str, LawRecord] | None = None
+        self._by_slug: dict[str, str] = {}
 
     # --- integrity ------------------------------------------------------------------------------------
     def _check_header(self) -> None:
@@ -92,9 +96,23 @@ class ArticleStore:
     # --- laws -----------------------------------------------------------------------------------------
     def _law_map(self) -> dict[str, LawRecord]:
         if self._laws is None:
+            rows = self._q("SELECT law_id, title_zh, title_en, jurisdiction, instrument, issuer, layer, short_names, topics FROM laws ORDER BY rowid")
+            slugs = assign_slugs(r[0] for r in rows)
+            taken = set(slugs.values())
             laws = {}
-            for r in self._q("SELECT law_id, title_zh, title_en, jurisdiction, instrument, issuer, layer, short_names, topics FROM laws ORDER BY rowid"):
-                laws[r[0]] = LawRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])), tuple(json.loads(r[8])))
+            by_slug = {}
+            for r in rows:
+                short = tuple(json.loads(r[7]))
+                # a curated law also answers to its title's pinyin (prc-fan-bu-zheng-dang-jing-zheng-fa) unless taken
+                reading = title_slug(r[1]) if is_slug(r[0]) and r[1] else None
+                reading = reading if reading and reading not in taken else None
+                aliases = tuple(x for x in dict.fromkeys((r[0], r[1], reading, *short)) if x and x != slugs[r[0]])
+                laws[r[0]] = LawRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], short, tuple(json.loads(r[8])),
+                                       slug=slugs[r[0]], aliases=aliases)
+                by_slug[slugs[r[0]]] = r[0]
+                if reading:
+                    by_slug.setdefault(reading, r[0])
+            self._by_slug = by_slug
             self._laws = laws
         return self._laws
 
@@ -109,10 +127,17 @@ class ArticleStore:
 
     def resolve_law(self, name: str) -> LawRecord:
         """Law id, full title (zh or en), short name (民法典, 刑法), title without 中华人民共和国, or any
-        part of a title that names exactly one law (深度合成)."""
+        part of a title that names exactly one law (深度合成); also its slug (``prc-zhuan-li-fa``) and a version id
+        or ``name@date`` form (``中华人民共和国专利法@2020-10-17``), which name the law (the version is the caller's:
+        ``version_of_ref``)."""
         laws = self._law_map()
         if name in laws:
             return laws[name]
+        if name in self._by_slug:
+            return laws[self._by_slug[name]]
+        base, at, ver = name.rpartition("@")
+        if at and base and _DAY.match(ver):
+            return self.resolve_law(base)
         n = _name_key(name)
         if not n:
             raise LawNotFound("empty law name")
@@ -133,9 +158,21 @@ class ArticleStore:
             f"{name!r} matches {len(part)} laws; name one of them", details={"candidates": [self._cand(x) for x in part[:50]]}
         )
 
+    def version_of_ref(self, name: str) -> str | None:
+        """The version a ``name@date`` law reference names (its id), None when it names none; raises NotFound when
+        the law has no version of that id or effective date."""
+        base, at, ver = name.rpartition("@")
+        if not (at and base and _DAY.match(ver)) or name in self._law_map():
+            return None
+        law = self.resolve_law(base)
+        for v in self.versions(law.law_id):
+            if v.version_id == f"{law.law_id}@{ver}" or (v.effective_from is not None and v.effective_from.isoformat() == ver):
+                return v.version_id
+        raise NotFound(f"{law.law_id} has no version {ver!r}", details={"law": law.law_id, "version": ver})
+
     @staticmethod
     def _names(law: LawRecord) -> set[str]:
-        names = {_name_key(law.law_id), _name_key(law.title_zh)}
+        names = {_name_key(law.law_id), _name_key(law.title_zh), law.slug}
         if law.title_en:
             names.add(_name_key(law.title_en))
         names.update(_name_key(s) for s in law.short_names)

@@ -161,6 +161,11 @@ def _graphml(out: GraphOut) -> bytes:
 def _find(store: Any, article: str, law: str | None, day: date) -> Any:
     if "#" in article:
         rec = store.article_by_id(article)
+        ref, _, key = article.rpartition("#")
+        if rec is None and "@" in ref:  # the law part in another id form: prc-zhuan-li-fa@2020-10-17#5
+            law = resolve(store, ref)
+            version = store.version_of_ref(f"{law.law_id}@{ref.rpartition('@')[2]}")
+            rec = store.article(law.law_id, key, version_id=version) if version else None
     else:
         if law is None:
             raise BadRequest("An article number needs ?law= (or pass the article id).")

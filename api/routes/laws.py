@@ -29,10 +29,17 @@ ListParam = Annotated[list[str] | None, Query()]
 
 
 def resolve(store: Any, law_id: str) -> LawRecord:
+    """The law of any id form: index id, slug, title, short name, or ``…@date`` (a version of it)."""
     try:
         return store.law(law_id)
     except NotFound:
-        return store.resolve_law(law_id)  # short names, titles; raises LawNotFound / AmbiguousLaw
+        return store.resolve_law(law_id)  # slugs, short names, titles; raises LawNotFound / AmbiguousLaw
+
+
+def resolve_ref(store: Any, law_id: str, version: str | None) -> tuple[LawRecord, str | None]:
+    """(law, version asked for): a ``law@date`` id names its version unless ``?version=`` names another."""
+    law = resolve(store, law_id)
+    return law, version or store.version_of_ref(law_id)
 
 
 def pick_version(store: Any, law: LawRecord, as_of: date, version: str | None) -> VersionRecord | None:
@@ -83,7 +90,7 @@ def cited_by_out(store: Any, article_id: str) -> list[EdgeOut]:
 def find_article(store: Any, law_id: str, article: str, as_of: date | None, version: str | None) -> tuple[LawRecord, Any]:
     """(law, article record) of ``article`` (any label form) in the version asked for or in force on ``as_of``."""
     day = as_of or date.today()
-    law = resolve(store, law_id)
+    law, version = resolve_ref(store, law_id, version)
     key = normalize_key(article)
     if key is None:
         raise BadRequest(f"{article!r} is not an article number (try 1019, 第一千零一十九条, 253之一, Article 253a).")
@@ -104,7 +111,7 @@ def list_laws(
     instrument: ListParam = None,
     topic: ListParam = None,
     layer: ListParam = None,
-    q: Annotated[str | None, Query(max_length=200, description="Substring of the title (zh or en) or a short name.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Substring of the title (zh or en), a short name, the id or the slug (pinyin, hyphens optional).")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=2000)] = 100,
 ) -> LawListOut:
@@ -119,8 +126,9 @@ def list_laws(
         laws = [x for x in laws if x.layer in layer]
     if q:
         needle = q.strip().lower()
+        bare = needle.replace("-", "").replace(" ", "")
         laws = [x for x in laws if needle in x.title_zh.lower() or needle in (x.title_en or "").lower() or needle in x.law_id.lower()
-                or any(needle in s.lower() for s in x.short_names)]
+                or (bare and bare in x.slug.replace("-", "")) or any(needle in s.lower() for s in x.short_names)]
     return LawListOut(total=len(laws), offset=offset, limit=limit, laws=[law_out(x) for x in laws[offset : offset + limit]])
 
 
@@ -133,7 +141,7 @@ def get_law(
 ) -> LawDetailOut:
     store = index.store
     day = as_of or date.today()
-    law = resolve(store, law_id)
+    law, version = resolve_ref(store, law_id, version)
     versions = store.versions(law.law_id)
     shown = pick_version(store, law, day, version) or (versions[-1] if versions else None)
     structure = store.structure(shown.version_id) if shown else []

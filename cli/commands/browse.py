@@ -67,7 +67,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 @app.command("article")
 def article(
-    law: Annotated[str, typer.Argument(help="Law id, full title, short name or unambiguous part (民法典, 刑法, 深度合成).")],
+    law: Annotated[str, typer.Argument(help="Law id or slug, full title, short name or unambiguous part (民法典, 刑法, 深度合成, prc-zhuan-li-fa); title@date names that version.")],
     number: Annotated[str, typer.Argument(help="1019, 253之一, 第一千零一十九条, 253a.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: the version in force that day (default today).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -85,7 +85,7 @@ def article(
     try:
         store = open_index(get_settings()).store
         law_rec = store.resolve_law(law)
-        art = store.article(law_rec.law_id, key, as_of=day)
+        art = store.article(law_rec.law_id, key, as_of=day, version_id=store.version_of_ref(law) if day is None else None)
     except AmbiguousLaw as exc:
         typer.echo(f"error: {exc.message}", err=True)
         for c in (exc.details or {}).get("candidates", []):
@@ -105,7 +105,7 @@ def article(
                                "references": [asdict(e) for e in refs], "cited_by": [asdict(e) for e in cited]},
                               ensure_ascii=False, indent=2, default=str))
         return
-    typer.echo(f"{law_rec.title_zh}  {art.label_zh or art.label_en}   [{art.article_id}]")
+    typer.echo(f"{law_rec.title_zh}  {art.label_zh or art.label_en}   [{art.article_id}]  slug: {law_rec.slug}")
     if law_rec.title_en:
         typer.echo(f"{law_rec.title_en}  {art.label_en or ''}")
     typer.echo(f"version: {version.label}; in force {version.effective_from or '?'} – {version.effective_to or 'now'} ({version.status})")

@@ -33,8 +33,9 @@ async function browse(main) {
   }
   const paint = () => {
     const q = filter.value.trim().toLowerCase();
+    const bare = q.replace(/[\s-]/g, "");
     const shown = laws.filter((l) => !q || [l.law_id, l.title_zh, l.title_en, ...(l.short_names || [])]
-      .some((x) => x && String(x).toLowerCase().includes(q)));
+      .some((x) => x && String(x).toLowerCase().includes(q)) || (bare && String(l.slug || "").replace(/-/g, "").includes(bare)));
     const groups = new Map();
     for (const l of shown) {
       const g = l.layer === "raw" ? "raw" : l.instrument || "other";
@@ -153,17 +154,35 @@ function normalizeHit(hit) {
     to: pick(hit, "effective_to"),
     status: pick(hit, "status"),
     successor: pick(hit, "superseded_by"),
+    successorLabel: pick(hit, "superseded_by_label"),
+    relevance: pick(hit, "relevance"),
+    relevanceLabel: pick(hit, "relevance_label"),
+    coverage: pick(hit, "coverage"),
+    terms: asArray(pick(hit, "matched_terms")),
+    missing: asArray(pick(hit, "missing_terms")),
   };
 }
 
-/** "superseded — in force until 2025-10-14 · now Art. 7" for a text no longer in force. */
+/** "relevance 85 (high) · terms found 85 %: 混淆, 姓名 · missing: 商业" (analyst search, kb/analyst.py). */
+function relevanceLine(hit) {
+  if (hit.relevance === undefined || hit.relevance === null) return null;
+  return h("div", { class: "small", dataset: { testid: "hit-relevance" } },
+    h("span", { class: `badge badge-rel badge-rel-${hit.relevanceLabel || "low"}`, title: t("ex.relevanceHelp") },
+      t("ex.relevance", { n: hit.relevance, label: t(`rel.${hit.relevanceLabel}`, {}, hit.relevanceLabel || "") })),
+    hit.coverage !== null && hit.coverage !== undefined ? ` ${t("ex.coverage", { n: hit.coverage })}` : "",
+    hit.terms.length ? [": ", h("span", { lang: "zh-CN" }, hit.terms.join(", "))] : "",
+    hit.missing.length ? [" · ", t("ex.missing"), ": ", h("span", { class: "muted", lang: "zh-CN" }, hit.missing.join(", "))] : "");
+}
+
+/** "superseded — in force 2019-04-23 – 2025-10-14 · now Art. 7 (2025-10-15)" for a text no longer in force. */
 function statusLine(hit) {
   if (!hit.status || hit.status === "in-force") return null;
   const now = hit.successor ? parseArticleId(hit.successor) : null;
   return h("div", { class: "small", dataset: { testid: "hit-status" } },
     h("span", { class: "badge badge-warn" }, t(`status.${hit.status}`, {}, hit.status)),
-    hit.to ? ` ${t("ex.inForceUntil", { date: hit.to })}` : "",
-    now ? [" · ", h("a", { href: articleHrefFromId(hit.successor) }, t("art.nowN", { n: now.key }))] : null);
+    hit.to ? ` ${hit.from ? t("ex.inForceFromTo", { from: hit.from, to: hit.to }) : t("ex.inForceUntil", { date: hit.to })}` : "",
+    now ? [" · ", h("a", { href: articleHrefFromId(hit.successor) },
+      t("art.nowN", { n: now.key }) + (now.effectiveFrom ? ` (${now.effectiveFrom})` : ""))] : null);
 }
 
 async function search(main, route) {
@@ -210,14 +229,17 @@ async function search(main, route) {
       const data = await postJSON("/v1/search", { query, k: Number(p.get("k") || 10), filters });
       const hits = asArray(Array.isArray(data) ? data : pick(data, "hits", "results")).map(normalizeHit);
       const ev = pick(data, "evidence_score");
+      const dropped = Number(pick(data, "dropped") || 0);
       replace(results,
         h("p", { class: "muted small" }, t("ex.nResults", { n: hits.length }), ev !== undefined ? ` · ${t("chat.evidence", { score: Number(ev).toFixed(2) })}` : "",
+          dropped ? ` · ${t("ex.dropped", { n: dropped })}` : "",
           asArray(pick(data, "expansions")).length ? ` · ${t("ex.expanded")}: ${asArray(data.expansions).join(", ")}` : ""),
         hits.length ? h("ol", { class: "hits" }, hits.map((hit) => h("li", { class: "hit-item" },
           h("a", { class: "hit-title", href: articleHref(hit.law, hit.key, { version: hit.version }), lang: "zh-CN" }, `${hit.title || hit.law} ${hit.label}`),
           h("div", { class: "muted small", lang: "zh-CN" }, [hit.path.join(" › "), hit.from ? t("art.from", { from: hit.from }) : ""].filter(Boolean).join(" · ")),
+          relevanceLine(hit),
           statusLine(hit),
-          h("p", { class: "snippet", lang: "zh-CN" }, highlight(hit.text.length > 280 ? `${hit.text.slice(0, 280)}…` : hit.text, hit.matched)))))
+          h("p", { class: "snippet", lang: "zh-CN" }, highlight(hit.text.length > 280 ? `${hit.text.slice(0, 280)}…` : hit.text, [...hit.matched, ...hit.terms])))))
           : h("p", null, t("ex.noResults")));
     } catch (err) {
       replace(results, h("p", { class: "error-text", role: "alert" }, err.message));
@@ -228,15 +250,15 @@ async function search(main, route) {
 
 /* ---------- law picker with type-ahead over every law ---------- */
 
-/** An input with a datalist of every law (id, Chinese and English titles); resolves what was typed to a law id
- *  (the API also accepts titles and short names, so anything typed is passed on as is when nothing matches). */
+/** An input with a datalist of every law (its slug as the value, Chinese and English titles as the label); what is
+ *  typed is passed on as is: the API accepts slugs, ids, titles, short names and "title@date". */
 function lawInput(id, value, required = true) {
   const list = h("datalist", { id: `${id}-list` });
   const input = h("input", { id, name: "law", value, list: `${id}-list`, size: "32", autocomplete: "off", required,
     placeholder: t("ex.lawPlaceholder") });
   loadLaws().then((laws) => {
     replace(list, laws.sort((a, b) => lawSortKey(a).localeCompare(lawSortKey(b)))
-      .map((l) => h("option", { value: l.law_id }, [l.title_zh, l.title_en].filter((x) => x && x !== l.law_id).join(" · "))));
+      .map((l) => h("option", { value: l.slug || l.law_id }, [l.title_zh, l.title_en].filter((x) => x && x !== (l.slug || l.law_id)).join(" · "))));
   }).catch(() => {});
   return { input, list };
 }
