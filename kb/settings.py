@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
 
     # --- retrieval / answering ---------------------------------------------------------
     retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, dense, notes, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
+    workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1,
+                         description="Worker processes of `kb serve` (default: one per core, at most 2; each opens the index once).")
     warm_start: bool = Field(default=True, description="A server worker opens the index and loads the embedding model when it starts (in the background), not in its first request.")
     rerank: bool = Field(default=False, description="Blend the learned reranker (kb/data/rerank.txt: LightGBM LambdaRank over every channel, trained on our notes questions and STARD train) into the fused order of each question (both languages; not its sub-queries). Off by default: it helps single-article questions (CV on STARD and our notes) but lowers must_recall@5 on the multi-article compliance dev sets.")
     search_cache_size: int = Field(default=512, ge=0, description="Search results kept per normalised question (and k, filters, day) in each open generation; 0 = no cache.")

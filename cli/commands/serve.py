@@ -52,7 +52,7 @@ def start_vector_fill(settings: Settings) -> subprocess.Popen[Any] | None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (each opens the index once).")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (each opens the index once); default KB_WORKERS (one per core, at most 2).")] = None,
     fill: Annotated[bool, typer.Option("--fill-vectors/--no-fill-vectors",
                                        help="Fill a deferred build's missing vectors in the background (default).")] = True,
 ) -> None:
@@ -63,7 +63,7 @@ def serve(
     filler = start_vector_fill(settings) if fill else None
     try:
         uvicorn.run(
-            "api.app:create_app", factory=True, host=host, port=port, workers=workers,
+            "api.app:create_app", factory=True, host=host, port=port, workers=workers or settings.workers,
             log_level=settings.log_level.lower(), proxy_headers=True, timeout_keep_alive=15,
         )
     finally:
