@@ -25,6 +25,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 900}
+MAX_HEIGHT = 2200  # px of one exchange: the short answer, the analysis's start and the first citations
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,21 @@ def ask(page: Any, question: str) -> Any:
     return bots.last
 
 
+def shoot_exchange(page: Any, path: Path) -> None:
+    """The last question and its answer, cut at MAX_HEIGHT (a long answer's later citations add little). The question
+    form, sticky at the window's foot, is put back in the flow so it does not cover the answer in a full-page shot."""
+    page.evaluate("document.querySelector('.chat-form').style.position = 'static'")  # CSSOM: allowed by the CSP
+    box = page.evaluate("""() => {
+        const abs = (el) => { const r = el.getBoundingClientRect(); return {x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; };
+        const users = document.querySelectorAll('.msg-user'), bots = document.querySelectorAll('.msg-bot');
+        return {log: abs(document.querySelector('.chat-log')), user: abs(users[users.length - 1]), bot: abs(bots[bots.length - 1])};
+    }""")  # page coordinates (a full-page clip is in page, not viewport, coordinates)
+    top = box["user"]["y"] - 8
+    bottom = min(box["bot"]["y"] + box["bot"]["h"] + 8, top + MAX_HEIGHT)
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": box["log"]["x"], "y": top, "width": box["log"]["w"], "height": bottom - top})
+
+
 def shoot(browser: Any, url: str, out: Path) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for shot in SHOTS:
@@ -100,7 +116,7 @@ def shoot(browser: Any, url: str, out: Path) -> list[tuple[str, str, str]]:
         page.locator("#question").wait_for()
         for q in shot.questions:
             ask(page, q)
-        page.locator(".chat-log").screenshot(path=str(out / f"{shot.name}.png"))
+        shoot_exchange(page, out / f"{shot.name}.png")
         rows.append((f"{shot.name}.png", " → ".join(shot.questions), shot.what))
         ctx.close()
     name, title, desc, what = LISTING
@@ -155,6 +171,11 @@ def main() -> None:
               "`KB_DATA_DIR=… python scripts/screenshots.py`. The questions are the script's own.", "",
               "| file | asked | shows |", "|---|---|---|"]
     readme += [f"| `{f}` | {q} | {w} |" for f, q, w in rows]
+    readme += ["", "Each chat shot is the last question and its answer, cut at 2200 px (later citations omitted); the question",
+               "form, sticky at the foot of the window, is put back in the page flow for the shot. They show the answers as",
+               "they are on a raw-only index, flaws included (to be read, not only looked at): e.g. the English answer leads",
+               "with the SPC face-recognition provisions before 广告法第二十八条, and the listing check raises no likeness",
+               "finding for “某某女星同款脸” and none for the impersonation pitch “戴上后亲友也分辨不出”."]
     (args.out / "README.md").write_text("\n".join(readme) + "\n", encoding="utf-8")
     args.memo.parent.mkdir(parents=True, exist_ok=True)
     args.memo.write_text(
