@@ -129,7 +129,7 @@ def answer_question(
     lang = detect_lang(asked) if re.search(r"[A-Za-z\u3400-\u9fff]", asked) else (lang if lang in ("zh", "en") else "en")
     fu = followup_data.resolve(asked, turns)
     ans = _answer(index, fu.resolved, lang=lang, as_of=as_of, filters=filters, k=k, answerer=answerer, settings=settings,
-                  context=fu.context or "")
+                  context=fu.context or "", asked=asked)
     ans.question = asked
     ans.followup = fu
     if fu.is_followup:
@@ -149,6 +149,7 @@ def _answer(
     answerer: Answerer | None,
     settings: Settings,
     context: str = "",
+    asked: str = "",
 ) -> Answer:
     """``context``: the earlier question a follow-up is read with; whether the law is asked at all, and under which
     jurisdiction, is judged on the follow-up and that question together ("and his voice?" asks what the first asked)."""
@@ -184,6 +185,7 @@ def _answer(
     notes_index = getattr(index, "notes", None)
     evidence = Evidence(
         question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store, notes=notes_index,
+        asked=asked, followup_of=context,
     )
     draft: Draft = answerer.answer(evidence)
     gate = check(draft.citations, index.store, as_of, notes=notes_index)

@@ -87,3 +87,18 @@ def test_chat_completions_reads_the_conversation(client: TestClient) -> None:
     assert body["choices"][0]["message"]["content"].startswith("(Follow-up:")
     too_many = [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}] * 30 + [{"role": "user", "content": VOICE_EN}]
     assert_envelope(client.post("/v1/chat/completions", json={"model": "likeness-kb", "messages": too_many}), 413, "input_too_large")
+
+
+def test_memo_of_a_followup_names_the_earlier_question(client: TestClient) -> None:
+    r = client.post("/v1/ask", params={"format": "md"}, json={"question": VOICE_EN, "history": turns((FIRST, "…"))})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
+    text = r.text
+    assert f"> {VOICE_EN}" in text and f"- Read with the earlier question: {FIRST}" in text
+    assert "1023" in text
+    import io
+
+    import docx
+
+    word = client.post("/v1/ask", params={"format": "docx"}, json={"question": VOICE_EN, "history": turns((FIRST, "…"))})
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
+    assert VOICE_EN in paragraphs and f"Read with the earlier question: {FIRST}" in paragraphs
