@@ -29,6 +29,12 @@ def hist(*questions: str) -> list[Turn]:
     "如果只是模仿她的嗓音呢？",
     "换成已经去世的人呢？",
     "她的签名呢？",
+    "What are the penalties?",  # nothing but a consequence of a subject it does not name
+    "会被罚多少钱？",
+    "要赔多少？",
+    "会被判几年？",
+    "who can sue us then?",
+    "what if it took the listing down as soon as it was notified?",  # a continuing opening needs more to stand alone
 ])
 def test_elliptical_questions_are_followups(question: str) -> None:
     found, signals = is_followup(question)
@@ -44,6 +50,10 @@ def test_elliptical_questions_are_followups(question: str) -> None:
     "电商平台明知店铺销售侵权面具而不采取措施，要承担什么责任？",
     "如果网店在商品标题里写明星的真实姓名来引流，是否侵犯姓名权？",
     "哪些行为属于侵害他人名誉权？",
+    "什么是肖像权？",  # short, but its subject is its own
+    "What is the penalty under the Advertising Law?",  # a consequence, of a law it names
+    "什么是行政处罚？",
+    "物业与业主签了服务合同，后来他们一直不履行，可以解除吗？",  # the pronoun refers into the question's own first clause
 ])
 def test_self_contained_questions_are_not_followups(question: str) -> None:
     found, signals = is_followup(question)

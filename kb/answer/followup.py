@@ -46,18 +46,32 @@ _ZH_PRONOUN = re.compile(r"(?<![其吉])[他她](?![人])|他们|她们")  # 他
 _EN_ANTECEDENT = re.compile(
     r"\b(?:actor|actress|celebrit\w*|singer|star|person|someone|somebody|people|man|woman|men|women|client|customer|"
     r"seller|buyer|user|consumer|platform|shop|store|company|influencer|model|athlete|politician|president|friend|"
-    r"streamer|artist|employee|merchant|neighbou?r|boss|child|children|kid|parent)s?\b",
+    r"streamer|artist|employee|merchant|neighbou?r|boss|child|children|kid|parent|guy|girl|boy|landlord|tenant|"
+    r"husband|wife|partner|colleague|owner|operator|advertiser|manufacturer|vendor|agent)s?\b",
     re.IGNORECASE,
 )
-_ZH_ANTECEDENT = re.compile(r"明星|演员|歌手|名人|某人|本人|客户|网红|主播|模特|运动员|艺人|女士|先生|老师|消费者|商家|卖家|买家|平台|朋友|员工|公众人物|领导人|某[男女]?")
+_ZH_ANTECEDENT = re.compile(
+    r"明星|演员|歌手|名人|某人|本人|客户|网红|主播|模特|运动员|艺人|女士|先生|老师|消费者|商家|卖家|买家|平台|朋友|员工|公众人物|"
+    r"领导人|某[男女]?|邻居|老人|父母|子女|孩子|保姆|开发商|公司|对方|别人|他人|同事|房东|租客|丈夫|妻子|老公|老婆|配偶|儿子|女儿|"
+    r"爸爸|妈妈|老板|企业|单位|商店|店铺|网店|用户|患者|医生|律师|当事人|成年人|罪犯|犯人"
+)
+_ZH_CLAUSE = re.compile(r"[，,；;。]")
 _CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")  # a name inside the sentence (not its first word, not "I")
+
+# Words that ask only what follows from a subject the question does not name ("What are the penalties?", "会被罚多少钱？",
+# "who can sue us then?"): a question with no content term but these has no subject matter of its own.
+_CONSEQUENCE_ZH = frozenset("罚 罚款 处罚 多少钱 罚多少钱 赔多少 赔多少钱 谁来赔 坐牢 判刑 判几年 赔偿 起诉 担责 责任 犯罪 后果 违法 侵权".split())
+_CONSEQUENCE_ZH_STEM = ("罚", "赔", "判", "坐牢", "起诉")  # 罚多少, 赔多少, 判几年 … (not 行政处罚: a subject)
+_NAMES_LAW = re.compile(r"《|[\u4e00-\u9fff]{2,}(?:法|条例|规定|办法|解释)|第.{1,8}条|\b(?:law|code|act|article|regulation)s?\b", re.IGNORECASE)
+_CONSEQUENCE_EN = ("penalt", "fine", "sue", "crime", "criminal", "jail", "prison", "liab", "damages", "compensat", "punish",
+                   "consequence", "sanction", "court", "responsib")
 
 # Words that carry no subject matter: openings, pronouns, generic legal predicates.
 _FUNCTION = frozenset(
     "only just what about how and but then also instead same case his her him hers she he they them their this that these "
     "those one would still else even too either if so not does could should will can may might instead way then there "
     "legal illegal lawful allowed okay fine ok problem still also without asking ask".split()
-) | frozenset("如果 只是 那么 还有 另外 仅仅 这样 那样 这个 那个 假如 要是 同样 还是 的话 光是 换成 改成 那么 合法 违法 可以 行不行 怎么样 怎样 问题 没有 什么 有什么 哪些".split())
+) | frozenset("如果 只是 那么 还有 另外 仅仅 这样 那样 这个 那个 假如 要是 同样 还是 的话 光是 换成 改成 那么 合法 违法 可以 行不行 怎么样 怎样 问题 没有 什么 有什么 哪些 多少 几年 多久".split())
 
 
 @dataclass(frozen=True)
@@ -124,14 +138,25 @@ def _unresolved_pronoun(question: str, personal_only: bool = False) -> bool:
             before = question[: m.start()]
             if _EN_ANTECEDENT.search(before) or _ZH_ANTECEDENT.search(before) or _CAPITALISED.search(before):
                 continue
+            if pat is _ZH_PRONOUN and _ZH_CLAUSE.search(before) and len(content_terms(before)) >= 2:
+                continue  # a Chinese pronoun after a clause of its own question refers into that clause
             return True
     return False
+
+
+def _is_consequence(term: str) -> bool:
+    low = term.lower().lstrip("要会被得需")  # "要罚", "会被罚": the modal jieba keeps with the verb
+    return low in _CONSEQUENCE_ZH or low.startswith(_CONSEQUENCE_EN) or (len(low) <= 4 and low.startswith(_CONSEQUENCE_ZH_STEM))
+
+
+def _has_cue(question: str) -> bool:
+    return bool(_EN_CUE.search(question) or _ZH_CUE.search(question) or _ZH_TAIL.search(question))
 
 
 def signals(question: str) -> list[str]:
     """The shape features of an elliptical question found in ``question``."""
     out = []
-    if _EN_CUE.search(question) or _ZH_CUE.search(question) or _ZH_TAIL.search(question):
+    if _has_cue(question):
         out.append("cue")
     if _unresolved_pronoun(question):
         out.append("pronoun")
@@ -139,14 +164,18 @@ def signals(question: str) -> list[str]:
         out.append("short")
     if not issue_data.asks_the_law(question):
         out.append("no-legal-words")
+    if not _NAMES_LAW.search(question) and all(_is_consequence(t) for t in content_terms(question)):
+        out.append("no-subject")  # nothing but what follows (penalty, liability, crime), and no law named
     return out
 
 
 def self_contained(question: str) -> bool:
-    """Subject matter of its own: enough content terms and no personal pronoun left without an antecedent."""
+    """Subject matter of its own: enough content terms and no personal pronoun left without an antecedent. A
+    question that opens like a continuation needs more of its own to stand alone."""
     n = len(content_terms(question))
-    enough = n >= (4 if detect_lang(question) == "zh" else 5)
-    return enough and not _unresolved_pronoun(question, personal_only=True)
+    zh = detect_lang(question) == "zh"
+    need = (4 if zh else 5) + (2 if _has_cue(question) else 0)
+    return n >= need and not _unresolved_pronoun(question, personal_only=True)
 
 
 def is_followup(question: str) -> tuple[bool, list[str]]:
@@ -154,7 +183,7 @@ def is_followup(question: str) -> tuple[bool, list[str]]:
     sig = signals(question)
     if self_contained(question):
         return False, sig
-    found = "cue" in sig or "pronoun" in sig or ("short" in sig and "no-legal-words" in sig)
+    found = "cue" in sig or "pronoun" in sig or ("short" in sig and ("no-legal-words" in sig or "no-subject" in sig))
     return found, sig
 
 
