@@ -102,3 +102,10 @@ def test_memo_of_a_followup_names_the_earlier_question(client: TestClient) -> No
     word = client.post("/v1/ask", params={"format": "docx"}, json={"question": VOICE_EN, "history": turns((FIRST, "…"))})
     paragraphs = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
     assert VOICE_EN in paragraphs and f"Read with the earlier question: {FIRST}" in paragraphs
+
+
+def test_chinese_followup_to_an_english_question_is_answered_in_chinese(client: TestClient) -> None:
+    fu = ask(client, NAME_ZH, turns((FIRST, "…")))
+    assert fu["lang"] == "zh" and fu["context_from_history"] == FIRST and not fu["refused"]
+    assert fu["answer"].startswith("（追问：") and "简要回答" in fu["answer"]
+    assert {("civil-code", "1012"), ("civil-code", "1014")} & cited(fu)
