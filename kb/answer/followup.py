@@ -4,9 +4,10 @@ what is searched for it.
 Decided from the question's shape only, in either language, never from particular strings:
 - an opening that continues a question ("and …", "what if …", "what about …", "那…", "如果只是…", "…呢？"),
 - a personal pronoun with no antecedent in the question ("his voice", "用他的名字"),
-- little subject matter of its own (few content terms) and no word by which it asks the law anything.
-A question with subject matter of its own (several content terms and every pronoun resolved within it) is
-self-contained, whatever its opening: the history is not folded into it.
+- little subject matter of its own (few content terms) and either no word by which it asks the law anything, or
+  nothing but what follows from a subject it does not name ("What are the penalties?", "会被罚多少钱？").
+A question with subject matter of its own (several content terms — more after a continuing opening — and every
+personal pronoun resolved within it) is self-contained: the history is not folded into it.
 
 A follow-up is read with its *anchor*: the most recent user question of the history that was itself self-contained
 (a chain "face → and the voice? → 那名字呢？" keeps the first question's subject). The retrieval query is the
