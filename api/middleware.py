@@ -251,8 +251,10 @@ class LimitsMiddleware:
         if isinstance(data, dict):
             texts += [v for k, v in data.items() if k in QUESTION_FIELDS and isinstance(v, str)]
             messages = data.get("messages")
-            if isinstance(messages, list):
-                texts += [m["content"] for m in messages if isinstance(m, dict) and isinstance(m.get("content"), str)]
+            if isinstance(messages, list):  # the question is the last user message; earlier turns are history, bounded
+                # by max_history_turns / max_history_turn_chars in the route (an earlier answer is longer than a question)
+                users = [m["content"] for m in messages if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
+                texts += users[-1:]
         return self._too_long(texts)
 
     def _question_problem_query(self, scope: Scope) -> tuple[str, dict[str, int]] | None:

@@ -63,8 +63,19 @@ class IssueOut(BaseModel):
 
 
 # ---------------------------------------------------------------- ask
+class HistoryTurnIn(_In):
+    role: Literal["user", "assistant"]
+    content: str = Field(description="The turn's text (an earlier question, or the answer given to it).")
+
+
 class AskRequest(_In):
     question: str = Field(min_length=1, description="The question, in Chinese or English.")
+    history: list[HistoryTurnIn] | None = Field(
+        default=None,
+        description="Earlier turns of the conversation, oldest first (at most max_history_turns, each at most "
+        "max_history_turn_chars characters). A follow-up (\"and if I only copy his voice?\", \"那如果只是用他的名字呢？\") "
+        "is answered with the earlier question in mind; a self-contained question ignores the history.",
+    )
     lang: Lang | None = Field(
         default=None, description="Used only for a question without letters: an answer is written in the language of its question.",
     )
@@ -87,6 +98,12 @@ class AskResponse(BaseModel):
     answerer: str
     searched: dict[str, Any] = {}
     notes: list[str] = []
+    followup: dict[str, Any] | None = Field(
+        default=None, description="How the question was read against `history`: is_followup, signals, context_from_history, "
+        "added_terms, resolved_question, history_turns.",
+    )
+    context_from_history: str | None = Field(default=None, description="The earlier question a follow-up was read with (null: none used).")
+    resolved_question: str | None = Field(default=None, description="What was searched: the question, plus the earlier question's terms for a follow-up.")
 
 
 # ---------------------------------------------------------------- search
@@ -404,6 +421,8 @@ class ChatCompletionResponse(BaseModel):
     usage: ChatUsage
     citations: list[AnswerCitationOut] = Field(description="The gated citations (extra field; also appended to the message).")
     refused: bool = False
+    followup: dict[str, Any] | None = Field(default=None, description="How the last user message was read against the earlier "
+                                            "ones (extra field; see AskResponse.followup).")
 
 
 class ModelOut(BaseModel):

@@ -20,7 +20,7 @@ MD_TYPE = "text/markdown; charset=utf-8"
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
-        "answer_title": "法律备忘录", "listing_title": "商品信息自查备忘录", "question": "问题", "listing": "被检查的商品信息",
+        "answer_title": "法律备忘录", "listing_title": "商品信息自查备忘录", "question": "问题", "followup_of": "结合前一问题理解", "listing": "被检查的商品信息",
         "listing_field_title": "标题", "listing_field_description": "描述", "dates": "日期",
         "as_of": "适用法律的日期", "written": "备忘录生成日期", "short": "简要结论", "analysis": "分析（按问题）",
         "authorities": "引用条文（原文）", "version": "版本", "effective": "施行日期", "in_force": "在该日期有效",
@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sev_high": "高", "sev_medium": "中", "sev_low": "低", "sev_none": "无",
     },
     "en": {
-        "answer_title": "Legal memo", "listing_title": "Listing self-check memo", "question": "Question", "listing": "Listing checked",
+        "answer_title": "Legal memo", "listing_title": "Listing self-check memo", "question": "Question", "followup_of": "Read with the earlier question", "listing": "Listing checked",
         "listing_field_title": "Title", "listing_field_description": "Description", "dates": "Dates",
         "as_of": "Law as of", "written": "Memo written", "short": "Short answer", "analysis": "Analysis by issue",
         "authorities": "Authorities (verbatim)", "version": "Version", "effective": "in force from", "in_force": "in force on that date",
@@ -197,7 +197,9 @@ def answer_memo(answer: Mapping[str, Any], *, written: date | None = None) -> Me
     if notes:
         extra.append(MemoSection(lab["notes"], notes))
     return Memo(
-        kind="answer", lang=lang, title=lab["answer_title"], question=[(lab["question"], _str(answer.get("question")))],
+        kind="answer", lang=lang, title=lab["answer_title"],
+        question=[(lab["question"], _str(answer.get("question")))]
+        + ([(lab["followup_of"], _str(answer.get("context_from_history")))] if answer.get("context_from_history") else []),
         as_of=str(answer.get("as_of") or ""), written=(written or date.today()).isoformat(),
         short_answer=_short_answer(answer, lang), sections=sections, citations=memo_cites, disclaimer=lab["disclaimer"], extra=extra,
     )
@@ -263,8 +265,8 @@ def to_markdown(memo: Memo) -> str:
     sep = "：" if memo.lang == "zh" else ": "
     out = [f"# {memo.title}", ""]
     out += [f"**{memo.question[0][0] if memo.kind == 'answer' else lab['listing']}**", ""]
-    for label, text in memo.question:
-        out += [f"> {text}" if memo.kind == "answer" else f"- {label}{sep}{text}"]
+    for i, (label, text) in enumerate(memo.question):  # an answer's question as a quote; what it was read with labelled
+        out += [f"> {text}" if memo.kind == "answer" and i == 0 else f"- {label}{sep}{text}"]
     out += ["", f"## {lab['dates']}", "", f"- {lab['as_of']}{sep}{memo.as_of}", f"- {lab['written']}{sep}{memo.written}", ""]
     out += [f"## {lab['short']}", ""] + [f"{p}" + "\n" for p in memo.short_answer]
     out += [f"## {lab['analysis']}", ""]
@@ -316,9 +318,9 @@ def to_docx(memo: Memo) -> bytes:
     doc.core_properties.language = "zh-CN" if memo.lang == "zh" else "en"
     doc.add_heading(memo.title, level=0)
     doc.add_heading(lab["question"] if memo.kind == "answer" else lab["listing"], level=1)
-    for label, text in memo.question:
+    for i, (label, text) in enumerate(memo.question):
         p = doc.add_paragraph()
-        if memo.kind == "listing":
+        if memo.kind == "listing" or i > 0:
             p.add_run(f"{label}{sep}").bold = True
         p.add_run(text)
     doc.add_heading(lab["dates"], level=1)

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
 
     # --- service limits and security ---------------------------------------------------
     max_question_chars: int = Field(default=4000)
+    max_history_turns: int = Field(default=40)  # earlier turns a question may bring (/v1/ask history, chat messages)
+    max_history_turn_chars: int = Field(default=20000)  # characters per earlier turn (an answer with its citations)
     max_body_bytes: int = Field(default=1_000_000)
     max_upload_bytes: int = Field(default=20_000_000)
     request_timeout: float = Field(default=30.0)

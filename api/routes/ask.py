@@ -24,6 +24,7 @@ def run(req: AskRequest, index: object, settings: object, answerer: object) -> A
     return answer_question(
         index, req.question, lang=req.lang, as_of=req.as_of or (req.filters.as_of if req.filters else None),
         filters=to_filters(req.filters, req.as_of), k=req.k, answerer=answerer, settings=settings,  # type: ignore[arg-type]
+        history=[t.model_dump() for t in req.history] if req.history is not None else None,
     )
 
 

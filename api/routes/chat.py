@@ -1,5 +1,6 @@
 """Router: OpenAI-compatible chat completions, so existing chat clients connect. The last user message is
-the question; the gated citations are appended to the message text and returned in an extra top-level
+the question; the user and assistant messages before it are the conversation's history, so a follow-up ("and if I
+only copy his voice?") is answered with the earlier question in mind (kb/answer/followup.py). The gated citations are appended to the message text and returned in an extra top-level
 ``citations`` field (in the final chunk when streaming). Extra body field ``as_of`` (YYYY-MM-DD) is honoured."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from api.convert import chunks
 from api.deps import AnswererDep, SettingsDep, get_index
 from api.schemas import ChatCompletionRequest, ChatCompletionResponse, ModelList, ModelOut, error_responses
 from kb.answer.deterministic import DeterministicAnswerer, pin
+from kb.answer.followup import validate_history
 from kb.answer.models import Answer
 from kb.answer.service import answer_question
 from kb.errors import BadRequest, NotFound
@@ -37,13 +39,21 @@ def _text(content: Any) -> str:
     return ""
 
 
-def _question(req: ChatCompletionRequest) -> str:
-    for m in reversed(req.messages):
-        if m.role == "user":
-            q = _text(m.content).strip()
-            if q:
-                return q
+def _last_user(req: ChatCompletionRequest) -> int:
+    for i in range(len(req.messages) - 1, -1, -1):
+        m = req.messages[i]
+        if m.role == "user" and _text(m.content).strip():
+            return i
     raise BadRequest("The conversation has no user message with text.")
+
+
+def _question(req: ChatCompletionRequest) -> str:
+    return _text(req.messages[_last_user(req)].content).strip()
+
+
+def _history(req: ChatCompletionRequest) -> list[dict[str, str]]:
+    """The user and assistant messages before the question (system, developer and tool messages are not turns)."""
+    return [{"role": m.role, "content": _text(m.content)} for m in req.messages[: _last_user(req)] if m.role in ("user", "assistant")]
 
 
 def _as_of(req: ChatCompletionRequest) -> date | None:
@@ -68,9 +78,10 @@ def _run(req: ChatCompletionRequest, request: Request, settings: Any, answerer: 
     """Validate the request (model, messages, as_of) before touching the index, as OpenAI clients expect."""
     if req.model not in MODELS:
         raise NotFound(f"The model {req.model!r} does not exist; use one of {list(MODELS)}.", details={"models": list(MODELS)})
-    question, as_of = _question(req), _as_of(req)
+    question, as_of, history = _question(req), _as_of(req), _history(req)
+    validate_history(history, settings)  # bounded before the index is touched
     chosen = DeterministicAnswerer() if req.model == MODEL_DETERMINISTIC else answerer
-    return answer_question(get_index(request), question, as_of=as_of, answerer=chosen, settings=settings)
+    return answer_question(get_index(request), question, as_of=as_of, answerer=chosen, settings=settings, history=history)
 
 
 @router.get("/models", response_model=ModelList, summary="Model ids for chat clients")
@@ -95,7 +106,7 @@ def chat_completions(req: ChatCompletionRequest, request: Request, settings: Set
             "id": cid, "object": "chat.completion", "created": created, "model": req.model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": q_tokens, "completion_tokens": a_tokens, "total_tokens": q_tokens + a_tokens},
-            "citations": citations, "refused": ans.refused,
+            "citations": citations, "refused": ans.refused, "followup": ans.followup.to_dict() if ans.followup else None,
         }
 
     def frame(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
@@ -107,7 +118,7 @@ def chat_completions(req: ChatCompletionRequest, request: Request, settings: Set
         yield frame({"role": "assistant", "content": ""})
         for piece in chunks(content):
             yield frame({"content": piece})
-        yield frame({}, "stop", citations=citations, refused=ans.refused)
+        yield frame({}, "stop", citations=citations, refused=ans.refused, followup=ans.followup.to_dict() if ans.followup else None)
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

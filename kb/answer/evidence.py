@@ -23,6 +23,8 @@ class Evidence:
     expansions: list[str] = field(default_factory=list)
     store: Any = None  # ArticleStore
     notes: Any = None  # ArticleNotes: our unofficial headnotes (English beside Chinese-only articles)
+    asked: str = ""  # the question as asked, when ``question`` is a follow-up resolved with the earlier question's terms
+    followup_of: str = ""  # the earlier question a follow-up is read with (kb/answer/followup.py)
 
 
 class Answerer(Protocol):

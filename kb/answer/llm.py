@@ -137,7 +137,9 @@ class LLMAnswerer:
         hits = canonical_hits(evidence.hits, evidence.store, evidence.as_of)
         guide = _guide_block(evidence, hits)
         human = (
-            f"Question (as of {evidence.as_of.isoformat()}): {evidence.question}\n\n"
+            f"Question (as of {evidence.as_of.isoformat()}): {evidence.asked or evidence.question}\n\n"
+            + (f"It follows up the earlier question: {evidence.followup_of}\nRead it in the light of that question, and answer "
+               f"in the language of the follow-up.\n\n" if evidence.followup_of else "")
             + (f"Issue guide (written by this project, not law):\n{guide}\n\n" if guide else "")
             + f"Evidence articles:\n{_evidence_block(evidence, hits)}"
         )

@@ -105,10 +105,15 @@ class Answer:
     answerer: str = "deterministic"
     searched: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    followup: Any = None  # kb.answer.followup.FollowUp: how the question was read against the conversation
 
     def to_dict(self) -> dict[str, Any]:
+        fu = self.followup.to_dict() if self.followup is not None else None
         return {
             "question": self.question,
+            "followup": fu,
+            "context_from_history": fu["context_from_history"] if fu else None,
+            "resolved_question": fu["resolved_question"] if fu else self.question,
             "lang": self.lang,
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],

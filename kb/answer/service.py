@@ -4,9 +4,11 @@ evidence threshold (saying what was searched), draft with the configured answere
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from kb.answer import followup as followup_data
 from kb.answer import issues as issue_data
 from kb.answer.deterministic import DeterministicAnswerer
 from kb.answer.evidence import Answerer, Evidence
@@ -113,13 +115,45 @@ def answer_question(
     k: int | None = None,
     answerer: Answerer | None = None,
     settings: Settings | None = None,
+    history: Sequence[Any] | None = None,
 ) -> Answer:
+    """``history``: the conversation's earlier turns ({role: user|assistant, content}); a follow-up question (see
+    kb/answer/followup.py) is searched and answered with the salient terms of the earlier question folded in, in the
+    follow-up's own language; a self-contained question ignores the history."""
     settings = settings or get_settings()
     k = validate(question, k, settings)
-    question = question.strip()
+    turns = followup_data.validate_history(history, settings)
+    asked = question.strip()
     # The answer's frame and headings follow the question's language (a Chinese question gets a Chinese answer in the
     # English UI); ``lang`` only decides for a question without letters of either script.
-    lang = detect_lang(question) if re.search(r"[A-Za-z\u3400-\u9fff]", question) else (lang if lang in ("zh", "en") else "en")
+    lang = detect_lang(asked) if re.search(r"[A-Za-z\u3400-\u9fff]", asked) else (lang if lang in ("zh", "en") else "en")
+    fu = followup_data.resolve(asked, turns)
+    ans = _answer(index, fu.resolved, lang=lang, as_of=as_of, filters=filters, k=k, answerer=answerer, settings=settings,
+                  context=fu.context or "", asked=asked)
+    ans.question = asked
+    ans.followup = fu
+    if fu.is_followup:
+        frame = followup_data.frame_line(fu, lang)
+        ans.answer = frame + "\n\n" + ans.answer
+    return ans
+
+
+def _answer(
+    index: Any,
+    question: str,
+    *,
+    lang: str,
+    as_of: date | None,
+    filters: SearchFilters | None,
+    k: int,
+    answerer: Answerer | None,
+    settings: Settings,
+    context: str = "",
+    asked: str = "",
+) -> Answer:
+    """``context``: the earlier question a follow-up is read with; whether the law is asked at all, and under which
+    jurisdiction, is judged on the follow-up and that question together ("and his voice?" asks what the first asked)."""
+    scope = question + ("\n" + context if context else "")
     as_of = as_of or (filters.as_of if filters and filters.as_of else None) or date.today()
     filters = filters or SearchFilters()
     filters.as_of = as_of
@@ -131,10 +165,10 @@ def answer_question(
     threshold = refusal_threshold(settings)
     base: dict[str, Any] = dict(question=question, lang=lang, evidence_score=float(result.evidence_score), as_of=as_of, searched=searched)
 
-    if not issue_data.asks_the_law(question):
+    if not issue_data.asks_the_law(scope):
         why = "问题没有提出法律问题（如工艺技巧、商业建议）" if lang == "zh" else "the question asks nothing of the law (craft know-how, business advice)"
         return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
-    foreign = issue_data.foreign_law(question)
+    foreign = issue_data.foreign_law(scope)
     if foreign:
         why = (f"问题问的是外国法（“{foreign}”）；知识库只收录中华人民共和国法律（及欧盟GDPR文本）" if lang == "zh"
                else f"the question asks under a foreign jurisdiction's law (“{foreign}”); the corpus holds PRC law (and the EU GDPR text) only")
@@ -151,6 +185,7 @@ def answer_question(
     notes_index = getattr(index, "notes", None)
     evidence = Evidence(
         question=question, lang=lang, as_of=as_of, hits=result.hits, expansions=list(result.expansions), store=index.store, notes=notes_index,
+        asked=asked, followup_of=context,
     )
     draft: Draft = answerer.answer(evidence)
     gate = check(draft.citations, index.store, as_of, notes=notes_index)

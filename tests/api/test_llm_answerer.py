@@ -142,3 +142,20 @@ def test_llm_gets_the_answer_structure_and_the_guide_and_its_lines_pass_the_gate
     assert "Issue guide (written by this project, not law)" in human and "civil-code 1019" in human
     assert ans.answerer == "llm" and [c.article for c in ans.citations] == ["1019"]
     assert "未经同意不得制作他人肖像。" in ans.answer and "之三" not in ans.answer  # the line resting on the invented article is gone
+
+
+def test_llm_is_told_a_follow_up_and_its_earlier_question(qa_index: Any, api_settings: Any) -> None:
+    import json
+
+    from tests.api.fake_llm import RecordingChatModel
+
+    real = _sentence(qa_index.store, "civil-code", "1023")
+    reply = {"answer": "unused", "segments": [{"text": "声音参照肖像权保护。", "cites": [0]}],
+             "citations": [{"law": "civil-code", "article": "1023", "quote": real}]}
+    model = RecordingChatModel(reply=json.dumps(reply, ensure_ascii=False))
+    ans = answer_question(qa_index, "如果只是模仿他的声音呢？", answerer=_llm(model), settings=api_settings,
+                          history=[{"role": "user", "content": Q}, {"role": "assistant", "content": "…"}])
+    human = model.seen[0][1].content
+    assert "Question (as of" in human and "如果只是模仿他的声音呢？\n" in human  # the follow-up as asked, not the resolved query
+    assert f"It follows up the earlier question: {Q}" in human
+    assert ans.lang == "zh" and ans.followup.is_followup and [c.article for c in ans.citations] == ["1023"]

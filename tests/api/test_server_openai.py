@@ -87,6 +87,25 @@ def test_openai_client_streaming(server: str) -> None:
     assert citations and all(c["quote"] for c in citations)
 
 
+def test_openai_client_multi_turn_follow_up(server: str) -> None:
+    """The client sends the whole conversation; the follow-up is read with the first question (voice → 1023)."""
+    client = openai.OpenAI(base_url=f"{server}/v1", api_key="unused", max_retries=0, timeout=120)
+    messages: list[dict[str, str]] = [{"role": "user", "content": Q}]
+    first = client.chat.completions.create(model="likeness-kb", messages=messages)  # type: ignore[arg-type]
+    messages += [{"role": "assistant", "content": first.choices[0].message.content or ""},
+                 {"role": "user", "content": "what if the mask stays generic and I only imitate her voice in the ads?"}]
+    stream = client.chat.completions.create(model="likeness-kb", messages=messages, stream=True)  # type: ignore[arg-type]
+    parts, extra = [], {}
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            parts.append(chunk.choices[0].delta.content)
+        if (chunk.model_extra or {}).get("citations"):
+            extra = chunk.model_extra
+    assert extra["followup"]["is_followup"] and extra["followup"]["context_from_history"] == Q
+    assert any(c["law"] == "civil-code" and c["article"] == "1023" for c in extra["citations"])
+    assert "".join(parts).startswith("(Follow-up:")
+
+
 def test_openai_client_sees_errors(server: str) -> None:
     client = openai.OpenAI(base_url=f"{server}/v1", api_key="unused", max_retries=0, timeout=30)
     with pytest.raises(openai.NotFoundError):

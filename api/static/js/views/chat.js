@@ -1,5 +1,7 @@
 // Chat: questions in English or Chinese, answers streamed over SSE, citations linked to the article
-// viewer, refusals shown as refusals. The conversation survives route changes (module state).
+// viewer, refusals shown as refusals. The conversation survives route changes (module state) and is sent as
+// `history` with each question, so a follow-up ("and if I only copy his voice?") is read with the earlier
+// question; "New conversation" clears it.
 import { ApiError, postJSON, postStream } from "../api.js";
 import { renderCitations } from "../citations.js";
 import { memoButtons } from "../download.js";
@@ -9,8 +11,21 @@ import { state } from "../state.js";
 import { asArray, pick } from "../util.js";
 
 const messages = [];
+const HISTORY_TURNS = 40;  // the server's default max_history_turns
+const HISTORY_TURN_CHARS = 4000;  // an answer is sent shortened: the server reads the earlier questions, not the answers
+
+function conversation() {
+  // The finished exchanges so far, oldest first, as {role, content} turns.
+  const turns = [];
+  for (const m of messages) {
+    if (m.role === "user") turns.push({ role: "user", content: m.text.slice(0, HISTORY_TURN_CHARS) });
+    else if (!m.streaming && !m.error && m.answer) turns.push({ role: "assistant", content: m.answer.slice(0, HISTORY_TURN_CHARS) });
+  }
+  return turns.slice(-HISTORY_TURNS);
+}
 let busy = false;
 let logEl = null;
+let clearEl = null;
 let controller = null;
 let draft = "";
 
@@ -57,6 +72,11 @@ function renderMessage(msg, idx) {
       h("span", { class: "badge badge-refused" }, t("chat.refused")), " ", t("chat.refusedExplain")));
     if (msg.reason) body.push(h("p", { class: "refusal-reason" }, h("strong", null, `${t("chat.reason")}: `), msg.reason));
   }
+  if (msg.followup && msg.followup.is_followup) {
+    body.push(h("p", { class: "followup-note", role: "note", dataset: { testid: "followup" } },
+      h("span", { class: "badge badge-followup" }, t("chat.followup")), " ",
+      t("chat.followupOf", { q: msg.followup.context_from_history || "" })));
+  }
   if (msg.error) body.push(h("p", { class: "error-text", role: "alert" }, `${t("error.prefix")}: ${msg.error}`));
   if (msg.answer) body.push(h("div", { class: "answer", dataset: { testid: "answer" } }, renderAnswerText(msg.answer, msg.citations)));
   if (msg.streaming && !msg.answer && !msg.refused) body.push(h("p", { class: "muted pulse" }, t("chat.thinking")));
@@ -90,6 +110,7 @@ function renderMessage(msg, idx) {
 
 function paint() {
   if (!logEl) return;
+  if (clearEl) clearEl.hidden = !messages.length;  // "New conversation": there is one to leave
   if (!messages.length) {
     replace(logEl, h("div", { class: "empty" },
       h("p", null, t("chat.empty")),
@@ -115,6 +136,7 @@ function applyFinal(msg, data) {
   const reason = pick(data, "refusal_reason", "reason");
   if (reason) msg.reason = reason;
   if (data.issues) msg.issues = asArray(data.issues);
+  if (data.followup) msg.followup = data.followup;
   const ev = pick(data, "evidence_score");
   if (ev !== undefined) msg.evidence = ev;
 }
@@ -155,6 +177,7 @@ async function ask(question) {
   if (!text || busy) return;
   busy = true;
   const asOf = state.asOf || "";
+  const history = conversation();  // before this question joins it
   messages.push({ role: "user", text, asOf });
   const msg = { role: "bot", answer: "", citations: [], refused: false, reason: "", issues: [], streaming: true };
   messages.push(msg);
@@ -163,6 +186,7 @@ async function ask(question) {
   setBusy(true);
   const body = { question: text };  // the answer follows the question's language; the UI language sets only the chrome
   if (asOf) body.as_of = asOf;
+  if (history.length) body.history = history;
   msg.request = body;  // the memo download asks the same question again with ?format=docx|md
   controller = new AbortController();
   try {
@@ -212,6 +236,12 @@ export function render(main) {
   });
   const button = h("button", { type: "submit", class: "btn btn-primary" }, busy ? t("chat.asking") : t("chat.ask"));
   button.disabled = busy;
+  clearEl = h("button", { type: "button", class: "btn btn-ghost", dataset: { testid: "new-conversation" }, onclick: () => {
+    if (controller) controller.abort();
+    messages.length = 0;
+    paint();
+    input.focus({ preventScroll: true });
+  } }, t("chat.clear"));
   const form = h("form", { class: "chat-form", onsubmit: (ev) => {
     ev.preventDefault();
     const q = input.value;
@@ -225,10 +255,7 @@ export function render(main) {
   h("div", { class: "form-row" },
     h("span", { id: "question-hint", class: "muted small" }, hintText()),
     h("span", { class: "spacer" }),
-    messages.length ? h("button", { type: "button", class: "btn btn-ghost", onclick: () => {
-      if (controller) controller.abort();
-      messages.length = 0; paint();
-    } }, t("chat.clear")) : null,
+    clearEl,
     button));
   formEls = { input, button };
   replace(main, h("section", { class: "view view-chat", "aria-labelledby": "chat-title" },
