@@ -62,6 +62,11 @@ def index_facts(request: Request, *, deep: bool) -> dict[str, Any]:
         return facts
     index = holder.get()
     facts["generation"] = holder.generation or generation
+    if generation and holder.generation and generation != holder.generation:  # a new generation is being opened
+        facts["switching_to"] = generation
+        failed = getattr(holder, "failed", {}).get(generation)
+        if failed:
+            facts["switch_failed"] = failed
     store = getattr(index, "store", None)
     stats = store.stats() if store is not None and hasattr(store, "stats") else None
     if isinstance(stats, dict):

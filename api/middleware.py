@@ -65,7 +65,8 @@ class _BodyTooLarge(HTTPException):
 
 
 class ObservabilityMiddleware:
-    """Gives every request an id (X-Request-ID in and out), times it, counts it, and logs one JSON line."""
+    """Gives every request an id (X-Request-ID in and out), times it, counts it, and logs one JSON line; a response
+    that used the index names its generation (X-KB-Generation)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -87,6 +88,9 @@ class ObservabilityMiddleware:
                 headers = list(message.get("headers", []))
                 if not any(k.lower() == b"x-request-id" for k, _ in headers):
                     headers.append((b"x-request-id", rid.encode()))
+                generation = scope["state"].get("generation")
+                if generation:  # the index generation that answered (set when a route took the index)
+                    headers.append((b"x-kb-generation", str(generation).encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -1,8 +1,9 @@
 """The app opens the CURRENT generation once and reuses it, and picks up a new generation (a finished
-ingest) on the next request without a restart."""
+ingest) without a restart: opened aside while the previous one keeps answering, then swapped."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -30,11 +31,23 @@ def test_new_generation_is_served_without_restart(tmp_path: Path) -> None:
         c.get("/v1/laws/spc-mental-damages-interpretation")
         assert holder.get() is opened  # reused, not reopened per request
 
+        assert c.get("/v1/laws").headers["x-kb-generation"] == gen1
+
         second = make_small_corpus(tmp_path / "b", ("spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"), data_dir=data)
-        run_ingest(second, layer="raw")
-        laws = {x["law_id"] for x in c.get("/v1/laws").json()["laws"]}
-        assert laws == {"spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"}
-        assert holder.generation != gen1
+        gen2 = run_ingest(second, layer="raw").generation
+        # Until the new generation is open and warm, requests are answered wholly from the old one; then from the new.
+        seen: list[tuple[str, frozenset[str]]] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            r = c.get("/v1/laws")
+            seen.append((r.headers["x-kb-generation"], frozenset(x["law_id"] for x in r.json()["laws"])))
+            if seen[-1][0] == gen2:
+                break
+            time.sleep(0.05)
+        assert seen[-1] == (gen2, frozenset({"spc-mental-damages-interpretation", "spc-online-personal-rights-interpretation"}))
+        assert all(s == (gen1, frozenset({"spc-mental-damages-interpretation"})) for s in seen[:-1])
+        assert holder.generation == gen2
+        assert c.get("/readyz").json()["generation"] == gen2
 
 
 def test_a_worker_opens_its_index_and_loads_the_model_when_it_starts(tmp_path: Path) -> None:
