@@ -480,10 +480,12 @@ def run_ingest(
     hook: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
     defer_vectors: bool = False,
+    force: bool = False,
 ) -> IngestReport:
     """Build (or confirm unchanged) the generation for ``layer`` + ``extra`` files and switch CURRENT.
 
-    ``hook(stage)`` is called at each stage (tests use it to simulate a crash midway)."""
+    ``hook(stage)`` is called at each stage (tests use it to simulate a crash midway). ``force`` builds and publishes a
+    new generation even when nothing changed (its parsed files, tokens and vectors are still reused)."""
     from kb.generations import ingest_lock
 
     say = progress or (lambda _msg: None)
@@ -493,7 +495,7 @@ def run_ingest(
         if extra:
             sources = _merge_extra(settings, sources, extra)
         return _build(settings, sources, skipped, manifest_sha, layer, strict, hook or (lambda _s: None), say, t0,
-                      defer_vectors=defer_vectors)
+                      defer_vectors=defer_vectors, force=force)
 
 
 def _merge_extra(settings: Settings, sources: list[SourceFile], extra: Sequence[SourceFile]) -> list[SourceFile]:
@@ -507,6 +509,7 @@ def _merge_extra(settings: Settings, sources: list[SourceFile], extra: Sequence[
 def _build(
     settings: Settings, sources: list[SourceFile], skipped: list[Skipped], manifest_sha: str, layer: str,
     strict: bool, hook: Callable[[str], None], say: Callable[[str], None], t0: float, *, defer_vectors: bool = False,
+    force: bool = False,
 ) -> IngestReport:
     from kb.embedder import get_embedder
     from kb.generations import (
@@ -541,7 +544,7 @@ def _build(
     prev_gen, prev_manifest, prev_store = _open_previous(settings)
     report = IngestReport(status="built", generation=None, previous=prev_gen, layer=layer)
     complete = prev_manifest is not None and (defer_vectors or prev_manifest.get("vectors_complete", True))
-    if prev_manifest is not None and prev_manifest.get("fingerprint") == fingerprint and prev_store is not None and complete:
+    if not force and prev_manifest is not None and prev_manifest.get("fingerprint") == fingerprint and prev_store is not None and complete:
         prev_store.close()
         report.status, report.generation = "unchanged", prev_gen
         report.files = prev_manifest.get("report_files", [])
@@ -867,6 +870,7 @@ def ingest_files(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
     defer_vectors: bool = False,
+    force: bool = False,
 ) -> IngestReport:
     """Build a new generation = the corpus ``layer`` + these files (admin upload). Each metadata dict:
     ``law_id`` (required), ``title_zh`` (required), optional ``title_en``, ``language`` (zh), ``jurisdiction``
@@ -894,7 +898,7 @@ def ingest_files(
             source_path=f"upload/{meta.get('name', p.name)}", source_url=meta.get("source_url"), official=bool(meta.get("official", True)),
         )
         extra.append(SourceFile(f"upload/{meta.get('name', p.name)}", p, meta.get("language", "zh"), law, ver, i))
-    return run_ingest(settings, layer=layer, strict=strict, extra=extra, progress=progress, defer_vectors=defer_vectors)
+    return run_ingest(settings, layer=layer, strict=strict, extra=extra, progress=progress, defer_vectors=defer_vectors, force=force)
 
 
 def _iso(value: Any) -> date | None:

@@ -67,6 +67,7 @@ def build_with_uploads(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
     defer_vectors: bool = False,
+    force: bool = False,
 ) -> tuple[IngestReport, int]:
     """Build ``layer`` + the stored uploads (unless ``keep_uploads`` is false) + ``new`` files; returns the
     ingest report and how many uploaded files went into the build. Call it holding ``build_lock``."""
@@ -74,5 +75,5 @@ def build_with_uploads(
 
     kept = stored_uploads(settings, exclude=[p for p, _ in new]) if keep_uploads else []
     files = kept + list(new)
-    report = ingest_files(settings, files, layer=layer, strict=strict, progress=progress, defer_vectors=defer_vectors)
+    report = ingest_files(settings, files, layer=layer, strict=strict, progress=progress, defer_vectors=defer_vectors, force=force)
     return report, len(files)

@@ -112,6 +112,20 @@ def test_killed_ingest_leaves_current_and_is_cleaned_up(small_corpus: Settings, 
     assert {d.name for d in small_corpus.generations_dir.iterdir()} == {first.generation, after.generation}
 
 
+def test_force_publishes_a_new_generation_reusing_what_is_unchanged(small_corpus: Settings) -> None:
+    first = run_ingest(small_corpus)
+    assert run_ingest(small_corpus).status == "unchanged"
+    forced = run_ingest(small_corpus, force=True)
+    assert forced.status == "built" and forced.generation != first.generation == forced.previous
+    assert current_generation(small_corpus) == forced.generation
+    assert forced.reused["embedded"] == 0 and forced.reused["vectors"] == first.counts["vectors"] > 0
+    index = open_index(small_corpus)
+    try:
+        assert index.vectors.count() == first.counts["vectors"] and index.search("肖像", 3).hits
+    finally:
+        index.close()
+
+
 def test_concurrent_ingest_is_refused(small_corpus: Settings) -> None:
     with ingest_lock(small_corpus):
         with pytest.raises(IngestBusy):

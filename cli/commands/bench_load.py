@@ -92,6 +92,35 @@ class RssSampler(threading.Thread):
         self.join(timeout=5)
 
 
+def _generations(results: list[tuple[str, int, float, float, str]], begin: float) -> list[dict[str, Any]]:
+    """Per generation that answered: requests, and when (s after the load began) the first and last of them started."""
+    out: dict[str, dict[str, Any]] = {}
+    for _kind, _status, _s, at, gen in results:
+        if not gen:
+            continue
+        row = out.setdefault(gen, {"generation": gen, "requests": 0, "first_s": at - begin, "last_s": at - begin})
+        row["requests"] += 1
+        row["first_s"], row["last_s"] = min(row["first_s"], at - begin), max(row["last_s"], at - begin)
+    return sorted(out.values(), key=lambda r: r["first_s"])
+
+
+def _some_articles(base: str, laws: int = 3, per_law: int = 5) -> list[tuple[str, str]]:
+    import httpx
+
+    out: list[tuple[str, str]] = []
+    for law in httpx.get(f"{base}/v1/laws", params={"limit": laws}, timeout=60).json().get("laws", [])[:laws]:
+        nodes = list(httpx.get(f"{base}/v1/laws/{law['law_id']}", timeout=60).json().get("structure", []))
+        keys: list[str] = []
+        while nodes and len(keys) < per_law:
+            node = nodes.pop(0)
+            keys += node.get("articles", [])
+            nodes += node.get("children", [])
+        out += [(law["law_id"], key) for key in keys[:per_law]]
+    if not out:
+        raise RuntimeError("the served index lists no article to request")
+    return out
+
+
 def _parse_mix(text: str) -> list[tuple[str, int]]:
     out = []
     for part in text.split(","):
@@ -115,14 +144,55 @@ def _request(kind: str, rng: random.Random, articles: list[tuple[str, str]]) -> 
     return "GET", "/v1/laws", None
 
 
+class Publisher:
+    """Publishes a new generation during the load: `kb ingest --force` over the served data dir, in a child process
+    started with the load; the load runs until it has finished (and ``after`` seconds more), at most ``limit``."""
+
+    def __init__(self, layer: str, after: float, limit: float) -> None:
+        self.layer, self.after, self.limit = layer, after, limit
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started = self.finished = NAN
+        self.returncode: int | None = None
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "cli", "ingest", "--layer", self.layer, "--force", "--quiet"]
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+
+    def poll(self) -> bool:
+        """True once the ingest has finished."""
+        if self.proc is None:
+            return True
+        if self.returncode is None and self.proc.poll() is not None:
+            self.returncode, self.finished = self.proc.returncode, time.monotonic()
+        return self.returncode is not None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=60)
+
+
 async def _run_load(base: str, *, duration: float, concurrency: int, max_requests: int, mix: list[tuple[str, int]],
-                    articles: list[tuple[str, str]], timeout: float, seed: int) -> tuple[list[tuple[str, int, float]], float]:
+                    articles: list[tuple[str, str]], timeout: float, seed: int, publisher: Publisher | None = None,
+                    ) -> tuple[list[tuple[str, int, float, float, str]], float]:
+    """(kind, status, seconds, started at (monotonic), generation that answered) per request, and the elapsed time."""
     import httpx
 
     kinds = [k for k, w in mix for _ in range(w)]
-    results: list[tuple[str, int, float]] = []
+    results: list[tuple[str, int, float, float, str]] = []
     issued = 0
-    deadline = time.monotonic() + duration
+    begin = time.monotonic()
+    deadline = begin + duration
+    if publisher is not None:
+        publisher.start()
+
+        async def watch() -> None:
+            nonlocal deadline
+            while not publisher.poll() and time.monotonic() < begin + publisher.limit:
+                deadline = max(deadline, time.monotonic() + publisher.after)
+                await asyncio.sleep(0.5)
+            deadline = min(max(deadline, time.monotonic() + publisher.after), begin + publisher.limit)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
@@ -134,23 +204,28 @@ async def _run_load(base: str, *, duration: float, concurrency: int, max_request
                 issued += 1
                 kind = rng.choice(kinds)
                 method, path, body = _request(kind, rng, articles)
-                t0 = time.perf_counter()
+                t0, at = time.perf_counter(), time.monotonic()
+                generation = ""
                 try:
                     response = await client.request(method, path, json=body)
                     status = response.status_code
+                    generation = response.headers.get("x-kb-generation", "")
                 except httpx.HTTPError:
                     status = -1
-                results.append((kind, status, time.perf_counter() - t0))
+                results.append((kind, status, time.perf_counter() - t0, at, generation))
 
         started = time.monotonic()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        tasks = [worker(i) for i in range(concurrency)]
+        if publisher is not None:
+            tasks.append(watch())
+        await asyncio.gather(*tasks)
         elapsed = time.monotonic() - started
     return results, elapsed
 
 
-def _summarize(results: list[tuple[str, int, float]], elapsed: float) -> dict[str, Any]:
+def _summarize(results: list[tuple[str, int, float, float, str]], elapsed: float) -> dict[str, Any]:
     by_kind: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for kind, status, seconds in results:
+    for kind, status, seconds, _at, _gen in results:
         by_kind[kind].append((status, seconds))
         by_kind["all"].append((status, seconds))
     table: dict[str, Any] = {}
@@ -172,13 +247,17 @@ def _summarize(results: list[tuple[str, int, float]], elapsed: float) -> dict[st
 def bench_load(
     duration: Annotated[float, typer.Option(min=1, max=3600, help="Seconds of load.")] = 60.0,
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Concurrent clients.")] = 32,
-    workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn worker processes.")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, max=16, help="uvicorn worker processes (default KB_WORKERS, as `kb serve`).")] = None,
     max_requests: Annotated[int, typer.Option(min=1, help="Hard bound on requests sent.")] = 200_000,
     mix: Annotated[str, typer.Option(help="Request mix: kind=weight,… (ask, search, article, listing, laws).")] = DEFAULT_MIX,
     timeout: Annotated[float, typer.Option(help="Client timeout per request (s).")] = 60.0,
     keep_rate_limit: Annotated[bool, typer.Option(help="Keep the server's per-client rate limit (all traffic is one address).")] = False,
     seed: Annotated[int, typer.Option()] = 7,
     out: Annotated[Path | None, typer.Option(help="Also write the figures as JSON here.")] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="Publish a new generation during the load (`kb ingest --force` "
+                                                            "in a child process started with it); the load lasts until "
+                                                            "it has switched and 10 s more.")] = False,
+    publish_limit: Annotated[float, typer.Option(help="With --publish: longest the load may last (s).")] = 1800.0,
 ) -> None:
     """Load-test a real uvicorn on 127.0.0.1 over the current index and print latency, errors, throughput, peak RSS."""
     import httpx
@@ -187,10 +266,17 @@ def bench_load(
     from kb.settings import get_settings
 
     settings = get_settings()
+    workers = workers or settings.workers
     generation = current_generation(settings)
     if generation is None:
         typer.echo("No index generation: run `kb ingest` first.", err=True)
         raise typer.Exit(2)
+    publisher: Publisher | None = None
+    if publish:
+        from kb.generations import generation_dir, read_generation_manifest
+
+        layer = str(read_generation_manifest(generation_dir(settings, generation)).get("layer", "raw"))
+        publisher = Publisher(layer, after=10.0, limit=max(duration, publish_limit))
     weights = _parse_mix(mix)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -222,8 +308,8 @@ def bench_load(
             time.sleep(0.5)
         articles = [(law, key) for law, key in ARTICLE_CANDIDATES
                     if httpx.get(f"{base}/v1/laws/{law}/articles/{key}", timeout=30).status_code == 200]
-        if not articles:
-            articles = [("civil-code", "1")]
+        if not articles:  # a corpus without those laws: the articles of the first laws it lists
+            articles = _some_articles(base)
         # Warm-up: every kind once per worker-ish, so model loading is not measured as latency.
         rng = random.Random(seed)
         for _ in range(max(4, workers * 4)):
@@ -233,10 +319,13 @@ def bench_load(
         sampler = RssSampler(server.pid)
         rss_start = sampler.current()
         sampler.start()
+        begin = time.monotonic()
         results, elapsed = asyncio.run(_run_load(base, duration=duration, concurrency=concurrency, max_requests=max_requests,
-                                                 mix=weights, articles=articles, timeout=timeout, seed=seed))
+                                                 mix=weights, articles=articles, timeout=timeout, seed=seed, publisher=publisher))
         sampler.stop()
     finally:  # the server first: it must never outlive the bench
+        if publisher is not None:
+            publisher.stop()
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -249,12 +338,18 @@ def bench_load(
             sampler.stop()
 
     table = _summarize(results, elapsed)
+    served = _generations(results, begin)
     figures = {
         "generation": generation, "duration_s": round(elapsed, 2), "concurrency": concurrency, "workers": workers,
         "cpus": os.cpu_count(), "mix": mix, "rate_limit": keep_rate_limit, "chroma": settings.chroma_url or "embedded",
         "rss_start_mb": round(rss_start / 2**20, 1), "rss_peak_mb": round(sampler.peak / 2**20, 1) if sampler else None,
         "rss_samples": sampler.samples if sampler else 0, "articles_probed": len(articles), "by_kind": table,
+        "generations": served,
     }
+    if publisher is not None:
+        figures["publish"] = {"layer": publisher.layer, "returncode": publisher.returncode,
+                              "ingest_s": round(publisher.finished - publisher.started, 1),
+                              "published_at_s": round(publisher.finished - begin, 1)}
     typer.echo(f"kb bench load — generation {generation}, {workers} worker(s), concurrency {concurrency}, "
                f"{elapsed:.1f} s on {os.cpu_count()} CPU(s), Chroma {figures['chroma']}, mix {mix}")
     typer.echo(f"{'kind':<9}{'requests':>9}{'errors':>8}{'err%':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
@@ -263,6 +358,12 @@ def bench_load(
                    f"{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['throughput_rps']:>8.1f}")
     typer.echo(f"server RSS: {figures['rss_start_mb']} MB at start, peak {figures['rss_peak_mb']} MB "
                f"(master + workers, {figures['rss_samples']} samples)")
+    for row in served:
+        typer.echo(f"generation {row['generation']}: {row['requests']} requests, started {row['first_s']:.1f}–{row['last_s']:.1f} s")
+    if publisher is not None:
+        pub = figures["publish"]
+        typer.echo(f"published during the load: `kb ingest --layer {pub['layer']} --force` exit {pub['returncode']}, "
+                   f"took {pub['ingest_s']} s, switched CURRENT at {pub['published_at_s']} s")
     bad = {k: v for k, v in table.get("all", {}).get("statuses", {}).items() if not k.startswith("2")}
     if bad:
         typer.echo(f"non-2xx statuses: {bad}")

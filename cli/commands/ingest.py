@@ -25,9 +25,11 @@ def ingest(
     defer_vectors: Annotated[bool, typer.Option("--defer-vectors",
                                                 help="Embed only the curated layer now and publish; the bulk layer's vectors "
                                                      "are filled later (`kb vectors fill`, or in the background by `kb serve`).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Build and publish a new generation even when nothing changed "
+                                                         "(after a code change; what is unchanged is still reused).")] = False,
 ) -> None:
     """Parse, chunk, index and embed the statute files (plus any uploaded ones); a second run over unchanged
-    files changes nothing."""
+    files changes nothing (unless --force)."""
     from ingest.pipeline import IngestFailed
     from ingest.uploads import build_lock, build_with_uploads
     from kb.settings import get_settings
@@ -41,7 +43,7 @@ def ingest(
     try:
         with build_lock(settings):
             report, n_uploads = build_with_uploads(settings, layer=layer, keep_uploads=uploads, strict=strict,
-                                                   progress=progress, defer_vectors=defer_vectors)
+                                                   progress=progress, defer_vectors=defer_vectors, force=force)
     except IngestFailed as exc:
         _print(exc.report, as_json, quiet)
         raise typer.Exit(1) from None
