@@ -3,12 +3,16 @@ throughput at concurrency 1, 8 and 32, with bounded request counts. Prints a tab
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,7 +73,25 @@ def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 300.0) -> Non
     raise RuntimeError("server did not become ready")
 
 
-def run_level(base: str, concurrency: int, requests: int) -> dict[str, float]:
+def evaluation_questions(eval_dir: Path, seed: int = 0) -> list[str]:
+    """The questions of the evaluation sets (the shared compliance and STARD sets, and the repository's evalsets/),
+    each once, shuffled: a measured run that repeats no question measures work, not the result cache."""
+    files = sorted(eval_dir.glob("**/*.jsonl")) + sorted((Path(__file__).resolve().parents[2] / "evalsets").glob("*.jsonl"))
+    seen: dict[str, None] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                q = json.loads(line).get("question") if line.strip() else None
+            except ValueError:
+                continue
+            if isinstance(q, str) and q.strip() and q not in QUESTIONS:
+                seen.setdefault(q.strip(), None)
+    out = list(seen)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def run_level(base: str, concurrency: int, requests: int, questions: Sequence[str]) -> dict[str, float]:
     import httpx
 
     latencies: list[float] = []
@@ -78,7 +100,7 @@ def run_level(base: str, concurrency: int, requests: int) -> dict[str, float]:
 
         def one(i: int) -> tuple[float, bool]:
             t0 = time.perf_counter()
-            r = client.post("/v1/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+            r = client.post("/v1/ask", json={"question": questions[i % len(questions)]})
             return time.perf_counter() - t0, r.status_code == 200
 
         t_start = time.perf_counter()
@@ -101,8 +123,17 @@ def bench_api(
     levels: Annotated[str, typer.Option(help="Comma-separated concurrency levels.")] = "1,8,32",
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
     base_url: Annotated[str, typer.Option(help="Benchmark an already running server instead of starting one.")] = "",
+    generic: Annotated[bool, typer.Option("--generic", help="Ask the built-in generic questions (they repeat, so the "
+                                                            "result cache answers most) instead of the evaluation sets' questions, "
+                                                            "each asked once.")] = False,
 ) -> None:
     """Latency and throughput of /v1/ask against a real uvicorn on loopback."""
+    from kb.settings import get_settings
+
+    pool = list(QUESTIONS) if generic else evaluation_questions(get_settings().eval_dir)
+    if not pool:
+        typer.echo("no evaluation questions found (KB_EVAL_DIR); asking the generic ones", err=True)
+        pool = list(QUESTIONS)
     conc = [int(x) for x in levels.split(",") if x.strip()]
     proc = None
     base = base_url.rstrip("/")
@@ -117,9 +148,11 @@ def bench_api(
         for q in QUESTIONS[:8]:  # warm-up: open the index, load the models
             httpx.post(f"{base}/v1/ask", json={"question": q}, timeout=300.0)
         rows = []
+        used = 0
         for c in conc:
             n = max(requests_per_level if c > 1 else min(requests_per_level, 32), 2 * c)
-            rows.append(run_level(base, c, n))
+            rows.append(run_level(base, c, n, pool[used:used + n] if used + n <= len(pool) else pool))
+            used += n
     finally:
         if proc is not None:
             proc.terminate()
@@ -127,7 +160,7 @@ def bench_api(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    typer.echo(f"/v1/ask on {base} (workers={workers})")
+    typer.echo(f"/v1/ask on {base} (workers={workers}; {'generic questions, repeated' if generic else f'{used} evaluation-set questions, none repeated' if used <= len(pool) else 'evaluation-set questions, some repeated'})")
     typer.echo(f"{'conc':>5} {'reqs':>5} {'err':>4} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'mean ms':>9} {'req/s':>8}")
     for r in rows:
         typer.echo(f"{r['concurrency']:>5} {r['requests']:>5} {r['errors']:>4} {r['p50_ms']:>9.1f} {r['p95_ms']:>9.1f} {r['p99_ms']:>9.1f} {r['mean_ms']:>9.1f} {r['rps']:>8.2f}")
