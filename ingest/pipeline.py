@@ -758,7 +758,7 @@ def _build(
 
         # 8. notes (our headnotes, example questions, charge names) as fields of their own that vote for their article
         t = time.perf_counter()
-        n_notes = _write_notes(settings, gpath, versions, keys_by_version, embedder, say)
+        n_notes, notes_missing = _write_notes(settings, gpath, versions, keys_by_version, embedder, say, defer_vectors=defer_vectors)
         timings["notes"] = time.perf_counter() - t
 
         # 9. record, check strictness, publish
@@ -769,7 +769,8 @@ def _build(
         ]
         report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
                          "chunks": counts.chunks, "edges": counts.edges, "vectors": len(present),
-                         "vectors_missing": vectors_missing, "notes": n_notes}
+                         "vectors_missing": vectors_missing, "notes": n_notes,
+                         "notes_vectors_missing": notes_missing}
         report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": max(0, len(present) - embedded_now),
                          "embedded": embedded_now}
         if strict and report.failures:
@@ -784,7 +785,7 @@ def _build(
             "embedding_model": embedder.name,
             "embedding_languages": sorted(embedder.languages), "collection": collection.name,
             "vector_partitions": list(collection.partitions),
-            "vectors_complete": vectors_missing == 0,
+            "vectors_complete": vectors_missing == 0 and notes_missing == 0,
             "chroma": settings.chroma_url or "embedded", "counts": report.counts, "reused": report.reused,
             "timings": report.timings, "files": file_checksums(gpath), "report_files": report.files,
             "articles_checksum": counts.extra.get("articles_checksum"),
@@ -811,9 +812,11 @@ def _build(
 
 
 def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys_by_version: dict[str, set[str]],
-                 embedder: Any, say: Callable[[str], None]) -> int:
+                 embedder: Any, say: Callable[[str], None], *, defer_vectors: bool = False) -> tuple[int, int]:
     """Resolve the notes of corpus/notes to this build's articles (law + version date + key; a note naming an
-    article not in the build is dropped), tokenise and embed them (through the vector cache) and write them."""
+    article not in the build is dropped), tokenise and embed them (through the vector cache) and write them.
+    Deferred: vectors only if the cache holds every one (else the notes are searched lexically until the
+    background build embeds them). Returns (notes written, notes lacking a vector)."""
     import numpy as np
 
     from ingest.notes import load_notes
@@ -840,15 +843,23 @@ def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys
         ))
     say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
     if not rows:
-        return 0
+        return 0, 0
     tokens = [tokenize(r.text, r.lang) for r in rows]
     vectors = None
+    missing = 0
     if {"zh", "en"} <= set(embedder.languages):
         cache = VectorCache(settings.vector_cache_path, embedder.name)
         try:
             # Example questions are embedded as queries, the rest as passages; the cache key carries the kind ("query: "
             # / "passage: " before the text), so a question's query vector never stands in for a passage vector.
             keyed = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
+            if defer_vectors:
+                have = cache.get_many(list({text_key(x) for x in keyed}))
+                missing = sum(1 for x in keyed if text_key(x) not in have)
+                if missing:
+                    say(f"notes: {missing} of {len(rows)} lack a cached vector; deferred with the bulk vectors")
+                    write_notes(gpath, rows, tokens, None)
+                    return len(rows), missing
             got: dict[str, list[float]] = {}
             def stripped(prefix: str, embed: Callable[[list[str]], list[list[float]]]) -> Callable[[list[str]], list[list[float]]]:
                 return lambda batch: embed([x.removeprefix(prefix) for x in batch])
@@ -860,7 +871,7 @@ def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys
         finally:
             cache.close()
     write_notes(gpath, rows, tokens, vectors)
-    return len(rows)
+    return len(rows), missing
 
 def ingest_files(
     settings: Settings,

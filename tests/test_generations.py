@@ -126,6 +126,30 @@ def test_force_publishes_a_new_generation_reusing_what_is_unchanged(small_corpus
         index.close()
 
 
+def test_deferred_build_defers_the_notes_vectors_too(small_corpus: Settings, tmp_path: Path) -> None:
+    """A deferred build (what `make run` does first) embeds only the curated layer's chunks; our notes' vectors come
+    from the cache or wait for the background build, which completes them."""
+    from kb.generations import read_generation_manifest
+
+    settings = small_corpus.model_copy(update={"vector_cache_dir": tmp_path / "empty-cache"})
+    first = run_ingest(settings, defer_vectors=True)
+    assert first.counts["notes"] > 0 and first.counts["notes_vectors_missing"] == first.counts["notes"]
+    assert read_generation_manifest(generation_dir(settings, first.generation))["vectors_complete"] is False
+    index = open_index(settings)
+    try:
+        assert index.notes is not None and index.notes.vectors is None and index.search("肖像", 3).hits
+    finally:
+        index.close()
+    full = run_ingest(settings)  # the background build
+    assert full.status == "built" and full.counts["notes_vectors_missing"] == 0
+    assert read_generation_manifest(generation_dir(settings, full.generation))["vectors_complete"] is True
+    index = open_index(settings)
+    try:
+        assert index.notes is not None and index.notes.vectors is not None and len(index.notes.vectors) == full.counts["notes"]
+    finally:
+        index.close()
+
+
 def test_concurrent_ingest_is_refused(small_corpus: Settings) -> None:
     with ingest_lock(small_corpus):
         with pytest.raises(IngestBusy):
