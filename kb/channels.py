@@ -179,17 +179,17 @@ class DenseChannel:
         table = self._chunks()
         narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
         day = plan.day
+
+        def in_force(n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
+            hits = self._vectors.query(vector, n, where)
+            rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
+            return [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+
         try:
             for lang in sorted(self._langs):
-                kept: list[tuple[str, float]] = []
-                if not narrow:
-                    hits = self._vectors.query(vector, depth * 3, {"lang": lang})
-                    rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
-                    kept = [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+                kept = [] if narrow else in_force(depth * 3, {"lang": lang})
                 if narrow or len(kept) < depth // 2:
-                    hits = self._vectors.query(vector, depth, plan.where([lang]))
-                    rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
-                    kept = [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+                    kept = in_force(depth, plan.where([lang]))
                 per_lang[lang] = kept
         except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
             log.warning("dense retrieval unavailable: %s", exc)

@@ -92,14 +92,6 @@ class ChunkTable:
         return ChunkRef(col.chunk_id[doc_idx], col.article_id[doc_idx], col.law_id[doc_idx], lang, doc_idx,
                         int(col.eff_from[doc_idx]), int(col.eff_to[doc_idx]))
 
-    def refs(self, lang: str, doc_indices: Iterable[int]) -> dict[int, ChunkRef]:
-        out: dict[int, ChunkRef] = {}
-        for d in doc_indices:
-            ref = self.ref(lang, d)
-            if ref is not None:
-                out[d] = ref
-        return out
-
     def best_per_article(self, lang: str, hits: Sequence[tuple[int, float]]) -> dict[str, tuple[float, str]]:
         """Lexical hits (doc_idx, score) → article_id → (best chunk score, law_id); what a channel returns."""
         col = self._langs.get(lang)
