@@ -23,7 +23,36 @@ from kb.evaluation import _gold, _matches, load_rows, percentile
 from kb.qmemory import QuestionMemory, items_from_rows, law_key
 from kb.records import SearchFilters
 
-__all__ = ["QuestionSet", "load_question_sets", "bench_ours", "build_langchain", "bench_langchain", "percentile", "free_port"]
+__all__ = ["GENERIC_QUESTIONS", "QuestionSet", "load_question_sets", "bench_ours", "build_langchain", "bench_langchain", "percentile", "free_port"]
+
+
+# Generic traffic for `kb bench api` and `kb bench load` (not evaluation questions): a spread of topics, both languages.
+GENERIC_QUESTIONS = (
+    "Can a shop sell a mask that copies a celebrity's face?",
+    "网店用明星照片做广告需要什么授权？",
+    "What are the penalties for false advertising?",
+    "收集人脸信息需要取得个人的单独同意吗？",
+    "Is a platform liable for infringing goods sold by its merchants?",
+    "消费者买到假货可以要求几倍赔偿？",
+    "Is using another person's name in a product title lawful?",
+    "伪造身份证件骗取贷款构成什么罪？",
+    "Do I need consent to process someone's biometric data?",
+    "电商平台对平台内经营者有哪些审核义务？",
+    "Can an advertisement use the words 'national level' or 'best'?",
+    "未经许可使用他人姓名做商标是否侵权？",
+    "What must a deep synthesis service provider label?",
+    "经营者虚假宣传商品性能要承担什么责任？",
+    "Can a seller refuse returns of customised goods bought online?",
+    "侮辱诽谤他人损害名誉要承担什么责任？",
+    "What fines apply to selling defective products?",
+    "公众人物的肖像可以未经同意使用吗？",
+    "Is it a crime to sell citizens' personal information?",
+    "网店销售商品应当公示哪些信息？",
+    "Who is liable when an endorser recommends a falsely advertised product?",
+    "利用信息技术手段伪造他人肖像违法吗？",
+    "What can a consumer claim if a seller committed fraud?",
+    "冒充他人身份实施诈骗如何处罚？",
+)
 
 
 def free_port() -> int:

@@ -23,21 +23,11 @@ from typing import Annotated, Any
 import typer
 
 from cli.app import bench_app
+from kb.bench import GENERIC_QUESTIONS as QUESTIONS
 from kb.bench import free_port, percentile
 
 NAN = float("nan")  # a percentile of no requests
 
-# Generic traffic (not evaluation questions): a spread of topics in both languages.
-QUESTIONS = (
-    "Can a shop sell a mask that copies a celebrity's face?",
-    "网店用明星照片做广告需要什么授权？",
-    "What are the penalties for false advertising?",
-    "收集人脸信息需要取得个人的单独同意吗？",
-    "Is a platform liable for counterfeit goods sold by its merchants?",
-    "消费者买到假货可以要求几倍赔偿？",
-    "未经同意使用他人姓名做商品名称合法吗？",
-    "伪造身份证件骗取贷款构成什么罪？",
-)
 QUERIES = ("肖像权", "portrait rights", "虚假广告 处罚", "个人信息 单独同意", "face recognition", "电子商务平台 责任",
            "冒用他人身份", "trade secret", "人脸识别", "精神损害赔偿")
 ARTICLE_CANDIDATES = (
