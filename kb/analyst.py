@@ -24,11 +24,11 @@ pipeline, on a deeper list of its hits, and leaves the pipeline itself untouched
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.numerals import is_article_label
 from kb.records import Hit
 from kb.tokenize import tokenize_en, tokenize_zh, tokenize_zh_terms
 
@@ -37,7 +37,6 @@ __all__ = ["AnalystHit", "Coverage", "TermGroup", "analyst_rank", "coverage", "r
 MIN_COVERAGE = 0.5  # a hit must cover at least this share of what the best hit covers
 MIN_RELEVANCE = 25  # … and score at least this relevance (a quarter of the best hit)
 DEPTH = 2  # the pipeline is asked for DEPTH × k hits, then filtered to k
-_LABEL = re.compile(r"^第[零〇一二三四五六七八九十百千万\d]+条(?:之[一二三四五六七八九十]+)?$")
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def term_groups(qa: Any, glossary: Any, lexical: Mapping[str, Any], law_names: I
         covered_en.update(s for seq in en for s in seq)
     if qa.lang == "zh" or qa.zh_text:
         for word in dict.fromkeys(tokenize_zh_terms(qa.zh_text or qa.text)):
-            if len(word) < 2 or word in covered_zh or _LABEL.match(word) or any(word in n for n in names):
+            if len(word) < 2 or word in covered_zh or is_article_label(word) or any(word in n for n in names):
                 continue
             w = zh_rar.idf(word)
             if w is not None:

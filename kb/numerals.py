@@ -16,6 +16,7 @@ __all__ = [
     "article_key",
     "article_label",
     "english_label",
+    "is_article_label",
     "parse_article_label",
     "parse_chinese_number",
     "parse_english_label",
@@ -102,6 +103,11 @@ def to_chinese(number: int) -> str:
 _LABEL_RE = re.compile(
     rf"^\s*第\s*([{CN_NUMERAL_CHARS}0-9０-９]+)\s*条(?:\s*之\s*([{CN_NUMERAL_CHARS}0-9]+))?\s*$"
 )
+
+
+def is_article_label(text: str) -> bool:
+    """Whether ``text`` is a Chinese article label (第…条, 第…条之…), in any form ``parse_article_label`` reads."""
+    return _LABEL_RE.match(text) is not None
 
 
 def parse_article_label(label: str) -> tuple[int, int]:
