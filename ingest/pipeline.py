@@ -1,5 +1,8 @@
 """Files → one new index generation (article store + lexical indexes + vector collection), then switch.
 
+This module decides what a generation holds (``_build``: hash → parse → assemble → chunk and tokenise → edges and
+lineage); ``kb.generation_builder.GenerationBuilder`` writes it through the backend interfaces and publishes it.
+
 Sources: the manifest's indexable raw/ files (the English translation of a version is merged into it by
 article key) and the national/ rule (`scan_national`; files that repeat a raw/ version are skipped), by
 layer (``raw`` | ``national`` | ``all``), plus extra files handed in by ``ingest_files`` (admin upload).
