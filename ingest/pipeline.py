@@ -849,11 +849,11 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
     rows: list[NoteRow] = []
     dropped = 0
     for note in load_notes(settings.notes_dir):
-        v = by_law_date.get((note.law_id, note.version))
-        if v is None or note.key not in assembly.keys_by_version.get(v.version.version_id, ()):
+        held = by_law_date.get((note.law_id, note.version))
+        if held is None or note.key not in assembly.keys_by_version.get(held.version.version_id, ()):
             dropped += 1
             continue
-        ver, law = v.version, v.law
+        ver, law = held.version, held.law
         rows.append(NoteRow(
             article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
             effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
