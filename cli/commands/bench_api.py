@@ -2,7 +2,8 @@
 throughput at concurrency 1, 8 and 32, with bounded request counts. In the same run (unless ``--no-stock``) a stock
 FastAPI endpoint over the same corpus (``api.stock``: LangChain EnsembleRetriever of BM25Retriever and Chroma + a
 stuff-documents prompt, no LLM) gets the same questions at the same levels; the table shows both side by side and
-the ratio. Prints figures; asserts nothing."""
+the ratio. Both servers run side by side and each level is measured on ours then on the stock endpoint, so on a
+shared machine both meet the same load. Prints figures; asserts nothing."""
 
 from __future__ import annotations
 
@@ -103,20 +104,24 @@ def run_level(base: str, concurrency: int, requests: int, questions: Sequence[st
     }
 
 
-def measure(base: str, path: str, levels: Sequence[int], requests_per_level: int, pool: Sequence[str]) -> tuple[list[dict[str, float]], int]:
-    """Warm the server up (generic questions), then each level in turn on its own slice of ``pool`` (a question is
-    asked once while the pool lasts). Returns (one row per level, questions used)."""
+def warm_up(base: str, path: str) -> None:
+    """A few generic questions first: open the index, load the models, fill no measured figure."""
     import httpx
 
-    for q in QUESTIONS[:8]:  # warm-up: open the index, load the models
+    for q in QUESTIONS[:8]:
         httpx.post(f"{base}{path}", json={"question": q}, timeout=300.0)
-    rows = []
+
+
+def level_slices(levels: Sequence[int], requests_per_level: int, pool: Sequence[str]) -> tuple[list[tuple[int, int, Sequence[str]]], int]:
+    """(concurrency, requests, questions) per level, each level on its own slice of ``pool`` (a question is asked once
+    while the pool lasts), and how many questions that uses."""
+    out = []
     used = 0
     for c in levels:
         n = max(requests_per_level if c > 1 else min(requests_per_level, 32), 2 * c)
-        rows.append(run_level(base, c, n, pool[used:used + n] if used + n <= len(pool) else pool, path))
+        out.append((c, n, pool[used:used + n] if used + n <= len(pool) else pool))
         used += n
-    return rows, used
+    return out, used
 
 
 def ratios(ours: dict[str, float], stock: dict[str, float]) -> dict[str, float]:
@@ -169,35 +174,44 @@ def bench_api(
         typer.echo("no evaluation questions found (KB_EVAL_DIR); asking the generic ones", err=True)
         pool = list(QUESTIONS)
     conc = [int(x) for x in levels.split(",") if x.strip()]
-    proc = None
     base = base_url.rstrip("/")
-    if not base:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = start_server(port, workers)
-    try:
-        wait_ready(base, proc) if proc else None
-        rows, used = measure(base, OURS_PATH, conc, requests_per_level, pool)
-    finally:
-        if proc is not None:
-            stop_server(proc)
-    stock_rows = None
     stock_base = ""
-    if stock:
-        port = free_port()
-        stock_base = f"http://127.0.0.1:{port}"
-        typer.echo("starting the stock LangChain endpoint (BM25Retriever + Chroma over the index's chunks) …", err=True)
-        t0 = time.perf_counter()
-        sproc = start_server(port, workers, STOCK_APP)
-        try:
-            wait_ready(stock_base, sproc, timeout=3600.0, path=STOCK_READY)
+    procs: list[subprocess.Popen] = []
+    rows: list[dict[str, float]] = []
+    stock_rows: list[dict[str, float]] | None = [] if stock else None
+    slices, used = level_slices(conc, requests_per_level, pool)
+    try:
+        if not base:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            procs.append(start_server(port, workers))
+            ours_proc: subprocess.Popen | None = procs[-1]
+        else:
+            ours_proc = None
+        if stock:
+            port = free_port()
+            stock_base = f"http://127.0.0.1:{port}"
+            typer.echo("starting the stock LangChain endpoint (BM25Retriever + Chroma over the index's chunks) …", err=True)
+            t0 = time.perf_counter()
+            procs.append(start_server(port, workers, STOCK_APP))
+        if ours_proc is not None:
+            wait_ready(base, ours_proc)
+        warm_up(base, OURS_PATH)
+        if stock:
+            wait_ready(stock_base, procs[-1], timeout=3600.0, path=STOCK_READY)
             typer.echo(f"stock endpoint ready in {time.perf_counter() - t0:.0f} s", err=True)
-            stock_rows, _ = measure(stock_base, STOCK_PATH, conc, requests_per_level, pool)
-        finally:
-            stop_server(sproc)
-    questions = ("generic questions, repeated" if generic else f"{used} evaluation-set questions, none repeated"
-                 if used <= len(pool) else "evaluation-set questions, some repeated")
-    typer.echo(f"/v1/ask on {base} (workers={workers}; {questions})"
+            warm_up(stock_base, STOCK_PATH)
+        # Level by level, ours then the stock endpoint on the same questions: on a shared machine both see the same load.
+        for c, n, asked in slices:
+            rows.append(run_level(base, c, n, asked, OURS_PATH))
+            if stock_rows is not None:
+                stock_rows.append(run_level(stock_base, c, n, asked, STOCK_PATH))
+    finally:
+        for proc in procs:
+            stop_server(proc)
+    kind = ("generic questions, repeated" if generic else f"{used} evaluation-set questions, none repeated"
+            if used <= len(pool) else "evaluation-set questions, some repeated")
+    typer.echo(f"/v1/ask on {base} (workers={workers}; {kind})"
                + (f"; stock LangChain /ask on {stock_base}, the same questions" if stock_rows is not None else ""))
     for line in format_table(rows, stock_rows):
         typer.echo(line)
