@@ -42,25 +42,28 @@ class StockAnswer(BaseModel):
     documents: int  # documents stuffed into the prompt
 
 
-def create_stock_app(settings: Settings | None = None, *, index: Any = None) -> FastAPI:
-    """Build the stock pipeline over the chunks of ``index`` (default: the CURRENT generation of ``settings``) and
-    serve it: ``POST /ask`` {"question"} → {"prompt", "sources", "documents"}; ``GET /healthz``."""
+def create_stock_app(settings: Settings | None = None, *, store: Any = None) -> FastAPI:
+    """Build the stock pipeline over the chunks of ``store`` (default: the article store of the CURRENT generation of
+    ``settings``; only the store is opened, never our lexical or vector indexes) and serve it: ``POST /ask``
+    {"question"} → {"prompt", "sources", "documents"}; ``GET /healthz``."""
     from langchain_core.documents import Document
     from langchain_core.prompts import ChatPromptTemplate, PromptTemplate, format_document
 
     from kb.bench import build_langchain
 
     settings = settings or get_settings()
-    own = index is None
+    own = store is None
     if own:
-        from kb.index import open_index
+        from kb.generations import require_current
+        from kb.store import ArticleStore
+        from kb.store_writer import STORE_FILE
 
-        index = open_index(settings)
+        store = ArticleStore(require_current(settings)[1] / STORE_FILE)
     try:
-        ensemble, info = build_langchain(index, settings.data_dir / "bench" / "langchain", say=lambda _m: None)
+        ensemble, info = build_langchain(store, settings.data_dir / "bench" / "langchain", say=lambda _m: None)
     finally:
         if own:
-            index.close()
+            store.close()
     # What create_stuff_documents_chain does before it calls the model: each document through the document prompt,
     # joined by a blank line, into the {context} of the chat prompt.
     document_prompt = PromptTemplate.from_template("{page_content}")

@@ -38,7 +38,7 @@ from kb.generations import (
     write_generation_manifest,
     write_vector_progress,
 )
-from kb.lexical import LexicalIndex, build_lexical
+from kb.lexical import LEXICAL_DIR, LexicalIndex, build_lexical
 from kb.lineage import LineageEdge
 from kb.notes import QUERY_KINDS, NoteRow, write_notes
 from kb.records import Edge, LawRecord, VersionRecord
@@ -48,11 +48,10 @@ from kb.tokenize import tokenize
 from kb.vector_cache import VectorCache, embed_cached, text_key
 from kb.vectors import VectorBackend, VectorIndex
 
-__all__ = ["GenerationBuilder", "StoreContent", "VectorCounts", "LEXICAL_DIR"]
+__all__ = ["GenerationBuilder", "StoreContent", "VectorCounts"]
 
 log = logging.getLogger(__name__)
 
-LEXICAL_DIR = "lexical"
 _ADD_STEP = 512  # vectors added to the index per call (a hook call after each: a kill lands between batches)
 
 

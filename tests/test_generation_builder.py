@@ -17,9 +17,9 @@ import pytest
 
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
 from kb.embedder import get_embedder
-from kb.generation_builder import LEXICAL_DIR, GenerationBuilder, StoreContent
+from kb.generation_builder import GenerationBuilder, StoreContent
 from kb.generations import current_generation, generation_dir, read_generation_manifest
-from kb.lexical import load_lexical
+from kb.lexical import LEXICAL_DIR, load_lexical
 from kb.notes import NoteRow, load_notes_index
 from kb.records import LawRecord, VersionRecord
 from kb.settings import Settings, get_settings

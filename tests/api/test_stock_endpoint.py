@@ -30,7 +30,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]
 def test_stock_endpoint_answers_with_a_stuffed_prompt_and_its_sources(small: tuple[Any, Path]) -> None:
     index, data_dir = small
     settings = get_settings().model_copy(update={"data_dir": data_dir})
-    client = TestClient(create_stock_app(settings, index=index))
+    client = TestClient(create_stock_app(settings, store=index.store))
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["chunks"] == index.store.stats()["total"]["chunks"] > 0
     assert (data_dir / "bench" / "langchain").is_dir()  # its Chroma store, kept for the next start
