@@ -47,8 +47,9 @@ from kb.settings import Settings
 from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow
 
 if TYPE_CHECKING:
-    from kb.generation_builder import StoreContent
+    from kb.generation_builder import StoreContent, VectorCounts
     from kb.notes import NoteRow
+    from kb.store_writer import Counts
 
 log = logging.getLogger(__name__)
 
@@ -624,18 +625,8 @@ def _build(
             with _timed(timings, "vectors"):
                 vectors = builder.write_vectors(chunked.chunks, defer=defer_vectors)
             with _timed(timings, "notes"):
-                n_notes, notes_missing = builder.write_notes(_note_rows(settings, assembly, say), defer=defer_vectors)
-
-            report.files = [
-                {"path": f.path, "status": f.status, "reason": f.reason, "error": f.error, "articles": f.articles,
-                 "law_id": f.law_id, "version_id": f.version_id}
-                for f in file_rows
-            ]
-            report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
-                             "chunks": counts.chunks, "edges": counts.edges, "vectors": vectors.present,
-                             "vectors_missing": vectors.missing, "notes": n_notes, "notes_vectors_missing": notes_missing}
-            report.reused = {"parsed_files": parsed.reused, "tokens": chunked.reused,
-                             "vectors": max(0, vectors.present - vectors.embedded), "embedded": vectors.embedded}
+                notes = builder.write_notes(_note_rows(settings, assembly, say), defer=defer_vectors)
+            _record(report, file_rows, counts, vectors, notes, parsed, chunked)
             if strict and report.failures:
                 report.status = "failed"
                 report.message = f"{len(report.failures)} file(s) failed; strict mode: nothing was published"
@@ -654,6 +645,21 @@ def _build(
         return report
     finally:
         prev.close()
+
+
+def _record(report: IngestReport, file_rows: Sequence[FileRow], counts: Counts, vectors: VectorCounts,
+            notes: tuple[int, int], parsed: _Parsed, chunked: _Chunked) -> None:
+    """What the build holds and what it reused, into the report (and so into the generation manifest)."""
+    report.files = [
+        {"path": f.path, "status": f.status, "reason": f.reason, "error": f.error, "articles": f.articles,
+         "law_id": f.law_id, "version_id": f.version_id}
+        for f in file_rows
+    ]
+    report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
+                     "chunks": counts.chunks, "edges": counts.edges, "vectors": vectors.present,
+                     "vectors_missing": vectors.missing, "notes": notes[0], "notes_vectors_missing": notes[1]}
+    report.reused = {"parsed_files": parsed.reused, "tokens": chunked.reused,
+                     "vectors": max(0, vectors.present - vectors.embedded), "embedded": vectors.embedded}
 
 
 def _notes_digest(settings: Settings) -> str:
