@@ -1,5 +1,8 @@
 """Files → one new index generation (article store + lexical indexes + vector collection), then switch.
 
+This module decides what a generation holds (``_build``: hash → parse → assemble → chunk and tokenise → edges and
+lineage); ``kb.generation_builder.GenerationBuilder`` writes it through the backend interfaces and publishes it.
+
 Sources: the manifest's indexable raw/ files (the English translation of a version is merged into it by
 article key) and the national/ rule (`scan_national`; files that repeat a raw/ version are skipped), by
 layer (``raw`` | ``national`` | ``all``), plus extra files handed in by ``ingest_files`` (admin upload).
@@ -21,18 +24,18 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import threading
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import IngestError
 from ingest.manifest import sha256_file
@@ -41,7 +44,12 @@ from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
 from kb.lineage import LineageEdge, Provision, align
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
-from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow, StoreWriter
+from kb.store_writer import SCHEMA_VERSION, STORE_FILE, ArticleRow, FileRow
+
+if TYPE_CHECKING:
+    from kb.generation_builder import StoreContent, VectorCounts
+    from kb.notes import NoteRow
+    from kb.store_writer import Counts
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +57,6 @@ __all__ = ["SourceFile", "IngestReport", "IngestFailed", "run_ingest", "ingest_f
 
 PIPELINE_VERSION = "2"  # 2: vectors partitioned by language (one Chroma collection per language)
 POOL_MIN_FILES = 40  # below this, a process pool costs more than it saves
-LEXICAL_DIR = "lexical"
 
 
 # ------------------------------------------------------------------------------------------- sources
@@ -454,21 +461,21 @@ def _fingerprint(sources: Sequence[SourceFile], manifest_sha: str, pversion: str
     return h.hexdigest()
 
 
-def _open_previous(settings: Settings) -> tuple[str | None, dict[str, Any] | None, Any]:
-    """(generation id, generation manifest, ArticleStore) of CURRENT, or Nones when it is absent/broken."""
+def _open_previous(settings: Settings) -> _Previous:
+    """The generation id, manifest and ArticleStore of CURRENT (Nones when it is absent/broken)."""
     from kb.generations import current_generation, generation_dir, read_generation_manifest
     from kb.store import ArticleStore
 
     gen = current_generation(settings)
     if gen is None:
-        return None, None, None
+        return _Previous(None, None, None)
     try:
         gpath = generation_dir(settings, gen)
         manifest = read_generation_manifest(gpath)
-        return gen, manifest, ArticleStore(gpath / STORE_FILE)
+        return _Previous(gen, manifest, ArticleStore(gpath / STORE_FILE))
     except Exception as exc:  # noqa: BLE001 - a broken previous generation just means a full build
         log.warning("previous generation %s unusable (%s); building from scratch", gen, exc)
-        return gen, None, None
+        return _Previous(gen, None, None)
 
 
 def run_ingest(
@@ -506,372 +513,361 @@ def _merge_extra(settings: Settings, sources: list[SourceFile], extra: Sequence[
     return kept + list(extra)
 
 
+@dataclass
+class _Previous:
+    """The generation CURRENT names when the build starts: what can be reused from it."""
+
+    generation: str | None
+    manifest: dict[str, Any] | None
+    store: Any  # kb.store.ArticleStore, or None when absent/broken
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+@dataclass
+class _Parsed:
+    docs: dict[str, ParsedDocument]  # by source rel
+    failures: dict[str, tuple[str, str]]  # rel -> (reason, message)
+    reused: int  # parsed documents carried over from the previous generation
+
+
+@dataclass
+class _Assembly:
+    versions: dict[str, _Version]  # by version id
+    dropped: set[str]  # versions whose main text failed
+    versions_by_law: dict[str, list[VersionRecord]]  # by effective date
+    rows_by_version: dict[str, list[tuple[ArticleRow, list[list[str]]]]]
+    keys_by_version: dict[str, set[str]]
+
+    def ordered(self) -> list[str]:
+        """Version ids in store order: the curated layer first."""
+        return sorted(self.versions, key=lambda x: (self.versions[x].law.layer != "raw", x))
+
+
+@dataclass
+class _Chunked:
+    rows: list[ArticleRow]
+    chunks: list[Chunk]
+    tokens: list[list[str] | None]
+    reused: int  # token lists carried over from the previous generation
+
+
+class _Workers:
+    """The process pool that parsing and tokenising share: started when a step has enough work, shut down on exit."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self, n_tasks: int) -> ProcessPoolExecutor | None:
+        if self.pool is None:
+            self.pool = _pool(n_tasks)
+        return self.pool
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+@contextmanager
+def _timed(timings: dict[str, float], key: str) -> Iterator[None]:
+    t = time.perf_counter()
+    yield
+    timings[key] = time.perf_counter() - t
+
+
 def _build(
     settings: Settings, sources: list[SourceFile], skipped: list[Skipped], manifest_sha: str, layer: str,
     strict: bool, hook: Callable[[str], None], say: Callable[[str], None], t0: float, *, defer_vectors: bool = False,
     force: bool = False,
 ) -> IngestReport:
+    """hash → (unchanged?) → parse → assemble → chunk + tokenise → link (edges, lineage) → write the generation
+    (kb.generation_builder: store, lexical, vectors, notes) → publish."""
     from kb.embedder import get_embedder
-    from kb.generations import (
-        collect_garbage,
-        file_checksums,
-        generation_dir,
-        new_generation_id,
-        switch_current,
-        write_generation_manifest,
-        write_vector_progress,
-    )
-    from kb.vectors import PartitionedVectorIndex, chroma_client, collection_name, drop_generation_vectors
+    from kb.generation_builder import GenerationBuilder
 
     timings: dict[str, float] = {}
-    pversion = parser_version()
+    pversion, tversion = parser_version(), tokenizer_version()
     embedder = get_embedder(settings)
-    file_rows: list[FileRow] = []
-    ok_sources: list[SourceFile] = []
+    ok_sources, file_rows = _hash_sources(sources, pversion)
+    fingerprint = _fingerprint(sources, manifest_sha + _notes_digest(settings), pversion, embedder.name, layer, tversion)
+    timings["hash"] = time.perf_counter() - t0
+
+    prev = _open_previous(settings)
+    report = IngestReport(status="built", generation=None, previous=prev.generation, layer=layer)
+    try:
+        if not force and _is_unchanged(prev, fingerprint, defer_vectors):
+            return _unchanged_report(report, prev, timings, t0)
+        with GenerationBuilder(settings, embedder, hook=hook, say=say) as builder:
+            with _Workers() as workers:
+                with _timed(timings, "parse"):
+                    parsed = _parse(ok_sources, prev, pversion, workers, say)
+                hook("parsed")
+                assembly = _assemble_versions(ok_sources, parsed.docs)
+                with _timed(timings, "tokenize"):
+                    chunked = _chunk_and_tokenize(assembly, prev, tversion, workers, say)
+            hook("tokenized")
+            with _timed(timings, "edges"):
+                edges = _edges(assembly, chunked.rows)
+            with _timed(timings, "lineage"):
+                lineage = _lineage(assembly.versions_by_law, assembly.rows_by_version)
+            with _timed(timings, "store"):
+                file_rows += _file_rows(ok_sources, skipped, parsed, assembly, pversion)
+                content = _store_content(file_rows, assembly, chunked, edges, lineage)
+                counts = builder.write_store(content, {"generation": builder.generation, "fingerprint": fingerprint,
+                                                       "layer": layer, "embedding_model": embedder.name})
+            with _timed(timings, "lexical"):
+                builder.write_lexical(chunked.chunks, chunked.tokens)
+            with _timed(timings, "vectors"):
+                vectors = builder.write_vectors(chunked.chunks, defer=defer_vectors)
+            with _timed(timings, "notes"):
+                notes = builder.write_notes(_note_rows(settings, assembly, say), defer=defer_vectors)
+            _record(report, file_rows, counts, vectors, notes, parsed, chunked)
+            if strict and report.failures:
+                report.status = "failed"
+                report.message = f"{len(report.failures)} file(s) failed; strict mode: nothing was published"
+                raise IngestFailed(report)
+            timings["total"] = time.perf_counter() - t0
+            report.timings = {k: round(x, 3) for k, x in timings.items()}
+            builder.publish({
+                "parent": prev.generation, "created": datetime.now(UTC).isoformat(timespec="seconds"), "layer": layer,
+                "fingerprint": fingerprint, "parser_version": pversion, "tokenizer_version": tversion,
+                "counts": report.counts, "reused": report.reused, "timings": report.timings, "report_files": report.files,
+                "articles_checksum": counts.extra.get("articles_checksum"),
+            }, keep={prev.generation} if prev.generation else set())
+            report.generation = builder.generation
+            report.message = (f"built generation {builder.generation}: {counts.articles} articles, {counts.chunks} chunks, "
+                              f"{len(report.failures)} failed file(s)")
+        return report
+    finally:
+        prev.close()
+
+
+def _record(report: IngestReport, file_rows: Sequence[FileRow], counts: Counts, vectors: VectorCounts,
+            notes: tuple[int, int], parsed: _Parsed, chunked: _Chunked) -> None:
+    """What the build holds and what it reused, into the report (and so into the generation manifest)."""
+    report.files = [
+        {"path": f.path, "status": f.status, "reason": f.reason, "error": f.error, "articles": f.articles,
+         "law_id": f.law_id, "version_id": f.version_id}
+        for f in file_rows
+    ]
+    report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
+                     "chunks": counts.chunks, "edges": counts.edges, "vectors": vectors.present,
+                     "vectors_missing": vectors.missing, "notes": notes[0], "notes_vectors_missing": notes[1]}
+    report.reused = {"parsed_files": parsed.reused, "tokens": chunked.reused,
+                     "vectors": max(0, vectors.present - vectors.embedded), "embedded": vectors.embedded}
+
+
+def _notes_digest(settings: Settings) -> str:
+    from ingest.notes import notes_digest
+
+    return notes_digest(settings.notes_dir)
+
+
+def _hash_sources(sources: Sequence[SourceFile], pversion: str) -> tuple[list[SourceFile], list[FileRow]]:
+    """Size and sha256 of every source (set on it): the readable ones, and a failed row for each unreadable one."""
+    ok: list[SourceFile] = []
+    failed: list[FileRow] = []
     for s in sources:
         try:
             s.size = s.path.stat().st_size
             s.sha256 = sha256_file(s.path)
-            ok_sources.append(s)
+            ok.append(s)
         except OSError as exc:
-            file_rows.append(FileRow(s.rel, None, None, "failed", "missing_file", str(exc), 0, s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion))
-    tversion = tokenizer_version()
-    from ingest.notes import notes_digest
+            failed.append(FileRow(s.rel, None, None, "failed", "missing_file", str(exc), 0, s.law.law_id,
+                                  s.version.version_id, s.language, s.version.layer, pversion))
+    return ok, failed
 
-    fingerprint = _fingerprint(sources, manifest_sha + notes_digest(settings.notes_dir), pversion, embedder.name, layer, tversion)
-    timings["hash"] = time.perf_counter() - t0
 
-    prev_gen, prev_manifest, prev_store = _open_previous(settings)
-    report = IngestReport(status="built", generation=None, previous=prev_gen, layer=layer)
-    complete = prev_manifest is not None and (defer_vectors or prev_manifest.get("vectors_complete", True))
-    if not force and prev_manifest is not None and prev_manifest.get("fingerprint") == fingerprint and prev_store is not None and complete:
-        prev_store.close()
-        report.status, report.generation = "unchanged", prev_gen
-        report.files = prev_manifest.get("report_files", [])
-        report.counts = prev_manifest.get("counts", {})
-        report.message = f"nothing changed: generation {prev_gen} is current"
-        timings["total"] = time.perf_counter() - t0
-        report.timings = timings
-        return report
+def _is_unchanged(prev: _Previous, fingerprint: str, defer_vectors: bool) -> bool:
+    """The current generation was built from the same inputs (and holds every vector, unless this build defers)."""
+    if prev.manifest is None or prev.store is None:
+        return False
+    complete = defer_vectors or prev.manifest.get("vectors_complete", True)
+    return bool(complete) and prev.manifest.get("fingerprint") == fingerprint
 
-    gen = new_generation_id()
-    gpath = generation_dir(settings, gen)
-    gpath.mkdir(parents=True, exist_ok=False)
-    collection = None
-    try:
-        # 1. parse (reuse the previous generation's parse of unchanged files)
-        t = time.perf_counter()
-        docs: dict[str, ParsedDocument] = {}
-        to_parse: list[SourceFile] = []
-        reused_docs = 0
-        for s in ok_sources:
-            blob = prev_store.parsed_file(s.rel, s.sha256, pversion) if prev_store is not None else None
-            if blob is not None:
-                try:
-                    docs[s.rel] = _decode_doc(blob)
-                    reused_docs += 1
-                    continue
-                except (ValueError, KeyError, TypeError, zlib.error):
-                    pass
-            to_parse.append(s)
-        say(f"parsing {len(to_parse)} files ({reused_docs} unchanged reused)")
-        failures: dict[str, tuple[str, str]] = {}
-        pool = _pool(len(to_parse))
-        try:
-            results: Iterable[tuple[str, Any]]
-            if pool is not None:
-                results = pool.map(_parse_one, [str(s.path) for s in to_parse], [s.language for s in to_parse], chunksize=4)
-            else:
-                results = (_parse_one(str(s.path), s.language) for s in to_parse)
-            for s, (status, value) in zip(to_parse, results, strict=True):
-                if status == "ok":
-                    docs[s.rel] = value
-                else:
-                    failures[s.rel] = value
-            timings["parse"] = time.perf_counter() - t
-            hook("parsed")
 
-            # 2. assemble versions (zh + en by key)
-            versions: dict[str, _Version] = {}
-            for s in sorted(ok_sources, key=lambda s: (s.version.version_id, s.order)):
-                v = versions.setdefault(s.version.version_id, _Version(s.law, s.version))
-                v.sources.append(s.rel)
-                if s.rel in docs:
-                    (v.zh if s.language == "zh" else v.en).append(docs[s.rel])
-            dropped: set[str] = set()
-            for vid, v in versions.items():
-                primary_lang = "en" if v.law.jurisdiction == "eu" else "zh"
-                if not (v.zh if primary_lang == "zh" else v.en):
-                    dropped.add(vid)  # its main text failed: an English-only shadow would mislead
-            for vid in dropped:
-                del versions[vid]
-            versions_by_law: dict[str, list[VersionRecord]] = defaultdict(list)
-            for v in versions.values():
-                versions_by_law[v.law.law_id].append(v.version)
-            for law_id, vs in versions_by_law.items():
-                vs.sort(key=lambda x: x.effective_from or date.min)
-                for i, cur in enumerate(vs[:-1]):  # close an open range at the next version's start
-                    nxt = vs[i + 1]
-                    if cur.effective_to is None and nxt.effective_from and cur.effective_from and nxt.effective_from > cur.effective_from:
-                        fixed = VersionRecord(**{**asdict(cur), "effective_to": nxt.effective_from - timedelta(days=1), "status": "superseded"})
-                        versions[cur.version_id].version = fixed
-                        vs[i] = fixed
-                versions_by_law[law_id] = vs
-
-            rows_by_version: dict[str, list[tuple[ArticleRow, list[list[str]]]]] = {vid: _assemble(v) for vid, v in versions.items()}
-            keys_by_version = {vid: {r.key for r, _ in rows} for vid, rows in rows_by_version.items()}
-            articles_per_file: dict[str, int] = {}
-            for s in ok_sources:
-                if s.rel in docs:
-                    articles_per_file[s.rel] = len(docs[s.rel].articles)
-
-            # 3. chunks + tokens (reuse tokens of unchanged chunk ids)
-            t = time.perf_counter()
-            all_rows: list[ArticleRow] = []
-            chunks: list[Chunk] = []
-            for vid in sorted(versions, key=lambda x: (versions[x].law.layer != "raw", x)):
-                v = versions[vid]
-                for row, en_path in rows_by_version[vid]:
-                    all_rows.append(row)
-                    chunks += _chunks_for(row, en_path, v.law, v.version)
-            same_tokenizer = prev_manifest is not None and prev_manifest.get("tokenizer_version") == tversion
-            old_tokens = prev_store.chunk_tokens() if prev_store is not None and same_tokenizer else {}
-            tokens: list[list[str] | None] = [old_tokens.get(c.chunk_id) for c in chunks]
-            todo = [i for i, tok in enumerate(tokens) if tok is None]
-            say(f"tokenising {len(todo)} chunks ({len(chunks) - len(todo)} reused)")
-            batch = [(chunks[i].lang, chunks[i].full_text) for i in todo]
-            if pool is None and len(todo) > 5000:
-                pool = _pool(POOL_MIN_FILES)
-            if pool is not None and len(batch) > 2000:
-                size = max(500, len(batch) // 16)
-                parts = [batch[i : i + size] for i in range(0, len(batch), size)]
-                new_tokens = [tok for part in pool.map(_tokenize_batch, parts) for tok in part]
-            else:
-                new_tokens = _tokenize_batch(batch)
-            for i, tok in zip(todo, new_tokens, strict=True):
-                tokens[i] = tok
-            timings["tokenize"] = time.perf_counter() - t
-        finally:
-            if pool is not None:
-                pool.shutdown()
-        hook("tokenized")
-
-        # 4. edges
-        t = time.perf_counter()
-        from kb.titles import normalize_title
-
-        title_index: dict[str, str] = {}
-        for v in versions.values():
-            for name in (v.law.title_zh, *(v.law.short_names or ())):
-                title_index.setdefault(normalize_title(name), v.law.law_id)
-        edges = _find_edges(all_rows, versions, title_index, keys_by_version, versions_by_law)
-        timings["edges"] = time.perf_counter() - t
-        t = time.perf_counter()
-        lineage = _lineage(versions_by_law, rows_by_version)
-        timings["lineage"] = time.perf_counter() - t
-
-        # 5. article store
-        t = time.perf_counter()
-        writer = StoreWriter(gpath / STORE_FILE)
-        try:
-            for s in ok_sources:
-                if s.rel in failures:
-                    reason, err = failures[s.rel]
-                    file_rows.append(FileRow(s.rel, s.sha256, s.size, "failed", reason, err, 0, s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion))
-                elif s.version.version_id in dropped:
-                    file_rows.append(FileRow(s.rel, s.sha256, s.size, "skipped", "primary_failed", "the main text of this version failed", articles_per_file.get(s.rel, 0), s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion, _encode_doc(docs[s.rel]) if s.rel in docs else None))
-                else:
-                    file_rows.append(FileRow(s.rel, s.sha256, s.size, "ok", None, None, articles_per_file.get(s.rel, 0), s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion, _encode_doc(docs[s.rel])))
-            for sk in skipped:
-                file_rows.append(FileRow(sk.rel, None, None, "skipped", sk.reason, sk.detail))
-            for fr in file_rows:
-                writer.add_file(fr)
-            laws: dict[str, LawRecord] = {}
-            for v in sorted(versions.values(), key=lambda v: all(r.startswith("upload/") for r in v.sources)):
-                laws.setdefault(v.law.law_id, v.law)  # the manifest's facts about a law win over an upload's
-            for law_rec in sorted(laws.values(), key=lambda x: (x.layer != "raw", x.law_id)):
-                writer.add_law(law_rec)
-            for vid in sorted(versions, key=lambda x: (versions[x].law.layer != "raw", x)):
-                writer.add_version(versions[vid].version, versions[vid].sources)
-            writer.add_articles(all_rows)
-            writer.add_chunks(chunks, tokens)
-            writer.add_edges(edges)
-            for law_id, old_vid, new_vid, pair_edges in lineage:
-                writer.add_lineage(law_id, old_vid, new_vid, pair_edges)
-            counts = writer.finalize({"generation": gen, "fingerprint": fingerprint, "layer": layer, "embedding_model": embedder.name})
-        except BaseException:
-            writer.abort()
-            raise
-        timings["store"] = time.perf_counter() - t
-        hook("stored")
-
-        # 6. lexical indexes (one per language; doc_idx = order of that language's chunks)
-        t = time.perf_counter()
-        from kb.lexical import build_lexical
-
-        for lang in ("zh", "en"):
-            docs_tokens = [tok or [] for c, tok in zip(chunks, tokens, strict=True) if c.lang == lang]
-            build_lexical(lang, docs_tokens).save(gpath / LEXICAL_DIR / lang)
-        timings["lexical"] = time.perf_counter() - t
-        hook("lexical")
-
-        # 7. vectors: read from the (model, content hash) cache, embed what is missing (committed batch by batch, so a
-        #    killed run keeps its progress). A deferred build embeds only the curated layer now and takes the bulk
-        #    layer's vectors only from the cache; a later build without the deferral (which `kb serve` starts in the
-        #    background) embeds the rest and switches atomically.
-        t = time.perf_counter()
-        from kb.vector_cache import VectorCache, embed_cached, text_key
-
-        client = chroma_client(settings)
-        collection = PartitionedVectorIndex(client, collection_name(gen), sorted(embedder.languages), create=True)
-        to_embed = [c for c in chunks if c.lang in embedder.languages]
-        cache = VectorCache(settings.vector_cache_path, embedder.name)
-        try:
-            first = [c for c in to_embed if c.metadata.get("layer") != "national"] if defer_vectors else to_embed
-            later = [c for c in to_embed if c.metadata.get("layer") == "national"] if defer_vectors else []
-            say(f"vectors for {len(to_embed)} chunks with {embedder.name} ({len(cache)} cached in all)")
-            last = [0.0]
-
-            def _progress(done: int, total: int) -> None:
-                now = time.perf_counter()
-                if now - last[0] > 15 or done == total:
-                    last[0] = now
-                    say(f"embedded {done}/{total}")
-                    write_vector_progress(settings, done, total)
-                hook("embedding")
-
-            vecs, embedded_now = embed_cached([c.full_text for c in first], embedder.embed, cache, progress=_progress)
-            if later:  # only what the cache already holds
-                vecs.update(cache.get_many(list({text_key(c.full_text) for c in later})))
-            present = [c for c in to_embed if text_key(c.full_text) in vecs]
-            step = 512
-            for i in range(0, len(present), step):
-                part = present[i : i + step]
-                collection.add([c.chunk_id for c in part], [vecs[text_key(c.full_text)] for c in part], [c.metadata for c in part])
-                hook("embedding")
-            if not present:
-                hook("embedding")
-            vectors_missing = len(to_embed) - len(present)
-        finally:
-            cache.close()
-        timings["vectors"] = time.perf_counter() - t
-
-        # 8. notes (our headnotes, example questions, charge names) as fields of their own that vote for their article
-        t = time.perf_counter()
-        n_notes, notes_missing = _write_notes(settings, gpath, versions, keys_by_version, embedder, say, defer_vectors=defer_vectors)
-        timings["notes"] = time.perf_counter() - t
-
-        # 9. record, check strictness, publish
-        report.files = [
-            {"path": f.path, "status": f.status, "reason": f.reason, "error": f.error, "articles": f.articles,
-             "law_id": f.law_id, "version_id": f.version_id}
-            for f in file_rows
-        ]
-        report.counts = {"laws": counts.laws, "versions": counts.versions, "articles": counts.articles,
-                         "chunks": counts.chunks, "edges": counts.edges, "vectors": len(present),
-                         "vectors_missing": vectors_missing, "notes": n_notes,
-                         "notes_vectors_missing": notes_missing}
-        report.reused = {"parsed_files": reused_docs, "tokens": len(chunks) - len(todo), "vectors": max(0, len(present) - embedded_now),
-                         "embedded": embedded_now}
-        if strict and report.failures:
-            report.status = "failed"
-            report.message = f"{len(report.failures)} file(s) failed; strict mode: nothing was published"
-            raise IngestFailed(report)
-        timings["total"] = time.perf_counter() - t0
-        report.timings = {k: round(x, 3) for k, x in timings.items()}
-        write_generation_manifest(gpath, {
-            "generation": gen, "parent": prev_gen, "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "layer": layer, "fingerprint": fingerprint, "parser_version": pversion, "tokenizer_version": tversion,
-            "embedding_model": embedder.name,
-            "embedding_languages": sorted(embedder.languages), "collection": collection.name,
-            "vector_partitions": list(collection.partitions),
-            "vectors_complete": vectors_missing == 0 and notes_missing == 0,
-            "chroma": settings.chroma_url or "embedded", "counts": report.counts, "reused": report.reused,
-            "timings": report.timings, "files": file_checksums(gpath), "report_files": report.files,
-            "articles_checksum": counts.extra.get("articles_checksum"),
-        })
-        hook("before-switch")
-        switch_current(settings, gen)
-        report.generation = gen
-        report.message = f"built generation {gen}: {counts.articles} articles, {counts.chunks} chunks, {len(report.failures)} failed file(s)"
-    except BaseException:
-        shutil.rmtree(gpath, ignore_errors=True)
-        if collection is not None:
-            try:
-                collection.drop()
-            except Exception:  # noqa: BLE001
-                log.warning("could not drop collection of failed generation %s", gen)
-        raise
-    finally:
-        if prev_store is not None:
-            prev_store.close()
-
-    keep = {gen} | ({prev_gen} if prev_gen else set())
-    collect_garbage(settings, keep, drop_collection=lambda g: drop_generation_vectors(client, g))
+def _unchanged_report(report: IngestReport, prev: _Previous, timings: dict[str, float], t0: float) -> IngestReport:
+    assert prev.manifest is not None
+    report.status, report.generation = "unchanged", prev.generation
+    report.files = prev.manifest.get("report_files", [])
+    report.counts = prev.manifest.get("counts", {})
+    report.message = f"nothing changed: generation {prev.generation} is current"
+    timings["total"] = time.perf_counter() - t0
+    report.timings = timings
     return report
 
 
-def _write_notes(settings: Settings, gpath: Path, versions: dict[str, Any], keys_by_version: dict[str, set[str]],
-                 embedder: Any, say: Callable[[str], None], *, defer_vectors: bool = False) -> tuple[int, int]:
-    """Resolve the notes of corpus/notes to this build's articles (law + version date + key; a note naming an
-    article not in the build is dropped), tokenise and embed them (through the vector cache) and write them.
-    Deferred: vectors only if the cache holds every one (else the notes are searched lexically until the
-    background build embeds them). Returns (notes written, notes lacking a vector)."""
-    import numpy as np
+def _parse(ok_sources: Sequence[SourceFile], prev: _Previous, pversion: str, workers: _Workers,
+           say: Callable[[str], None]) -> _Parsed:
+    """Parse every source; an unchanged file's parse (same sha256 and parser) comes from the previous generation."""
+    docs: dict[str, ParsedDocument] = {}
+    to_parse: list[SourceFile] = []
+    reused = 0
+    for s in ok_sources:
+        blob = prev.store.parsed_file(s.rel, s.sha256, pversion) if prev.store is not None else None
+        if blob is not None:
+            try:
+                docs[s.rel] = _decode_doc(blob)
+                reused += 1
+                continue
+            except (ValueError, KeyError, TypeError, zlib.error):
+                pass
+        to_parse.append(s)
+    say(f"parsing {len(to_parse)} files ({reused} unchanged reused)")
+    failures: dict[str, tuple[str, str]] = {}
+    pool = workers.start(len(to_parse))
+    results: Iterable[tuple[str, Any]]
+    if pool is not None:
+        results = pool.map(_parse_one, [str(s.path) for s in to_parse], [s.language for s in to_parse], chunksize=4)
+    else:
+        results = (_parse_one(str(s.path), s.language) for s in to_parse)
+    for s, (status, value) in zip(to_parse, results, strict=True):
+        if status == "ok":
+            docs[s.rel] = value
+        else:
+            failures[s.rel] = value
+    return _Parsed(docs, failures, reused)
 
-    from ingest.notes import load_notes
-    from kb.notes import QUERY_KINDS, NoteRow, write_notes
-    from kb.tokenize import tokenize
-    from kb.vector_cache import VectorCache, embed_cached, text_key
 
-    by_law_date: dict[tuple[str, str], Any] = {}
+def _assemble_versions(ok_sources: Sequence[SourceFile], docs: dict[str, ParsedDocument]) -> _Assembly:
+    """Versions from their files (zh + en aligned by key); a version whose main text failed is dropped; each law's
+    versions in date order, an open range closed at the next version's start."""
+    versions: dict[str, _Version] = {}
+    for s in sorted(ok_sources, key=lambda s: (s.version.version_id, s.order)):
+        v = versions.setdefault(s.version.version_id, _Version(s.law, s.version))
+        v.sources.append(s.rel)
+        if s.rel in docs:
+            (v.zh if s.language == "zh" else v.en).append(docs[s.rel])
+    dropped: set[str] = set()
+    for vid, v in versions.items():
+        primary_lang = "en" if v.law.jurisdiction == "eu" else "zh"
+        if not (v.zh if primary_lang == "zh" else v.en):
+            dropped.add(vid)  # its main text failed: an English-only shadow would mislead
+    for vid in dropped:
+        del versions[vid]
+    versions_by_law: dict[str, list[VersionRecord]] = defaultdict(list)
     for v in versions.values():
+        versions_by_law[v.law.law_id].append(v.version)
+    for law_id, vs in versions_by_law.items():
+        vs.sort(key=lambda x: x.effective_from or date.min)
+        for i, cur in enumerate(vs[:-1]):  # close an open range at the next version's start
+            nxt = vs[i + 1]
+            if cur.effective_to is None and nxt.effective_from and cur.effective_from and nxt.effective_from > cur.effective_from:
+                fixed = VersionRecord(**{**asdict(cur), "effective_to": nxt.effective_from - timedelta(days=1), "status": "superseded"})
+                versions[cur.version_id].version = fixed
+                vs[i] = fixed
+        versions_by_law[law_id] = vs
+    rows_by_version = {vid: _assemble(v) for vid, v in versions.items()}
+    keys_by_version = {vid: {r.key for r, _ in rows} for vid, rows in rows_by_version.items()}
+    return _Assembly(versions, dropped, versions_by_law, rows_by_version, keys_by_version)
+
+
+def _chunk_and_tokenize(assembly: _Assembly, prev: _Previous, tversion: str, workers: _Workers,
+                        say: Callable[[str], None]) -> _Chunked:
+    """Chunks of every article (curated layer first) and their lexical tokens; the tokens of an unchanged chunk id
+    come from the previous generation when the tokeniser is the same."""
+    rows: list[ArticleRow] = []
+    chunks: list[Chunk] = []
+    for vid in assembly.ordered():
+        v = assembly.versions[vid]
+        for row, en_path in assembly.rows_by_version[vid]:
+            rows.append(row)
+            chunks += _chunks_for(row, en_path, v.law, v.version)
+    same_tokenizer = prev.manifest is not None and prev.manifest.get("tokenizer_version") == tversion
+    old_tokens = prev.store.chunk_tokens() if prev.store is not None and same_tokenizer else {}
+    tokens: list[list[str] | None] = [old_tokens.get(c.chunk_id) for c in chunks]
+    todo = [i for i, tok in enumerate(tokens) if tok is None]
+    say(f"tokenising {len(todo)} chunks ({len(chunks) - len(todo)} reused)")
+    batch = [(chunks[i].lang, chunks[i].full_text) for i in todo]
+    pool = workers.pool if workers.pool is not None or len(todo) <= 5000 else workers.start(POOL_MIN_FILES)
+    if pool is not None and len(batch) > 2000:
+        size = max(500, len(batch) // 16)
+        parts = [batch[i : i + size] for i in range(0, len(batch), size)]
+        new_tokens = [tok for part in pool.map(_tokenize_batch, parts) for tok in part]
+    else:
+        new_tokens = _tokenize_batch(batch)
+    for i, tok in zip(todo, new_tokens, strict=True):
+        tokens[i] = tok
+    return _Chunked(rows, chunks, tokens, len(chunks) - len(todo))
+
+
+def _edges(assembly: _Assembly, rows: list[ArticleRow]) -> list[Edge]:
+    """The citation graph of this build: references resolved against its laws' titles and short names."""
+    from kb.titles import normalize_title
+
+    title_index: dict[str, str] = {}
+    for v in assembly.versions.values():
+        for name in (v.law.title_zh, *(v.law.short_names or ())):
+            title_index.setdefault(normalize_title(name), v.law.law_id)
+    return _find_edges(rows, assembly.versions, title_index, assembly.keys_by_version, assembly.versions_by_law)
+
+
+def _file_rows(ok_sources: Sequence[SourceFile], skipped: Sequence[Skipped], parsed: _Parsed, assembly: _Assembly,
+               pversion: str) -> list[FileRow]:
+    """One row per readable source (ok, failed with its reason, or skipped with its version) and per skipped file;
+    a parsed file keeps its parse for the next build's reuse."""
+    rows: list[FileRow] = []
+    for s in ok_sources:
+        n = len(parsed.docs[s.rel].articles) if s.rel in parsed.docs else 0
+        facts = (s.law.law_id, s.version.version_id, s.language, s.version.layer, pversion)
+        if s.rel in parsed.failures:
+            reason, err = parsed.failures[s.rel]
+            rows.append(FileRow(s.rel, s.sha256, s.size, "failed", reason, err, 0, *facts))
+        elif s.version.version_id in assembly.dropped:
+            blob = _encode_doc(parsed.docs[s.rel]) if s.rel in parsed.docs else None
+            rows.append(FileRow(s.rel, s.sha256, s.size, "skipped", "primary_failed", "the main text of this version failed", n, *facts, blob))
+        else:
+            rows.append(FileRow(s.rel, s.sha256, s.size, "ok", None, None, n, *facts, _encode_doc(parsed.docs[s.rel])))
+    for sk in skipped:
+        rows.append(FileRow(sk.rel, None, None, "skipped", sk.reason, sk.detail))
+    return rows
+
+
+def _store_content(file_rows: list[FileRow], assembly: _Assembly, chunked: _Chunked, edges: list[Edge],
+                   lineage: list[tuple[str, str, str, list[LineageEdge]]]) -> StoreContent:
+    from kb.generation_builder import StoreContent
+
+    laws: dict[str, LawRecord] = {}
+    for v in sorted(assembly.versions.values(), key=lambda v: all(r.startswith("upload/") for r in v.sources)):
+        laws.setdefault(v.law.law_id, v.law)  # the manifest's facts about a law win over an upload's
+    return StoreContent(
+        files=file_rows, laws=sorted(laws.values(), key=lambda x: (x.layer != "raw", x.law_id)),
+        versions=[(assembly.versions[vid].version, assembly.versions[vid].sources) for vid in assembly.ordered()],
+        articles=chunked.rows, chunks=chunked.chunks, tokens=chunked.tokens, edges=edges, lineage=lineage,
+    )
+
+
+def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], None]) -> list[NoteRow]:
+    """Our notes of corpus/notes (headnotes, example questions, charge names) resolved to this build's articles (law
+    + version date + key); a note naming an article not in the build is dropped."""
+    from ingest.notes import load_notes
+    from kb.notes import NoteRow
+
+    by_law_date: dict[tuple[str, str], _Version] = {}
+    for v in assembly.versions.values():
         eff = v.version.effective_from
         by_law_date[(v.law.law_id, eff.isoformat() if eff else "")] = v
     rows: list[NoteRow] = []
     dropped = 0
     for note in load_notes(settings.notes_dir):
-        v = by_law_date.get((note.law_id, note.version))
-        if v is None or note.key not in keys_by_version.get(v.version.version_id, ()):
+        held = by_law_date.get((note.law_id, note.version))
+        if held is None or note.key not in assembly.keys_by_version.get(held.version.version_id, ()):
             dropped += 1
             continue
-        ver, law = v.version, v.law
+        ver, law = held.version, held.law
         rows.append(NoteRow(
             article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
             effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
             jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer,
         ))
     say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
-    if not rows:
-        return 0, 0
-    tokens = [tokenize(r.text, r.lang) for r in rows]
-    vectors = None
-    missing = 0
-    if {"zh", "en"} <= set(embedder.languages):
-        cache = VectorCache(settings.vector_cache_path, embedder.name)
-        try:
-            # Example questions are embedded as queries, the rest as passages; the cache key carries the kind ("query: "
-            # / "passage: " before the text), so a question's query vector never stands in for a passage vector.
-            keyed = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
-            if defer_vectors:
-                have = cache.get_many(list({text_key(x) for x in keyed}))
-                missing = sum(1 for x in keyed if text_key(x) not in have)
-                if missing:
-                    say(f"notes: {missing} of {len(rows)} lack a cached vector; deferred with the bulk vectors")
-                    write_notes(gpath, rows, tokens, None)
-                    return len(rows), missing
-            got: dict[str, list[float]] = {}
-            def stripped(prefix: str, embed: Callable[[list[str]], list[list[float]]]) -> Callable[[list[str]], list[list[float]]]:
-                return lambda batch: embed([x.removeprefix(prefix) for x in batch])
+    return rows
 
-            for prefix, embed in (("query: ", embedder.embed_queries), ("passage: ", embedder.embed)):
-                texts = [x for x in keyed if x.startswith(prefix)]
-                got.update(embed_cached(texts, stripped(prefix, embed), cache)[0])
-            vectors = np.asarray([got[text_key(x)] for x in keyed], dtype=np.float32)
-        finally:
-            cache.close()
-    write_notes(gpath, rows, tokens, vectors)
-    return len(rows), missing
 
 def ingest_files(
     settings: Settings,

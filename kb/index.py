@@ -12,7 +12,7 @@ from typing import Any
 from kb.embedder import Embedder, get_embedder
 from kb.errors import IndexCorrupt
 from kb.generations import read_generation_manifest, require_current, verify_sizes
-from kb.lexical import LexicalIndex, load_lexical
+from kb.lexical import LEXICAL_DIR, LexicalIndex, load_lexical
 from kb.notes import ArticleNotes, load_notes_index
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings
@@ -76,7 +76,7 @@ def open_generation(settings: Settings, generation: str, path: Path) -> Index:
     verify_sizes(path, manifest)
     store = ArticleStore(path / STORE_FILE)
     try:
-        lexical = {lang: load_lexical(path / "lexical" / lang) for lang in LANGS}
+        lexical = {lang: load_lexical(path / LEXICAL_DIR / lang) for lang in LANGS}
         vectors = open_vector_index(chroma_client(settings), manifest)
         expected = int(manifest.get("counts", {}).get("vectors", -1))
         if expected >= 0 and vectors.count() != expected:

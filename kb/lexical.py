@@ -19,7 +19,7 @@ import numpy as np
 
 from kb.errors import IndexCorrupt
 
-__all__ = ["Allowed", "LexicalIndex", "BM25Index", "build_lexical", "load_lexical"]
+__all__ = ["Allowed", "LexicalIndex", "BM25Index", "build_lexical", "load_lexical", "LEXICAL_DIR"]
 
 _META = "lexical.json"
 
@@ -149,6 +149,9 @@ class BM25Index:
         except Exception as exc:  # noqa: BLE001 - any load failure means the files are unusable
             raise IndexCorrupt(f"lexical index {path} cannot be loaded: {exc}") from exc
         return cls(meta["lang"], retriever, meta["n_docs"])
+
+
+LEXICAL_DIR = "lexical"  # a generation's lexical indexes: <generation>/lexical/<lang>/
 
 
 def build_lexical(lang: str, docs: Sequence[Sequence[str]]) -> LexicalIndex:

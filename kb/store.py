@@ -418,6 +418,10 @@ class ArticleStore:
                 out[r[0]] = dict(zip(cols.split(", "), r, strict=True))
         return out
 
+    def chunk_count(self, lang: str) -> int:
+        """Chunks of ``lang`` (= rows of that language's lexical index, ``doc_idx`` 0 … n-1)."""
+        return int(self._q("SELECT count(*) FROM chunks WHERE lang=?", [lang])[0][0])
+
     def chunks_by_ids(self, chunk_ids: list[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         cols = ("chunk_id, article_id, lang, seq, doc_idx, header, text, law_id, version_id, effective_from, effective_to, "

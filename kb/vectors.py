@@ -17,7 +17,7 @@ from kb.settings import Settings
 
 __all__ = [
     "VectorIndex", "ChromaVectorIndex", "PartitionedVectorIndex", "chroma_client", "collection_name", "build_where",
-    "open_vector_index", "generation_collections", "drop_generation_vectors",
+    "open_vector_index", "generation_collections", "drop_generation_vectors", "VectorBackend", "ChromaVectorBackend",
 ]
 
 _ADD_BATCH = 1000
@@ -40,6 +40,22 @@ class VectorIndex(Protocol):
         ...
 
     def drop(self) -> None: ...
+
+
+@runtime_checkable
+class VectorBackend(Protocol):
+    """Where generations keep their vectors: creates a generation's index and drops every vector of a generation.
+    ``kb.generation_builder`` writes through this; Chroma (``ChromaVectorBackend``) is one implementation."""
+
+    location: str  # recorded in the generation manifest ("embedded", a server URL, …)
+
+    def create_index(self, generation: str, partitions: Sequence[str]) -> VectorIndex:
+        """A new, empty index for ``generation``, one partition per language."""
+        ...
+
+    def drop_generation(self, generation: str) -> None:
+        """Delete every vector collection of ``generation`` (those of a failed build, or of a collected one)."""
+        ...
 
 
 def collection_name(generation: str) -> str:
@@ -255,6 +271,25 @@ def open_vector_index(client: Any, manifest: dict[str, Any], *, create: bool = F
     if parts:
         return PartitionedVectorIndex(client, manifest["collection"], parts, create=create)
     return ChromaVectorIndex(client, manifest["collection"], create=create)
+
+
+class ChromaVectorBackend:
+    """``VectorBackend`` over Chroma: a generation's vectors are one collection per language
+    (``PartitionedVectorIndex``), on the embedded client or the server ``KB_CHROMA_URL`` names."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self.location = settings.chroma_url or "embedded"
+
+    @property
+    def client(self) -> Any:
+        return chroma_client(self._settings)
+
+    def create_index(self, generation: str, partitions: Sequence[str]) -> PartitionedVectorIndex:
+        return PartitionedVectorIndex(self.client, collection_name(generation), partitions, create=True)
+
+    def drop_generation(self, generation: str) -> None:
+        drop_generation_vectors(self.client, generation)
 
 
 def generation_collections(client: Any, generation: str) -> list[str]:

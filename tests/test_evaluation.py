@@ -134,9 +134,9 @@ def test_bench_compares_with_the_stock_langchain_pipeline(built: tuple[Any, Path
     gold = [("广告法", "38", None)]
     sets = [QuestionSet("tiny", [{"question": "广告代言人应当具备什么条件？", "lang": "zh", "as_of": None, "gold": gold}])]
     ours = bench_ours(index, sets, memory_rows=[])
-    ensemble, info = build_langchain(index, tmp_path / "lc", say=lambda _m: None)
+    ensemble, info = build_langchain(index.store, tmp_path / "lc", say=lambda _m: None)
     assert info["chunks"] == index.store.stats()["total"]["chunks"] and "chroma_build_s" in info
-    _, again = build_langchain(index, tmp_path / "lc", say=lambda _m: None)
+    _, again = build_langchain(index.store, tmp_path / "lc", say=lambda _m: None)
     assert "chroma_build_s" not in again  # the embedded store is reused
     theirs = bench_langchain(index, ensemble, sets)
     out = report(ours, theirs, {"generation": index.generation})

@@ -43,7 +43,7 @@ def bench_retrieval(
         ours = bench_ours(index, sets, memory_rows)
         theirs = None
         if langchain:
-            ensemble, lc_info = build_langchain(index, settings.data_dir / "bench" / "langchain", say)
+            ensemble, lc_info = build_langchain(index.store, settings.data_dir / "bench" / "langchain", say)
             info["langchain_build"] = lc_info
             theirs = bench_langchain(index, ensemble, sets)
     except KBError as exc:
