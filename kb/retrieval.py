@@ -40,6 +40,7 @@ from kb.qmemory import QuestionMemory, law_key, load_memory
 from kb.query import LawNames, QueryAnalysis, analyze, load_glossary
 from kb.records import ArticleRecord, Hit, LawRecord, SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
+from kb.temporal import conduct_date
 
 __all__ = ["Retriever", "FusionWeights"]
 
@@ -312,6 +313,9 @@ class Retriever:
 
     def _search(self, query: str, k: int, filters: SearchFilters, lang: str | None) -> SearchResult:
         qa = self.analyze(query, lang)
+        if filters.as_of is None:
+            # facts dated in the question are judged under the law in force then (kb.temporal)
+            filters = replace(filters, as_of=conduct_date(qa.text))
         plan = self.plan(filters)
         as_of = plan.as_of
         if plan.law_ids is not None and not plan.law_ids:

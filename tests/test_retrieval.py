@@ -79,6 +79,19 @@ def test_as_of_selects_the_version_in_force(retriever: Retriever) -> None:
     assert old.as_of == date(2024, 6, 1)
 
 
+def test_facts_dated_in_the_question_are_searched_under_the_law_then(retriever: Retriever) -> None:
+    dated = retriever.search("2024年6月，一家网店擅自使用他人有一定影响的姓名，引人误认为是他人商品。", k=5)
+    assert dated.as_of == date(2024, 6, 30)
+    aucl = [h for h in dated.hits if h.article.law_id == "anti-unfair-competition-law"]
+    assert aucl and {h.article.version_id for h in aucl} == {"anti-unfair-competition-law@2019-04-23"}
+    # the law in force now is asked for: today, the 2025 text
+    now = retriever.search("按现行法律，2024年6月擅自使用他人有一定影响的姓名，引人误认为是他人商品，怎么处理？", k=5)
+    assert now.as_of == date.today()
+    # an explicit as_of wins over the text
+    given = retriever.search("2024年6月擅自使用他人有一定影响的姓名", k=5, filters=SearchFilters(as_of=date(2026, 1, 1)))
+    assert given.as_of == date(2026, 1, 1)
+
+
 def test_before_any_version_nothing_is_in_force(retriever: Retriever) -> None:
     res = retriever.search("虚假广告", k=5, filters=SearchFilters(as_of=date(2000, 1, 1)))
     assert res.hits == []

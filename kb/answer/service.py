@@ -20,6 +20,7 @@ from kb.errors import BadRequest, InputTooLarge
 from kb.lang import detect_lang
 from kb.records import SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
+from kb.temporal import conduct_date
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -154,7 +155,8 @@ def _answer(
     """``context``: the earlier question a follow-up is read with; whether the law is asked at all, and under which
     jurisdiction, is judged on the follow-up and that question together ("and his voice?" asks what the first asked)."""
     scope = question + ("\n" + context if context else "")
-    as_of = as_of or (filters.as_of if filters and filters.as_of else None) or date.today()
+    # facts the question dates are judged under the law in force then (kb.temporal); otherwise today
+    as_of = as_of or (filters.as_of if filters and filters.as_of else None) or conduct_date(question) or date.today()
     filters = filters or SearchFilters()
     filters.as_of = as_of
 
