@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingest.pipeline import embedded_texts
@@ -26,6 +27,16 @@ from kb.embedder import get_embedder
 from kb.settings import get_settings
 from kb.vector_cache import VectorCache, embed_cached, text_key
 from kb.vector_seed import open_seed, write_seed
+
+
+def _stripped(prefix: str, embed: Callable[[Sequence[str]], list[list[float]]]) -> Callable[[list[str]], list[list[float]]]:
+    """The model is given a note's text without the prefix its cache key carries (chunks have none)."""
+    return lambda batch: embed([x.removeprefix(prefix) for x in batch])
+
+
+def _progress(done: int, total: int) -> None:
+    if done % 640 == 0 or done == total:
+        print(f"  {done}/{total}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not todo:
                     continue
                 print(f"embedding {len(todo)} missing texts ({prefix.strip()}) with {embedder.name} …", flush=True)
-                got, n = embed_cached(todo, lambda b, e=embed, p=prefix: e([x.removeprefix(p) for x in b]), cache,
-                                      progress=lambda d, t: print(f"  {d}/{t}", flush=True) if d % 640 == 0 or d == t else None)
+                got, n = embed_cached(todo, _stripped(prefix, embed), cache, progress=_progress)
                 have.update(got)
                 embedded += n
     finally:
