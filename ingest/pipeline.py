@@ -869,6 +869,28 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
     return rows
 
 
+def embedded_texts(settings: Settings, layer: str = "raw") -> dict[str, list[str]]:
+    """The texts a build of ``layer`` hands the vector cache, as it keys them: ``chunks`` — the full text of every
+    chunk in the embedding model's languages (parsed and chunked as a build does, nothing written) — and ``notes`` —
+    every note of corpus/notes with its kind's prefix. `scripts/build_vector_seed.py` seeds these."""
+    from ingest.notes import load_notes
+    from kb.notes import note_cache_text
+
+    sources, _skipped, _sha = collect_sources(settings, layer)
+    ok_sources, _rows = _hash_sources(sources, parser_version())
+    with _Workers() as workers:
+        parsed = _parse(ok_sources, _Previous(None, None, None), parser_version(), workers, lambda _m: None)
+    assembly = _assemble_versions(ok_sources, parsed.docs)
+    langs = settings.embedding_langs()
+    chunks: list[str] = []
+    for vid in assembly.ordered():
+        v = assembly.versions[vid]
+        for row, en_path in assembly.rows_by_version[vid]:
+            chunks += [c.full_text for c in _chunks_for(row, en_path, v.law, v.version) if c.lang in langs]
+    notes = [note_cache_text(n.kind, n.text) for n in load_notes(settings.notes_dir)]
+    return {"chunks": chunks, "notes": notes}
+
+
 def ingest_files(
     settings: Settings,
     files: Sequence[tuple[Path | str, dict[str, Any]]],

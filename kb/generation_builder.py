@@ -40,12 +40,12 @@ from kb.generations import (
 )
 from kb.lexical import LEXICAL_DIR, LexicalIndex, build_lexical
 from kb.lineage import LineageEdge
-from kb.notes import QUERY_KINDS, NoteRow, write_notes
+from kb.notes import NoteRow, note_cache_text, write_notes
 from kb.records import Edge, LawRecord, VersionRecord
 from kb.settings import Settings
 from kb.store_writer import STORE_FILE, ArticleRow, Counts, FileRow, StoreWriter
 from kb.tokenize import tokenize
-from kb.vector_cache import VectorCache, embed_cached, text_key
+from kb.vector_cache import VectorCache, embed_cached, open_vector_cache, text_key
 from kb.vectors import VectorBackend, VectorIndex
 
 __all__ = ["GenerationBuilder", "StoreContent", "VectorCounts"]
@@ -99,7 +99,7 @@ class GenerationBuilder:
         self.settings = settings
         self.embedder = embedder
         self.vectors = vectors
-        self._cache = vector_cache or (lambda: VectorCache(settings.vector_cache_path, embedder.name))
+        self._cache = vector_cache or (lambda: open_vector_cache(settings, embedder.name))
         self._store_writer = store_writer
         self._lexical = lexical
         self._hook = hook or (lambda _stage: None)
@@ -208,7 +208,7 @@ class GenerationBuilder:
                 # Example questions are embedded as queries, the rest as passages; the cache key carries the kind
                 # ("query: " / "passage: " before the text), so a question's query vector never stands in for a
                 # passage vector.
-                keyed = [("query: " if r.kind in QUERY_KINDS else "passage: ") + r.text for r in rows]
+                keyed = [note_cache_text(r.kind, r.text) for r in rows]
                 if defer:
                     have = cache.get_many(list({text_key(x) for x in keyed}))
                     missing = sum(1 for x in keyed if text_key(x) not in have)

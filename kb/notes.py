@@ -15,7 +15,7 @@ import numpy as np
 
 from kb.lexical import LexicalIndex, build_lexical, load_lexical
 
-__all__ = ["NoteRow", "ArticleNotes", "write_notes", "load_notes_index", "NOTES_DIR", "QUERY_KINDS"]
+__all__ = ["NoteRow", "ArticleNotes", "write_notes", "load_notes_index", "note_cache_text", "NOTES_DIR", "QUERY_KINDS"]
 
 NOTES_DIR = "notes"
 QUERY_KINDS = frozenset({"question"})  # embedded as queries (question ↔ question is symmetric); the rest as passages
@@ -33,6 +33,12 @@ class NoteRow:
     jurisdiction: str
     instrument: str
     layer: str
+
+
+def note_cache_text(kind: str, text: str) -> str:
+    """What the vector cache keys a note's vector by: its text after the kind it is embedded as ("query: " for an
+    example question, "passage: " for the rest), so a question's query vector never stands in for a passage vector."""
+    return ("query: " if kind in QUERY_KINDS else "passage: ") + text
 
 
 def write_notes(path: Path, rows: Sequence[NoteRow], tokens: Sequence[list[str]], vectors: np.ndarray | None) -> None:

@@ -3,7 +3,8 @@
 Embedding the national layer takes most of an hour on two cores; a rebuild after a parser, glossary or
 notes change must not pay it again, and an embedding run that is killed keeps what it finished (every
 batch is committed). One SQLite file per model under ``data_dir/vector-cache/``; the key is the sha256 of
-the exact text embedded, so a changed chunk is embedded anew and an unchanged one never is."""
+the exact text embedded, so a changed chunk is embedded anew and an unchanged one never is. On a miss the cache
+consults the seed shipped in the repository (``kb.vector_seed``, read-only) before anything is embedded."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VectorCache", "text_key", "embed_cached"]
+from kb.settings import Settings
+from kb.vector_seed import VectorSeed, open_seed
+
+__all__ = ["VectorCache", "text_key", "embed_cached", "open_vector_cache"]
 
 
 def text_key(text: str) -> str:
@@ -24,7 +28,13 @@ def text_key(text: str) -> str:
 
 
 class VectorCache:
-    def __init__(self, root: Path, model: str) -> None:
+    """``seed``: read-only vectors of the same model consulted for the keys the cache lacks (never written to it)."""
+
+    def __init__(self, root: Path, model: str, seed: VectorSeed | None = None) -> None:
+        if seed is not None and seed.model != model:
+            raise ValueError(f"a seed of {seed.model!r} cannot serve {model!r}")
+        self.seed = seed
+        self.seed_hits = 0  # keys answered by the seed so far
         root.mkdir(parents=True, exist_ok=True)
         self.path = root / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', model)}.sqlite"
         self._lock = threading.Lock()
@@ -41,6 +51,12 @@ class VectorCache:
                 q = f"SELECT k, v FROM vec WHERE k IN ({','.join('?' * len(part))})"
                 for k, v in self._db.execute(q, part):
                     out[k] = np.frombuffer(v, dtype=np.float32).tolist()
+        if self.seed is not None:
+            rest = [k for k in keys if k not in out]
+            if rest:
+                seeded = self.seed.get_many(rest)
+                self.seed_hits += len(seeded)
+                out.update(seeded)
         return out
 
     def put_many(self, items: Sequence[tuple[str, Sequence[float]]]) -> None:
@@ -58,6 +74,13 @@ class VectorCache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def open_vector_cache(settings: Settings, model: str) -> VectorCache:
+    """``model``'s cache under ``settings.vector_cache_path``, backed by the repository's seed unless
+    ``settings.vector_seed`` is off (or no seed of that model is shipped)."""
+    seed = open_seed(settings.vector_seed_dir, model) if settings.vector_seed else None
+    return VectorCache(settings.vector_cache_path, model, seed)
 
 
 def embed_cached(

@@ -128,10 +128,11 @@ def test_force_publishes_a_new_generation_reusing_what_is_unchanged(small_corpus
 
 def test_deferred_build_defers_the_notes_vectors_too(small_corpus: Settings, tmp_path: Path) -> None:
     """A deferred build (what `make run` does first) embeds only the curated layer's chunks; our notes' vectors come
-    from the cache or wait for the background build, which completes them."""
+    from the cache or wait for the background build, which completes them. (Without the shipped seed, which would
+    hand over the notes' vectors at once: tests/test_vector_seed.py.)"""
     from kb.generations import read_generation_manifest
 
-    settings = small_corpus.model_copy(update={"vector_cache_dir": tmp_path / "empty-cache"})
+    settings = small_corpus.model_copy(update={"vector_cache_dir": tmp_path / "empty-cache", "vector_seed": False})
     first = run_ingest(settings, defer_vectors=True)
     assert first.counts["notes"] > 0 and first.counts["notes_vectors_missing"] == first.counts["notes"]
     assert read_generation_manifest(generation_dir(settings, first.generation))["vectors_complete"] is False

@@ -18,8 +18,11 @@ def verify_cmd(
         bool, typer.Option("--list-duplicates", help="Also list national/ files the ingest skips.")
     ] = False,
 ) -> None:
-    """Check every manifest file (presence, size, sha256), raw/ coverage and the national/ rule; exit 1 on problems."""
+    """Check every manifest file (presence, size, sha256), raw/ coverage, the national/ rule and the vector seed
+    (corpus/vectors: sha256, layout, count); exit 1 on problems."""
     from ingest.manifest import ManifestError, load_manifest, verify
+    from kb.settings import get_settings
+    from kb.vector_seed import verify_seed
 
     try:
         man = load_manifest(manifest) if manifest else None
@@ -31,7 +34,12 @@ def verify_cmd(
     if list_duplicates:
         for p in report.national_duplicates_of_raw + report.national_duplicates_within:
             typer.echo(f"  skipped (duplicate): {p}")
-    if not report.ok:
+    seed_lines, seed_problems = verify_seed(get_settings().vector_seed_dir)
+    for line in seed_lines:
+        typer.echo(line)
+    for problem in seed_problems:
+        typer.echo(f"PROBLEM: {problem}")
+    if not report.ok or seed_problems:
         raise typer.Exit(1)
 
 
