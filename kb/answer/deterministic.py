@@ -68,6 +68,7 @@ class _Pick:
     top: float = 0.0  # score of the best sentence (term overlap + normative words)
     overlap: float = 0.0  # the question's terms found in the quoted sentences (weighted)
     named: bool = False  # the issue guide names this provision
+    matched: frozenset[str] = frozenset()  # the question's terms the quoted sentences hold
     citations: list[Citation] = field(default_factory=list)
 
 
@@ -164,7 +165,8 @@ def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2, *
 
 
 # A crime and its punishment in one sentence ("…的，处三年以下有期徒刑…"): the offence provision is the rule that governs.
-_OFFENCE = re.compile(r"的，(?:处|对其?直接负责的)[^。；]{0,60}(?:有期徒刑|拘役|管制|死刑)")
+# (also a public-order offence: "…的，处五日以上十日以下拘留…" — the conduct and its detention in one sentence)
+_OFFENCE = re.compile(r"的，(?:处|对其?直接负责的)[^。；]{0,60}(?:有期徒刑|拘役|管制|死刑|日以下拘留)")
 
 
 def sentence_role(sentence: str) -> str:
@@ -269,23 +271,34 @@ def asked_roles(question: str) -> set[str]:
     return out
 
 
+LEAD_RANK = 5  # an issue whose best provision the search ranks this high gets its rule among the first citations
+
+
 def _decisive_order(picks: list[_Pick], asked: set[str] | frozenset[str] = frozenset()) -> list[_Pick]:
-    """The order the citations are listed in: the issues in the order the search ranks their best provision; each
-    issue's governing rules (as the issue guide names them), then the provisions the question asks about by role (the
-    remedy, the penalty, the exception), rank with their issue's best provision; everything else stays where the
-    search put it."""
+    """The order the citations are listed in. First, for each issue the search ranks in its first LEAD_RANK hits (in that
+    order), the provision that leads it: the governing provision the issue guide names that ranks best, else its first
+    provision in the order that follows. Then the issues in the order the search ranks their best provision; each issue's governing rules (as
+    the guide names them), then the provisions the question asks about by role (the remedy, the penalty, the
+    exception), rank with their issue's best provision; everything else stays where the search put it."""
     rank = _group_rank(picks)
 
     def key(p: _Pick) -> tuple[int, int, int]:
         tier = 0 if _leads(p) else 1 if p.role in asked else 2
         return (rank[p.group] if tier < 2 else p.pos, tier, p.pos)
 
-    return sorted(picks, key=key)
+    ordered = sorted(picks, key=key)
+    first: dict[str, _Pick] = {}
+    for p in ordered:  # each issue's first provision in this order is its rule (or its best provision)
+        if p.group not in first and rank[p.group] <= LEAD_RANK:
+            first[p.group] = p
+    leads = sorted(first.values(), key=lambda p: rank[p.group])
+    return leads + [p for p in ordered if all(p is not q for q in leads)]
 
 
 def _leads(p: _Pick) -> bool:
-    """A governing provision the issue guide names (an issue's section opens with it)."""
-    return p.named and p.role == "governing"
+    """A governing provision the issue guide names, or the search's first hit where it states a rule (it passed the
+    guide filters: it answers the question's particular point): an issue's section opens with these."""
+    return p.role == "governing" and (p.named or p.pos == 1)
 
 
 class DeterministicAnswerer:
@@ -362,20 +375,25 @@ class DeterministicAnswerer:
                 group = entry.id if entry else issue
                 roles = [sentence_role(s) for s in sentences]
                 role = "penalties" if "penalties" in roles else min(roles, key=lambda r: ROLE_ORDER[r])
-            overlap = sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms))
-            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named), overlap=overlap))
+            matched = term_hits(" ".join(sentences), terms)
+            overlap = sum(_term_weight(t) for t in matched)
+            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named),
+                               overlap=overlap, matched=frozenset(matched)))
         # in an issue the guide decides, a provision the guide does not name must match the question as well as the
         # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
         best_named: dict[str, float] = {}
+        named_terms: dict[str, set[str]] = {}
         for p in picks:
             if p.named:
                 best_named[p.group] = max(best_named.get(p.group, 0.0), p.overlap)
-        # (the search's first hit stays: it answers the question's particular point, e.g. a stage name protected like a
-        # name, or the labelling duty of a deep-synthesis provider, where the guide names the general rule)
+                named_terms.setdefault(p.group, set()).update(p.matched)
+        # (one of the search's first two hits stays when it matches a term of the question that none of the guide's
+        # provisions there holds: it answers a point the guide does not — a stage name protected like a name, the
+        # labelling duty of a deep-synthesis provider — where a licence-contract clause adds nothing to the rule)
         picks = [
             p for p in picks
             if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]
-            or p.pos == 1
+            or (p.pos <= 2 and bool(p.matched - named_terms.get(p.group, set())))
         ]
         # a penalty the guide names for the rule quoted is the penalty; another penalty article of the same law is quoted
         # only for a rule of its own among the quotes (the penalty step's penalty_for)
@@ -390,7 +408,7 @@ class DeterministicAnswerer:
         # (the Advertising Law's penalties for an advertising question), never from a law off the question's issues
         rule_laws = {p.hit.article.law_id for p in picks if p.role != "penalties" and p.issue != "penalties"}
         rule_ids = {p.hit.article.article_id for p in picks if p.role != "penalties" and p.issue != "penalties"}
-        issue_laws = {law for i in spotted if i != "penalties" for law in issue_data.by_id(i).laws}
+        issue_laws = {law for i in spotted for law in issue_data.by_id(i).laws}  # (a public-order offence is the penalties issue's)
         issue_topics = {t for i in spotted if i != "penalties" for t in issue_data.by_id(i).topics}
 
         def punishes_a_rule_asked(p: _Pick) -> bool:

@@ -32,11 +32,17 @@ def test_the_leading_issues_rule_comes_first_then_what_is_asked_then_the_search_
     definition = _pick(3, "a", "definitions", named=True)
     later = _pick(4, "b", "liability", named=False)
     order = _decisive_order([rule, remedy, other, definition, later], {"liability"})
-    # group "b" holds the best hit (1): its asked-for remedy ranks with it, before its unnamed rule; group "a"'s rule and
-    # its asked-for remedy rank with "a"'s best provision (2), the rule first; the definition stays at its own rank
-    assert order == [later, other, rule, remedy, definition]
-    # without the remedy asked for, it stays at its own rank, behind the rule that leads its issue
+    # each issue in the search's top 5 opens with its lead, in the order of the issues' best ranks: "b" (best hit 1) with
+    # that hit (the search's first hit states a rule), "a" (best 2) with its guide rule found at 9; then "b"'s asked-for
+    # remedy, "a"'s asked-for remedy, and the definition at its own rank
+    assert order == [other, rule, later, remedy, definition]
+    # without the remedy asked for: "b" opens with its best hit, "a" with its rule, then the search's order
     assert _decisive_order([rule, remedy, other, definition, later]) == [other, rule, remedy, definition, later]
+    # an issue whose best provision ranks below the top 5 gets no lead of its own: its rule ranks with that provision
+    deep_rule = _pick(12, "c", "governing", named=True)
+    deep_best = _pick(7, "c", "exceptions", named=True)
+    order = _decisive_order([rule, remedy, other, deep_rule, deep_best])
+    assert order[:2] == [other, rule] and order.index(deep_rule) == order.index(deep_best) - 1
 
 
 def test_the_roles_a_question_asks_about() -> None:
