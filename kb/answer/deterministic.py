@@ -327,12 +327,7 @@ class DeterministicAnswerer:
         head = {h.article.article_id for h in hits[:MAX_ARTICLES]}
         top3 = {h.article.article_id for h in hits[:3]}  # an issue the question does not name is taken up only from here
         ruled_out = issue_data.excluded(evidence.question)  # issues the question does not raise whatever it names
-        active = [  # guide entries whose governing article is in the evidence, in force on as_of, on a point the question raises
-            e for e in guide_data.load_guide()
-            if e.issue not in ruled_out
-            and any(r.article_id in ids_in_evidence for r in e.governing)
-            and ((e.issue in spotted and e.raised_by(evidence.question)) or any(r.article_id in top3 for r in e.governing))
-        ]
+        active = guide_data.active_entries(evidence.question, spotted, ruled_out, ids_in_evidence, top3)
         active_ids = {e.id for e in active}
         picks: list[_Pick] = []
         for pos, hit in enumerate(hits, 1):

@@ -152,3 +152,16 @@ def entries_naming(article_id: str, path: Path | None = None) -> list[tuple[Guid
         if role:
             out.append((e, role))
     return out
+
+
+def active_entries(question: str, spotted: dict[str, float] | set[str], ruled_out: set[str], evidence_ids: set[str],
+                   top_ids: set[str]) -> list[GuideEntry]:
+    """The entries an answer takes up: a governing article among the evidence (in force), an issue the question does
+    not rule out, and either the question raises the entry's issue and point (its terms) or a governing article is
+    among the search's first hits (``top_ids``)."""
+    return [
+        e for e in load_guide()
+        if e.issue not in ruled_out
+        and any(r.article_id in evidence_ids for r in e.governing)
+        and ((e.issue in spotted and e.raised_by(question)) or any(r.article_id in top_ids for r in e.governing))
+    ]
