@@ -100,7 +100,8 @@ class AskResponse(BaseModel):
     notes: list[str] = []
     followup: dict[str, Any] | None = Field(
         default=None, description="How the question was read against `history`: is_followup, signals, context_from_history, "
-        "added_terms, resolved_question, history_turns.",
+        "added_terms, resolved_question, history_turns, frame (the line `answer` opens with to say which question it was read "
+        "with; the chat UI shows it once, as a note).",
     )
     context_from_history: str | None = Field(default=None, description="The earlier question a follow-up was read with (null: none used).")
     resolved_question: str | None = Field(default=None, description="What was searched: the question, plus the earlier question's terms for a follow-up.")

@@ -173,9 +173,11 @@ def main() -> None:
     readme += [f"| `{f}` | {q} | {w} |" for f, q, w in rows]
     readme += ["", "Each chat shot is the last question and its answer, cut at 2200 px (later citations omitted); the question",
                "form, sticky at the foot of the window, is put back in the page flow for the shot. They show the answers as",
-               "they are on a raw-only index, flaws included (to be read, not only looked at): e.g. the English answer leads",
-               "with the SPC face-recognition provisions before 广告法第二十八条, and the listing check raises no likeness",
-               "finding for “某某女星同款脸” and none for the impersonation pitch “戴上后亲友也分辨不出”."]
+               "they are on a raw-only index, flaws included (to be read, not only looked at): e.g. the Chinese answer leads",
+               "with 产品质量法第二十七条 (marks on a product or its packaging) before 民法典第一千零一十九条, because the question",
+               "names the packaging the photo is printed on, and the listing check raises no likeness finding for",
+               "“某某女星同款脸” and none for the impersonation pitch “戴上后亲友也分辨不出”. (The English answer on the",
+               "face-recognition claim no longer cites the SPC face-recognition provisions: it processes nobody's face data.)"]
     (args.out / "README.md").write_text("\n".join(readme) + "\n", encoding="utf-8")
     args.memo.parent.mkdir(parents=True, exist_ok=True)
     args.memo.write_text(

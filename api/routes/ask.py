@@ -48,7 +48,8 @@ def ask_stream(req: AskRequest, index: IndexDep, settings: SettingsDep, answerer
     body = result.to_dict()
 
     def events() -> Iterator[str]:
-        yield sse("citations", {"citations": body["citations"], "refused": body["refused"], "evidence_score": body["evidence_score"]})
+        yield sse("citations", {"citations": body["citations"], "refused": body["refused"], "evidence_score": body["evidence_score"],
+                                "followup": body.get("followup")})
         for delta in chunks(body["answer"]):
             yield sse("answer", {"delta": delta})
         rest = {k: v for k, v in body.items() if k not in ("answer", "citations")}

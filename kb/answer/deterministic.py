@@ -39,6 +39,10 @@ _FRAME = re.compile(
 _ASKS_FRAME = ("什么是", "是指", "定义", "含义", "范围", "适用于", "施行", "生效", "什么时候", "what is", "what counts", "define",
                "definition", "meaning", "scope", "apply to", "applies to", "in force", "take effect", "when did")
 _ASKS_PENALTY = ("罚", "处罚", "吊销", "没收", "拘留", "fine", "penalt", "punish", "sanction", "revok", "confiscat")
+_ASKS_LIABILITY = ("赔", "责任", "连带", "起诉", "索赔", "担责", "compensat", "damages", "liab", "sue ", "sue?", "claim", "pay for",
+                   "responsib")
+_ASKS_EXCEPTION = ("例外", "除外", "合理使用", "新闻", "不经", "无需", "不需要", "不必", "exception", "exempt", "fair use", "news",
+                   "no need", "don't need", "do not need", "without needing")
 _ASKS_CRIME = ("犯罪", "刑事", "坐牢", "判刑", "罪", "crime", "criminal", "prison", "jail", "offence", "offense")
 _SANCTION_ZH = ("有期徒刑", "拘役", "罚金", "罚款", "没收", "吊销", "拘留", "责令停业")
 _SANCTION_EN = ("imprisonment", "fine", "penalt", "confiscat", "revok")
@@ -64,6 +68,7 @@ class _Pick:
     top: float = 0.0  # score of the best sentence (term overlap + normative words)
     overlap: float = 0.0  # the question's terms found in the quoted sentences (weighted)
     named: bool = False  # the issue guide names this provision
+    matched: frozenset[str] = frozenset()  # the question's terms the quoted sentences hold
     citations: list[Citation] = field(default_factory=list)
 
 
@@ -159,9 +164,17 @@ def scored_sentences(article: ArticleRecord, terms: list[str], limit: int = 2, *
     return [s for _, _, s in chosen], best[0]
 
 
+# A crime and its punishment in one sentence ("…的，处三年以下有期徒刑…"): the offence provision is the rule that governs.
+# (also a public-order offence: "…的，处五日以上十日以下拘留…" — the conduct and its detention in one sentence)
+_OFFENCE = re.compile(r"的，(?:处|对其?直接负责的)[^。；]{0,60}(?:有期徒刑|拘役|管制|死刑|日以下拘留)")
+
+
 def sentence_role(sentence: str) -> str:
-    """governing | exceptions | liability | penalties, read off the sentence's words."""
+    """governing | exceptions | liability | penalties, read off the sentence's words (an offence defined with its
+    punishment is the governing rule; an administrative sanction is a penalty)."""
     low = sentence.lower()
+    if _OFFENCE.search(sentence):
+        return "governing"
     if any(w in sentence for w in _SANCTION_ZH) or (not has_han(sentence) and any(w in low for w in _SANCTION_EN)):
         return "penalties"
     if any(w in sentence for w in _EXCEPTION_ZH):
@@ -234,6 +247,60 @@ def _joined(article: ArticleRecord, quotes: list[str]) -> str:
     return out
 
 
+def _group_rank(picks: list[_Pick]) -> dict[str, int]:
+    """Each group's best evidence position: the issue the search ranks first is the question's leading issue."""
+    best: dict[str, int] = {}
+    for p in picks:
+        best[p.group] = min(best.get(p.group, p.pos), p.pos)
+    return best
+
+
+def asked_roles(question: str) -> set[str]:
+    """The roles the question asks about by name: remedies ("compensation", "连带责任"), penalties ("fine", "罚"),
+    exceptions ("news reporting", "合理使用", "不经同意"), definitions ("what counts as")."""
+    low = question.lower()
+    out = set()
+    if any(w in low for w in _ASKS_LIABILITY):
+        out.add("liability")
+    if any(w in low for w in _ASKS_PENALTY) or any(w in low for w in _ASKS_CRIME):
+        out.add("penalties")
+    if any(w in low for w in _ASKS_EXCEPTION):
+        out.add("exceptions")
+    if asks_about_frame(question):
+        out.add("definitions")
+    return out
+
+
+LEAD_RANK = 5  # an issue whose best provision the search ranks this high gets its rule among the first citations
+
+
+def _decisive_order(picks: list[_Pick], asked: set[str] | frozenset[str] = frozenset()) -> list[_Pick]:
+    """The order the citations are listed in. First, for each issue the search ranks in its first LEAD_RANK hits (in that
+    order), the provision that leads it: the governing provision the issue guide names that ranks best, else its first
+    provision in the order that follows. Then the issues in the order the search ranks their best provision; each issue's governing rules (as
+    the guide names them), then the provisions the question asks about by role (the remedy, the penalty, the
+    exception), rank with their issue's best provision; everything else stays where the search put it."""
+    rank = _group_rank(picks)
+
+    def key(p: _Pick) -> tuple[int, int, int]:
+        tier = 0 if _leads(p) else 1 if p.role in asked else 2
+        return (rank[p.group] if tier < 2 else p.pos, tier, p.pos)
+
+    ordered = sorted(picks, key=key)
+    first: dict[str, _Pick] = {}
+    for p in ordered:  # each issue's first provision in this order is its rule (or its best provision)
+        if p.group not in first and rank[p.group] <= LEAD_RANK:
+            first[p.group] = p
+    leads = sorted(first.values(), key=lambda p: rank[p.group])
+    return leads + [p for p in ordered if all(p is not q for q in leads)]
+
+
+def _leads(p: _Pick) -> bool:
+    """A governing provision the issue guide names, or the search's first hit where it states a rule (it passed the
+    guide filters: it answers the question's particular point): an issue's section opens with these."""
+    return p.role == "governing" and (p.named or p.pos == 1)
+
+
 class DeterministicAnswerer:
     name = "deterministic"
 
@@ -259,11 +326,8 @@ class DeterministicAnswerer:
         ids_in_evidence = {h.article.article_id for h in hits if self._in_force(h, laws, evidence)}
         head = {h.article.article_id for h in hits[:MAX_ARTICLES]}
         top3 = {h.article.article_id for h in hits[:3]}  # an issue the question does not name is taken up only from here
-        active = [  # guide entries whose governing article is in the evidence, in force on as_of
-            e for e in guide_data.load_guide()
-            if any(r.article_id in ids_in_evidence for r in e.governing)
-            and (e.issue in spotted or any(r.article_id in top3 for r in e.governing))
-        ]
+        ruled_out = issue_data.excluded(evidence.question)  # issues the question does not raise whatever it names
+        active = guide_data.active_entries(evidence.question, spotted, ruled_out, ids_in_evidence, top3)
         active_ids = {e.id for e in active}
         picks: list[_Pick] = []
         for pos, hit in enumerate(hits, 1):
@@ -271,6 +335,9 @@ class DeterministicAnswerer:
             if art.article_id not in ids_in_evidence:
                 continue
             named = [(e, role) for e, role in guide_data.entries_naming(art.article_id) if e.id in active_ids]
+            # a definition the guide names decides only where the question asks what a term means or the search puts
+            # it on top; from further down it is not quoted (scope and definitions only where they decide)
+            named = [(e, role) for e, role in named if role != "definitions" or frames_ok or pos <= 3]
             in_head = pos <= MAX_ARTICLES or (hit.penalty_for in head and pos <= MAX_ARTICLES + 2)
             if not named and not in_head:
                 continue
@@ -290,26 +357,39 @@ class DeterministicAnswerer:
                     sentences = pinned
             else:
                 aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
+                aff = {i: v for i, v in aff.items() if i not in ruled_out}
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
                 if spotted and not among:
                     continue  # addresses none of the question's issues: not cited
                 pool = among or aff
                 issue = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
                 entry = next((e for e in active if e.issue == issue), None)
-                if entry is not None and pos > 3 and not hit.penalty_for:
-                    continue  # an issue the guide decides: beyond its provisions only the very best matches are quoted
+                if entry is not None and pos > 3 and not hit.penalty_for and not any(_OFFENCE.search(x) for x in sentences):
+                    continue  # an issue the guide decides: beyond its provisions only the very best matches are quoted (an
+                    # offence is a rule of its own: the guide names a few crimes, not every one the facts may fit)
                 group = entry.id if entry else issue
                 roles = [sentence_role(s) for s in sentences]
                 role = "penalties" if "penalties" in roles else min(roles, key=lambda r: ROLE_ORDER[r])
-            overlap = sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms))
-            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named), overlap=overlap))
+            matched = term_hits(" ".join(sentences), terms)
+            overlap = sum(_term_weight(t) for t in matched)
+            picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named),
+                               overlap=overlap, matched=frozenset(matched)))
         # in an issue the guide decides, a provision the guide does not name must match the question as well as the
         # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
         best_named: dict[str, float] = {}
+        named_terms: dict[str, set[str]] = {}
         for p in picks:
             if p.named:
                 best_named[p.group] = max(best_named.get(p.group, 0.0), p.overlap)
-        picks = [p for p in picks if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]]
+                named_terms.setdefault(p.group, set()).update(p.matched)
+        # (one of the search's first two hits stays when it matches a term of the question that none of the guide's
+        # provisions there holds: it answers a point the guide does not — a stage name protected like a name, the
+        # labelling duty of a deep-synthesis provider — where a licence-contract clause adds nothing to the rule)
+        picks = [
+            p for p in picks
+            if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]
+            or (p.pos <= 2 and bool(p.matched - named_terms.get(p.group, set())))
+        ]
         # a penalty the guide names for the rule quoted is the penalty; another penalty article of the same law is quoted
         # only for a rule of its own among the quotes (the penalty step's penalty_for)
         guided_penalty_laws = {p.hit.article.law_id for p in picks if p.named and p.role == "penalties"}
@@ -318,16 +398,30 @@ class DeterministicAnswerer:
             p for p in picks
             if p.named or p.role != "penalties" or p.hit.article.law_id not in guided_penalty_laws or p.hit.penalty_for in unguided_rules
         ]
-        # keep the head of the evidence and every guide provision of an active entry, up to MAX_CITED articles
-        picks.sort(key=lambda p: (p.entry is None, p.pos))
-        return sorted(picks[:MAX_CITED], key=lambda p: p.pos)
+        # a penalty answers only for the rule it punishes: a penalty article the guide does not name is quoted for a rule
+        # among the quotes (its penalty_for, or a rule of the same law), or where its law is one of the question's issues
+        # (the Advertising Law's penalties for an advertising question), never from a law off the question's issues
+        rule_laws = {p.hit.article.law_id for p in picks if p.role != "penalties" and p.issue != "penalties"}
+        rule_ids = {p.hit.article.article_id for p in picks if p.role != "penalties" and p.issue != "penalties"}
+        issue_laws = {law for i in spotted for law in issue_data.by_id(i).laws}  # (a public-order offence is the penalties issue's)
+        issue_topics = {t for i in spotted if i != "penalties" for t in issue_data.by_id(i).topics}
+
+        def punishes_a_rule_asked(p: _Pick) -> bool:
+            law = laws.law(p.hit.article.law_id)
+            return (p.hit.penalty_for in rule_ids or p.hit.article.law_id in rule_laws or p.hit.article.law_id in issue_laws
+                    or bool(law is not None and issue_topics & set(law.topics)))
+
+        picks = [p for p in picks if p.named or (p.role != "penalties" and p.issue != "penalties") or punishes_a_rule_asked(p)]
+        # keep up to MAX_CITED articles, the most decisive first (see _decisive_order)
+        return sorted(_decisive_order(picks, asked_roles(evidence.question))[:MAX_CITED], key=lambda p: p.pos)
 
     # ------------------------------------------------------------------ rendering
 
     def _render(self, picks: list[_Pick], evidence: Evidence, laws: LawCache, spotted: dict[str, float], lang: str) -> Draft:
         zh = lang == "zh"
         groups: list[str] = []
-        for p in sorted(picks, key=lambda p: (ROLE_ORDER[p.role] > 0, p.pos)):  # a group leads with its governing rule
+        asked = asked_roles(evidence.question)
+        for p in _decisive_order(picks, asked):  # the issue the search ranks first leads
             if p.group not in groups:
                 groups.append(p.group)
         for p in picks:
@@ -336,8 +430,6 @@ class DeterministicAnswerer:
 
         segs: list[Segment] = []
         findings: list[IssueFinding] = []
-        lead_citations: list[Citation] = []  # each issue's governing provision: the citations open with them
-        point_citations: list[Citation] = []  # then the provisions the short answer's points rest on
         day = f"{evidence.as_of.year}年{evidence.as_of.month}月{evidence.as_of.day}日" if zh else evidence.as_of.isoformat()
 
         asks_penalty = any(w in evidence.question.lower() for w in _ASKS_PENALTY)
@@ -355,13 +447,11 @@ class DeterministicAnswerer:
                 text = f"{entry.statement(lang)}（依据：{basis}）" if zh else f"{entry.statement(lang)} (Basis: {basis}.)"
                 number += 1
                 short.append(Segment(f"{number}. {text}", tuple(p.hit.article.article_id for p in gov)))
-                lead_citations.extend(p.citations[0] for p in gov)
                 quoted = {p.hit.article.article_id: p for p in members}
                 points = sorted(entry.points, key=lambda pt: not (asks_penalty and pt.ref.article_id in {r.article_id for r in entry.penalties}))
                 for point in points:  # what follows: each point rests on one provision, shown when it is quoted
                     p = quoted.get(point.ref.article_id)
                     if p is not None:
-                        point_citations.append(p.citations[0])
                         where = short_pin(p.citations[0], lang)
                         short.append(Segment(
                             f"   {point.text(lang)}（依据：{where}）" if zh else f"   {point.text(lang)} (Basis: {where}.)",
@@ -375,7 +465,6 @@ class DeterministicAnswerer:
                 text = f"{label}：{short_pin(c, lang)}{mod}，见下文引文。" if zh else f"{label}: {short_pin(c, lang)} {mod}; see the quotation below."
                 number += 1
                 short.append(Segment(f"{number}. {text}", (best.hit.article.article_id,)))
-                lead_citations.append(c)
         if short:
             segs.append(Segment("简要回答" if zh else "Short answer"))
             segs.extend(short)
@@ -389,7 +478,7 @@ class DeterministicAnswerer:
         # (b) per group: governing rule → definitions → exceptions → liability/remedies → penalties
         shown_headnotes: set[str] = set()
         for n, g in enumerate(groups, 1):
-            members = sorted((p for p in picks if p.group == g), key=lambda p: (ROLE_ORDER[p.role], not p.named, p.pos))
+            members = sorted((p for p in picks if p.group == g), key=lambda p: (ROLE_ORDER[p.role], not _leads(p), p.pos))
             entry = members[0].entry
             label = entry.label(lang) if entry else issue_data.by_id(members[0].issue).label(lang)
             segs.append(Segment(""))
@@ -449,11 +538,12 @@ class DeterministicAnswerer:
                 f"Not covered by this answer: {'; '.join(missing)}. None of the provisions in force on {day} that the search found governs "
                 f"these points directly (laws this answer rests on: {searched}); ask about them separately for an answer."
             )
-        ordered = sorted(picks, key=lambda p: (groups.index(p.group), ROLE_ORDER[p.role], not p.named, p.pos))
+        ordered = _decisive_order(picks, asked)
         citations: list[Citation] = []
         seen_cites: set[tuple[str, str]] = set()
-        # governing provisions first, then one citation per provision in the answer's order, then the other quotes
-        for c in [*lead_citations, *point_citations, *(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
+        # one citation per provision, the most decisive first (the leading issue's governing rule, then by the search's
+        # rank), then the other quotes
+        for c in [*(p.citations[0] for p in ordered), *(c for p in ordered for c in p.citations)]:
             if (c.article_id or "", c.quote) not in seen_cites:
                 seen_cites.add((c.article_id or "", c.quote))
                 citations.append(c)

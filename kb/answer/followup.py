@@ -92,11 +92,13 @@ class FollowUp:
     added_terms: list[str] = field(default_factory=list)
     resolved: str = ""
     history_turns: int = 0
+    frame: str = ""  # the line the answer opens with to say so (frame_line), set by the service
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "is_followup": self.is_followup, "signals": list(self.signals), "context_from_history": self.context,
             "added_terms": list(self.added_terms), "resolved_question": self.resolved, "history_turns": self.history_turns,
+            "frame": self.frame,
         }
 
 

@@ -64,6 +64,7 @@ class GuideEntry:
     liability: tuple[GuideRef, ...]
     penalties: tuple[GuideRef, ...]
     points: tuple[GuidePoint, ...] = ()
+    terms: tuple[str, ...] = ()  # words by which a question raises this entry's point (lower case); empty: its issue's
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -76,6 +77,11 @@ class GuideEntry:
 
     def ref_for(self, article_id: str) -> GuideRef | None:
         return next((ref for _, ref in self.refs() if ref.article_id == article_id), None)
+
+    def raised_by(self, question: str) -> bool:
+        """Whether the question names this entry's point (always true for an entry without terms of its own)."""
+        low = question.lower()
+        return not self.terms or any(t in low for t in self.terms)
 
     def role_of(self, article_id: str) -> str | None:
         """The first role (in ROLES order) under which the entry names the article."""
@@ -113,16 +119,20 @@ def parse_guide(text: str) -> tuple[GuideEntry, ...]:
         if row["id"] in seen:
             raise GuideError(f"{where}: duplicate id")
         seen.add(row["id"])
-        unknown = set(row) - {"id", "issue", "label_zh", "label_en", "statement_zh", "statement_en", "points", *ROLES}
+        unknown = set(row) - {"id", "issue", "label_zh", "label_en", "statement_zh", "statement_en", "points", "terms", *ROLES}
         if unknown:
             raise GuideError(f"{where}: unknown fields {sorted(unknown)}")
         refs = {role: tuple(_ref(r, f"{where} {role}") for r in row.get(role, [])) for role in ROLES}
         if not refs["governing"]:
             raise GuideError(f"{where}: no governing provision")
+        terms = row.get("terms", [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise GuideError(f"{where}: terms must be a list of words")
         entries.append(GuideEntry(
             id=row["id"], issue=row["issue"], label_zh=row["label_zh"], label_en=row["label_en"],
             statement_zh=row["statement_zh"].strip(), statement_en=row["statement_en"].strip(), **refs,
             points=tuple(_point(r, f"{where} point") for r in row.get("points", [])),
+            terms=tuple(t.strip().lower() for t in terms),
         ))
     return tuple(entries)
 
@@ -142,3 +152,16 @@ def entries_naming(article_id: str, path: Path | None = None) -> list[tuple[Guid
         if role:
             out.append((e, role))
     return out
+
+
+def active_entries(question: str, spotted: dict[str, float] | set[str], ruled_out: set[str], evidence_ids: set[str],
+                   top_ids: set[str]) -> list[GuideEntry]:
+    """The entries an answer takes up: a governing article among the evidence (in force), an issue the question does
+    not rule out, and either the question raises the entry's issue and point (its terms) or a governing article is
+    among the search's first hits (``top_ids``)."""
+    return [
+        e for e in load_guide()
+        if e.issue not in ruled_out
+        and any(r.article_id in evidence_ids for r in e.governing)
+        and ((e.issue in spotted and e.raised_by(question)) or any(r.article_id in top_ids for r in e.governing))
+    ]

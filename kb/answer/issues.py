@@ -22,6 +22,7 @@ class Issue:
     text_terms: tuple[str, ...]
     laws: tuple[str, ...]
     topics: tuple[str, ...]
+    requires: tuple[str, ...] = ()  # the question must hold one of these too (e.g. collecting or processing data)
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -42,6 +43,7 @@ def load_issues(path: Path = ISSUES_PATH) -> tuple[Issue, ...]:
             text_terms=tuple(row.get("text_terms", [])),
             laws=tuple(row.get("laws", [])),
             topics=tuple(row.get("topics", [])),
+            requires=tuple(t.lower() for t in row.get("requires", [])),
         )
         for row in data.get("issue", [])
     )
@@ -75,11 +77,22 @@ def asks_the_law(question: str) -> bool:
     return any(m in low for m in legal_markers())
 
 
+def excluded(question: str) -> set[str]:
+    """Ids of the issues whose ``requires`` words the question lacks: it does not raise them, whatever else it names
+    ("a mask that passes face recognition" names face recognition but processes nobody's data)."""
+    low = " " + question.lower() + " "
+    return {i.id for i in load_issues() if i.requires and not any(t in low for t in i.requires)}
+
+
 def spot(question: str, expansions: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
-    """Issue id → strength (number of distinct question terms found) for the question and its expansions."""
+    """Issue id → strength (number of distinct question terms found) for the question and its expansions. An issue
+    with ``requires`` words counts only when the question itself (not an expansion) holds one of them."""
     hay = " " + " ".join([question, *expansions]).lower() + " "
     out: dict[str, float] = {}
+    skip = excluded(question)
     for issue in load_issues():
+        if issue.id in skip:
+            continue
         n = sum(1 for t in issue.q_terms if t in hay)
         if n:
             out[issue.id] = float(n)

@@ -12,6 +12,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from kb.answer import guide as guide_data
+from kb.answer import issues as issue_data
 from kb.answer.evidence import Answerer, Evidence, canonical_hits
 from kb.answer.models import Citation, Draft, Segment
 
@@ -30,6 +31,8 @@ Structure (write every heading and sentence in {lang_name}, the language of the 
 3. Scope, commencement and definition articles only where they decide the question. Do not cite an article
    that addresses none of the question's issues. Never quote the same provision twice.
 4. Say what the evidence does not cover, and which version of each law you cite (the version given).
+5. List the citations most decisive first: the governing rule of the question's main issue, then the provision that
+   answers what the question asks (the remedy, the penalty, the exception), then the rest.
 Rules:
 - Every sentence that states law must cite an evidence article by its law id and article key exactly as given.
 - Each citation must quote one or more whole consecutive sentences (or a whole item with the sentence that
@@ -47,8 +50,10 @@ can be removed; the short answer's lines come first."""
 def _guide_block(evidence: Evidence, hits: list[Any]) -> str:
     """The issue-guide statements whose governing article is among the evidence (ours, not law)."""
     ids = {h.article.article_id for h in hits}
+    spotted = issue_data.spot(evidence.question, evidence.expansions)
+    top = {h.article.article_id for h in hits[:3]}
     lines = []
-    for e in guide_data.load_guide():
+    for e in guide_data.active_entries(evidence.question, spotted, issue_data.excluded(evidence.question), ids, top):
         gov = [r for r in e.governing if r.article_id in ids]
         if gov:
             refs = ", ".join(f"{r.law} {r.key}" for r in gov)

@@ -134,8 +134,8 @@ def answer_question(
     ans.question = asked
     ans.followup = fu
     if fu.is_followup:
-        frame = followup_data.frame_line(fu, lang)
-        ans.answer = frame + "\n\n" + ans.answer
+        fu.frame = followup_data.frame_line(fu, lang)
+        ans.answer = fu.frame + "\n\n" + ans.answer
     return ans
 
 

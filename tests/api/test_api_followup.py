@@ -44,7 +44,9 @@ def test_followup_with_history_is_answered_with_the_earlier_question(client: Tes
     assert not fu["refused"]
     assert ("civil-code", "1023") in cited(fu)  # the voice is protected by analogy with the portrait right
     assert fu["answer"].startswith("(Follow-up:") and FIRST[:30] in fu["answer"].split("\n")[0]
+    assert fu["answer"].startswith(fu["followup"]["frame"]) and FIRST[:30] in fu["followup"]["frame"]  # the UI shows it once
     assert alone["followup"]["is_followup"] is False and alone["resolved_question"] == VOICE_EN
+    assert alone["followup"]["frame"] == "" and not alone["answer"].startswith("(Follow-up:")
 
 
 def test_chinese_followup_is_answered_in_chinese_with_name_rights(client: TestClient) -> None:
@@ -109,3 +111,18 @@ def test_chinese_followup_to_an_english_question_is_answered_in_chinese(client: 
     assert fu["lang"] == "zh" and fu["context_from_history"] == FIRST and not fu["refused"]
     assert fu["answer"].startswith("（追问：") and "简要回答" in fu["answer"]
     assert {("civil-code", "1012"), ("civil-code", "1014")} & cited(fu)
+
+
+def test_stream_names_the_followup_before_the_answer(client: TestClient) -> None:
+    """The chat page learns that an answer is a follow-up (and its opening line) with the citations, before the text."""
+    import json
+
+    body = {"question": VOICE_EN, "history": [{"role": "user", "content": FIRST}]}
+    with client.stream("POST", "/v1/ask/stream", json=body) as r:
+        assert r.status_code == 200
+        text = "".join(r.iter_text())
+    events = [(b.split("\n")[0].removeprefix("event: "), json.loads(b.split("data: ", 1)[1])) for b in text.strip().split("\n\n")]
+    name, first = events[0]
+    assert name == "citations" and first["followup"]["is_followup"] is True
+    answer = "".join(d["delta"] for n, d in events if n == "answer")
+    assert answer.startswith(first["followup"]["frame"]) and first["followup"]["frame"]

@@ -48,3 +48,39 @@ def test_kb_serve_passes_options_to_uvicorn(monkeypatch: pytest.MonkeyPatch) -> 
     assert r.exit_code == 0, r.output
     assert seen["target"] == "api.app:create_app" and seen["factory"] is True
     assert (seen["host"], seen["port"], seen["workers"]) == ("127.0.0.1", 8123, 2)
+
+
+def test_kb_ask_reads_a_followup_with_the_history_given(kb_env: None, tmp_path: Any) -> None:
+    first = "Can a shop sell lifelike silicone masks copying a famous singer's face without his consent?"
+    follow = "and if I only copy his voice?"
+    alone = CliRunner().invoke(app, ["ask", follow, "--json"])
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["followup"]["is_followup"] is False  # no history: nothing to read it with
+
+    r = CliRunner().invoke(app, ["ask", follow, "--prev", first, "--json"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout)
+    assert body["followup"]["is_followup"] is True and body["followup"]["context_from_history"] == first
+    assert any(c["article"] == "1023" for c in body["citations"])
+
+    hist = tmp_path / "history.json"
+    hist.write_text(json.dumps([{"role": "user", "content": first}, {"role": "assistant", "content": "(an earlier answer)"}]), encoding="utf-8")
+    r2 = CliRunner().invoke(app, ["ask", follow, "--history", str(hist), "--json"])
+    assert r2.exit_code == 0, r2.output
+    body2 = json.loads(r2.stdout)
+    assert body2["followup"]["history_turns"] == 2 and body2["followup"]["context_from_history"] == first
+
+
+def test_kb_ask_history_errors_are_clear(kb_env: None, tmp_path: Any) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    r = CliRunner().invoke(app, ["ask", "and his voice?", "--history", str(bad)])
+    assert r.exit_code == 2 and "not JSON" in r.output
+    bad.write_text(json.dumps({"role": "user", "content": "x"}), encoding="utf-8")
+    r = CliRunner().invoke(app, ["ask", "and his voice?", "--history", str(bad)])
+    assert r.exit_code == 2 and "JSON list" in r.output
+    bad.write_text(json.dumps([{"role": "system", "content": "x"}]), encoding="utf-8")
+    r = CliRunner().invoke(app, ["ask", "and his voice?", "--history", str(bad)])
+    assert r.exit_code == 2 and "bad_request" in r.output and "role" in r.output
+    r = CliRunner().invoke(app, ["ask", "and his voice?", "--history", str(tmp_path / "missing.json")])
+    assert r.exit_code == 2 and "cannot read" in r.output

@@ -36,7 +36,12 @@ def test_followup_in_the_chat_is_read_with_the_earlier_question(zh_laptop: Tab) 
     note = bot.locator("[data-testid=followup]")
     expect(note).to_be_visible()
     assert "追问" in note.inner_text() and FIRST[:10] in note.inner_text()
-    assert bot.locator("[data-testid=answer]").inner_text().startswith("（追问")
+    # the earlier question is named once, in the note: the answer's own opening line saying so is not shown again
+    answer = bot.locator("[data-testid=answer]").inner_text()
+    assert not answer.startswith("（追问") and FIRST[:10] not in answer
+    assert bot.inner_text().count(FIRST[:10]) == 1
+    # a user question shows once, the bot's answer once
+    assert tab.page.locator(".msg-user").count() == 2 and tab.page.locator(".msg-bot").count() == 2
     heads = [x.strip() for x in bot.locator("li.citation .cite-link").all_inner_texts()]
     assert any("民法典" in x and "第一千零二十三条" in x for x in heads), heads
     quotes = " ".join(bot.locator("li.citation blockquote.quote").all_inner_texts())

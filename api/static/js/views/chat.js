@@ -57,6 +57,16 @@ function renderAnswerText(text, citations) {
   });
 }
 
+function answerBody(msg) {
+  // A follow-up's answer opens with a line naming the earlier question it was read with (API clients and memos need
+  // it); the page shows that once, as the follow-up note above the answer, so the line is not repeated here.
+  const fu = msg.followup;
+  const frame = fu && fu.is_followup && typeof fu.frame === "string" ? fu.frame : "";
+  if (frame && msg.answer.startsWith(frame)) return msg.answer.slice(frame.length).replace(/^\s+/, "");
+  if (frame && frame.startsWith(msg.answer)) return "";  // still streaming that line
+  return msg.answer;
+}
+
 function renderMessage(msg, idx) {
   if (msg.role === "user") {
     return h("div", { class: "msg msg-user" },
@@ -78,7 +88,8 @@ function renderMessage(msg, idx) {
       t("chat.followupOf", { q: msg.followup.context_from_history || "" })));
   }
   if (msg.error) body.push(h("p", { class: "error-text", role: "alert" }, `${t("error.prefix")}: ${msg.error}`));
-  if (msg.answer) body.push(h("div", { class: "answer", dataset: { testid: "answer" } }, renderAnswerText(msg.answer, msg.citations)));
+  const shown = answerBody(msg);
+  if (shown) body.push(h("div", { class: "answer", dataset: { testid: "answer" } }, renderAnswerText(shown, msg.citations)));
   if (msg.streaming && !msg.answer && !msg.refused) body.push(h("p", { class: "muted pulse" }, t("chat.thinking")));
   if (msg.issues && msg.issues.length) {
     body.push(h("div", { class: "issues" }, h("span", { class: "muted" }, `${t("chat.issues")}: `),
@@ -147,6 +158,7 @@ function onEvent(msg, name, data) {
       msg.citations = asArray(Array.isArray(data) ? data : pick(data, "citations"));
       if (data && data.refused !== undefined) msg.refused = Boolean(data.refused);
       if (data && data.evidence_score !== undefined) msg.evidence = data.evidence_score;
+      if (data && data.followup) msg.followup = data.followup;
       break;
     case "delta": case "answer": case "token": case "message": case "text": {
       const piece = typeof data === "string" ? data : pick(data, "delta", "text", "content", "answer");
