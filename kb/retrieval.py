@@ -52,6 +52,7 @@ PENALTY_HEAD = 5  # top hits whose citing penalty articles are brought up
 PENALTY_PER_HIT = 2
 FOCUS_DEPTH = 200  # candidates of each order blended for a multi-sentence question
 _SENTENCE_END = re.compile(r"(?<=[。？！?!])|(?<=\.)(?=\s)")
+_NOT_NOTES_TOPICS = frozenset({"general", "damages"})  # glossary topics outside our notes' subject
 _PENALTY_TEXT = re.compile(r"罚款|罚金|没收|吊销|拘留|有期徒刑|责令停业|责令停止")
 
 
@@ -87,7 +88,7 @@ class FusionWeights:
     # sentence raises its own issue; the whole text dilutes them). 0 = off.
     notes_clause: float = 0.5
     # Our notes cover the core laws only: they count this many times more when the question is about the core laws'
-    # subject (the glossary recognises a concept of scope "core"), so they do not pull other questions to them.
+    # subject (the glossary recognises a core concept of their topics), so they do not pull other questions to them.
     notes_core: float = 2.0  # pooled development sets: must_recall@5 0.663 → 0.705; STARD train R@10 0.660 → 0.635
 
 
@@ -463,7 +464,10 @@ class Retriever:
         if self.glossary is None or not qa.concepts:
             return False
         if self._core_ids is None:
-            self._core_ids = frozenset(c.id for c in self.glossary.concepts if c.scope == "core")
+            # the core laws' own subjects; "general" (divorce, inheritance, contracts …) and "damages" concepts are core
+            # Civil Code too, but our notes do not cover those articles
+            self._core_ids = frozenset(c.id for c in self.glossary.concepts
+                                       if c.scope == "core" and set(c.topics) - _NOT_NOTES_TOPICS)
         return any(c in self._core_ids for c in qa.concepts)
 
     def _clause_notes(self, qa: QueryAnalysis, plan: SearchPlan, cands: dict[tuple[str, str], _Cand]) -> None:

@@ -350,3 +350,31 @@ def test_the_filters_are_resolved_once_into_a_plan_each_backend_translates(raw_i
     assert plan.allows(raw_index.store.law("advertising-law")) and not plan.allows(raw_index.store.law("civil-code"))
     hits = r.search("虚假广告", k=10, filters=SearchFilters(law=["广告法"], as_of=date(2024, 1, 1))).hits
     assert hits and {h.article.law_id for h in hits} == {"advertising-law"}
+
+
+def test_notes_count_more_for_a_question_about_the_core_laws(raw_index: Any) -> None:
+    """Our notes cover the core laws only: the glossary's core concepts decide whether they weigh double."""
+    r = Retriever(raw_index, memory=QuestionMemory([]))
+    assert r.weights.notes_core > 1
+    assert r._core_question(r.analyze("网店卖照着明星的脸做的硅胶面具，侵犯肖像权吗？"))
+    assert not r._core_question(r.analyze("农村土地承包经营权可以继承吗？"))  # core Civil Code, not our notes
+    assert not r._core_question(r.analyze("交通事故对方全责，我的车损怎么赔？"))
+    assert not Retriever(raw_index, memory=QuestionMemory([]), use_glossary=False)._core_question(r.analyze("肖像权"))
+
+
+def test_each_sentence_of_a_fact_pattern_meets_the_notes_on_its_own(raw_index: Any) -> None:
+    """A long fact pattern: an article's clause score is its best note match over the sentences (0..1, the best
+    article of some sentence at 1); a one-sentence question gets none."""
+    r = Retriever(raw_index, memory=QuestionMemory([]))
+    plan = r.plan(SearchFilters())
+    long_q = ("我在一家小公司做运营。老板让我把客户的手机号和人脸照片整理成表格，卖给一家做面具的工厂。"
+              "工厂用这些照片做了很多硅胶面具在网上卖。我这样做要承担什么责任？")
+    cands: dict = {}
+    r._clause_notes(r.analyze(long_q), plan, cands)
+    scores = [c.notes_clause for c in cands.values()]
+    assert scores and max(scores) == pytest.approx(1.0) and min(scores) >= 0
+    by_law = {c.law_id for c in cands.values() if c.notes_clause > 0.8}
+    assert "pipl" in by_law or "criminal-law" in by_law, by_law
+    short: dict = {}
+    r._clause_notes(r.analyze("卖客户的人脸照片违法吗？"), plan, short)
+    assert not short
