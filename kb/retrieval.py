@@ -89,7 +89,7 @@ class FusionWeights:
     notes_clause: float = 0.5
     # Our notes cover the core laws only: they count this many times more when the question is about the core laws'
     # subject (the glossary recognises a core concept of their topics), so they do not pull other questions to them.
-    notes_core: float = 2.0  # pooled development sets: must_recall@5 0.663 → 0.705; STARD train R@10 0.660 → 0.635
+    notes_core: float = 2.0  # with notes_clause, pooled dev sets must_recall@5 0.663 → 0.726; STARD train sample R@10 0.660 → 0.645
 
 
 # What `KB_RETRIEVAL_OFF` / `kb eval --ablate` can switch off, and the weights each name zeroes.
