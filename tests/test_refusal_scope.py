@@ -124,3 +124,20 @@ def test_questions_no_article_answers(question: str, kind: str) -> None:
 def test_legal_questions_a_statute_answers_are_not_no_statute(question: str) -> None:
     assert no_statute(question) is None
     assert refusal(question) is None
+
+
+def test_a_nationality_is_foreign_only_right_before_a_legal_system_word() -> None:
+    assert foreign_jurisdiction("Under Korean consumer rules, can a buyer cancel a custom mask order?") == "korean consumer rules"
+    # A nationality naming a party leaves the question to PRC law.
+    assert foreign_jurisdiction("A Korean buyer paid for a custom mask and now wants to cancel. Can he?") is None
+
+
+def test_odds_phrased_as_how_likely_and_record_awards_are_no_statute() -> None:
+    assert no_statute("How likely is it that the judge would rule for a streamer who sued over a mask?") is not None
+    assert no_statute("What is the largest damages award ever made over a likeness mask?") is not None
+    assert no_statute("What is the largest fine the Advertising Law allows for a false claim?") is None  # a statute fixes it
+
+
+def test_a_customs_question_with_a_destination_abroad_is_legal() -> None:
+    q = "我们把面具卖到新西兰，在国内出口报关时要准备什么？"
+    assert asks_the_law(q) and refusal(q) is None

@@ -75,6 +75,7 @@ def _words(words: list[str], flags: int) -> re.Pattern[str] | None:
 class ScopeData:
     foreign_laws: _Terms
     places: _Terms
+    demonyms: re.Pattern[str] | None
     eu_places: frozenset[str]
     data_protection: _Terms
     system: _Terms
@@ -87,6 +88,15 @@ class ScopeData:
     no_statute: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
 
+def _demonym_pattern(demonyms: list[str], system: list[str]) -> re.Pattern[str] | None:
+    """A nationality adjective right before a legal-system word ("Japanese rules", "Korean customs law")."""
+    if not demonyms:
+        return None
+    alt = "|".join(re.escape(d).replace(r"\ ", r"\s+") for d in sorted(demonyms, key=len, reverse=True))
+    sys_alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(system, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{alt})(?:'s)?\s+(?:[a-z-]+\s+)?(?:{sys_alt})(?![A-Za-z])", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4)
 def load_scope(path: Path = SCOPE_PATH) -> ScopeData:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -94,6 +104,7 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeData:
     return ScopeData(
         foreign_laws=_Terms.of(f["laws"]),
         places=_Terms.of(f["places_en"] + f["places_zh"], f.get("places_en_cased", [])),
+        demonyms=_demonym_pattern(f.get("demonyms_en", []), f["system_en"]),
         eu_places=frozenset(p.lower() for p in f.get("eu_places", [])),
         data_protection=_Terms.of(f.get("data_protection", [])),
         system=_Terms.of(f["system_en"] + f["system_zh"]),
@@ -137,6 +148,9 @@ def foreign_jurisdiction(question: str) -> str | None:
     named = data.foreign_laws.find(question, low)
     if named:
         return named[0][1]
+    adjective = data.demonyms.search(question) if data.demonyms else None
+    if adjective:
+        return " ".join(adjective.group(0).lower().split())
     places = _places(question, low, data)
     if not places:
         return None
