@@ -12,7 +12,8 @@ Prints the calibration table: evidence-score bands against correctness (answerab
 article is among the top 10 / questions that must be refused), on the fit set and, with --table, on held-out
 `kb eval --json` outputs (their scores re-based to the new bias).
 
-    KB_DATA_DIR=… .venv/bin/python scripts/calibrate_evidence.py [--stard 150] [--write] [--table EVAL.json ...]"""
+    KB_DATA_DIR=… .venv/bin/python scripts/calibrate_evidence.py [--stard 150] [--write] [--table EVAL.json ...]
+    .venv/bin/python scripts/calibrate_evidence.py --table-only --table EVAL.json ...   # no fit, shipped calibration"""
 
 from __future__ import annotations
 
@@ -42,25 +43,26 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def table(samples: list[tuple[float, bool, bool]], title: str) -> str:
-    """Markdown table of evidence bands: (score, should answer, retrieval correct) per question."""
-    lines = [f"### {title}", "", "| evidence | answerable | of them must in top 10 | must be refused | refused at 0.5 | right at 0.5 |",
+def table(samples: list[tuple[float, bool, bool, bool]], title: str) -> str:
+    """Markdown table of evidence bands: (score, should answer, must in top 10, refused by the scope rules) per question;
+    "right" counts the service's decision: a scope-rule refusal, else the score against 0.5."""
+    lines = [f"### {title}", "", "| evidence | answerable | of them must in top 10 | must be refused | of them caught by scope rules | right |",
              "|---|---|---|---|---|---|"]
     for lo, hi in zip(BANDS, BANDS[1:], strict=False):
         got = [x for x in samples if lo <= x[0] < hi]
         if not got:
             continue
         ans = [x for x in got if x[1]]
-        ok = sum(1 for x in ans if x[2])
-        neg = len(got) - len(ans)
-        refused = lo < 0.5
-        right = neg if refused else len(ans)
-        lines.append(f"| {lo:.1f}–{min(hi, 1.0):.1f} | {len(ans)} | {ok} | {neg} | {'yes' if refused else 'no'} | {right}/{len(got)} |")
+        neg = [x for x in got if not x[1]]
+        right = sum(1 for x in ans if not x[3] and x[0] >= 0.5) + sum(1 for x in neg if x[3] or x[0] < 0.5)
+        lines.append(f"| {lo:.1f}–{min(hi, 1.0):.1f} | {len(ans)} | {sum(1 for x in ans if x[2])} | {len(neg)} | "
+                     f"{sum(1 for x in neg if x[3])} | {right}/{len(got)} |")
     return "\n".join(lines)
 
 
-def held_out(paths: list[str], old_bias: float, new_bias: float) -> list[tuple[float, bool, bool]]:
-    """(re-based score, should answer, must in top 10) from `kb eval --json` outputs."""
+def held_out(paths: list[str], old_bias: float, new_bias: float) -> list[tuple[float, bool, bool, bool]]:
+    """(re-based score, should answer, must in top 10, scope rule refuses) from `kb eval --json` outputs."""
+    from kb.answer.scope import refusal
     from kb.evaluation import load_rows
 
     out = []
@@ -74,7 +76,7 @@ def held_out(paths: list[str], old_bias: float, new_bias: float) -> list[tuple[f
             e = min(max(float(item["evidence"]), 1e-4), 1 - 1e-4)
             score = _sigmoid(math.log(e / (1 - e)) - old_bias + new_bias)
             ranks = item.get("must_ranks") or []
-            out.append((score, not item["expect_refusal"], any(r and r <= 10 for r in ranks)))
+            out.append((score, not item["expect_refusal"], any(r and r <= 10 for r in ranks), refusal(row["question"]) is not None))
     return out
 
 
@@ -84,7 +86,14 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--skip-ruled", action="store_true", help="leave out questions the scope rules refuse")
     ap.add_argument("--table", nargs="*", default=[], help="`kb eval --json` outputs (held-out sets) to tabulate")
+    ap.add_argument("--table-only", action="store_true", help="only tabulate --table outputs with the shipped calibration")
     a = ap.parse_args()
+    if a.table_only:
+        from kb.confidence import load_calibration as shipped
+
+        bias = float(shipped()["weights"].get("bias", 0.0))
+        print(table(held_out(a.table, bias, bias), "Held out: " + ", ".join(Path(p).stem for p in a.table)))
+        return
 
     from datetime import date
 
@@ -106,6 +115,7 @@ def main() -> None:
     picked = set(rnd.sample(range(len(stard)), min(a.stard, len(stard))))
     retriever = Retriever(index, memory=QuestionMemory(items_from_rows([r for i, r in enumerate(stard) if i not in picked])))
     samples: list[tuple[str, bool, EvidenceFeatures, bool]] = []  # (id, should answer, features, must in top 10)
+    ruled_ids: set[str] = set()
     captured: dict[str, EvidenceFeatures] = {}
     original = retrieval_mod.evidence_score
 
@@ -122,6 +132,7 @@ def main() -> None:
     for r in comp:
         if refusal(r["question"]) is not None:
             ruled += 1
+            ruled_ids.add(r["id"])
             if a.skip_ruled:
                 continue
         as_of = date.fromisoformat(r["as_of"]) if r.get("as_of") else None
@@ -156,7 +167,7 @@ def main() -> None:
     refused_pos = sum(1 for p in pos if p <= cut)
     print(f"{ruled} questions refused by the scope rules ({'left out' if a.skip_ruled else 'fitted as refusals'}); cut z={cut:.3f} accuracy={acc:.3f} gap={gap:.3f}; "
           f"answerable refused: {refused_pos}/{len(pos)}; to refuse kept: {sum(1 for n in neg if n > cut)}/{len(neg)}")
-    fit = [(_sigmoid(weights["bias"] + zz), ok, good) for (_, ok, zz, _), (_, _, _, good) in zip(z, samples, strict=True)]
+    fit = [(_sigmoid(weights["bias"] + zz), ok, good, sid in ruled_ids) for (sid, ok, zz, _), (_, _, _, good) in zip(z, samples, strict=True)]
     print(table(fit, f"Fit set ({len(fit)} questions: compliance dev + answers calibration + {len(picked)} STARD)"))
     if a.table:
         print()
