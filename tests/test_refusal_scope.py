@@ -141,3 +141,9 @@ def test_odds_phrased_as_how_likely_and_record_awards_are_no_statute() -> None:
 def test_a_customs_question_with_a_destination_abroad_is_legal() -> None:
     q = "我们把面具卖到新西兰，在国内出口报关时要准备什么？"
     assert asks_the_law(q) and refusal(q) is None
+
+
+def test_the_dot_of_an_abbreviation_does_not_end_the_clause() -> None:
+    q = "A Chinese exporter ships masks to Boston: what duty does U.S. customs charge on them?"
+    assert foreign_jurisdiction(q) == "u.s. … duty"
+    assert foreign_jurisdiction("A Chinese exporter ships masks to Boston. What documents does Chinese customs need?") is None

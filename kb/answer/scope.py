@@ -134,9 +134,10 @@ def _places(text: str, low: str, data: ScopeData) -> list[tuple[int, str]]:
     return out
 
 
-def _same_clause(text: str, a: int, b: int) -> bool:
-    lo, hi = sorted((a, b))
-    return not _CLAUSE.search(text, lo, hi) and hi - lo <= 60
+def _same_clause(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans (start, end) lie in one clause, close together (the text between has no clause break)."""
+    lo, hi = (a[1], b[0]) if a[0] <= b[0] else (b[1], a[0])
+    return hi - lo <= 60 and not _CLAUSE.search(text, lo, max(lo, hi))
 
 
 def foreign_jurisdiction(question: str) -> str | None:
@@ -158,7 +159,7 @@ def foreign_jurisdiction(question: str) -> str | None:
         return None  # the GDPR answers data protection in the EU
     system = data.system.find(question, low)
     for pos, place in places:
-        near = next((s for spos, s in system if _same_clause(question, pos, spos) and spos != pos), None)
+        near = next((s for spos, s in system if spos != pos and _same_clause(question, (pos, pos + len(place)), (spos, spos + len(s)))), None)
         if near is not None:
             return f"{place} … {near}"
     rest = low
