@@ -283,3 +283,10 @@ def test_a_lay_phrase_for_the_penalty_is_not_a_bridge(g: Glossary) -> None:
     qa = analyze("卖家刷好评被查到要罚多少钱？", glossary=g)
     assert "fines" in qa.concepts and "罚款" not in qa.zh_bridge
     assert "虚构交易" in qa.zh_bridge  # the conduct, told in lay words, still bridges
+
+
+def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
+    # Transfers abroad, exports and customs are PRC law; only a named place is a foreign jurisdiction.
+    for q in ("把客户的人脸照片传到境外服务器需要什么条件？", "面具出口到海外要怎么报关？", "Can we store face scans on a server overseas?"):
+        assert g.expand(q, "zh" if "面" in q or "人" in q else "en").foreign == []
+    assert g.expand("面具出口到越南要怎么报关？", "zh").foreign == ["foreign-jurisdiction"]

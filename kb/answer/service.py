@@ -10,6 +10,7 @@ from typing import Any
 
 from kb.answer import followup as followup_data
 from kb.answer import issues as issue_data
+from kb.answer import scope as scope_rules
 from kb.answer.deterministic import DeterministicAnswerer
 from kb.answer.evidence import Answerer, Evidence
 from kb.answer.gate import check
@@ -167,13 +168,11 @@ def _answer(
     threshold = refusal_threshold(settings)
     base: dict[str, Any] = dict(question=question, lang=lang, evidence_score=float(result.evidence_score), as_of=as_of, searched=searched)
 
-    if not issue_data.asks_the_law(scope):
-        why = "问题没有提出法律问题（如工艺技巧、商业建议）" if lang == "zh" else "the question asks nothing of the law (craft know-how, business advice)"
-        return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
-    foreign = issue_data.foreign_law(scope)
-    if foreign:
-        why = (f"问题问的是外国法（“{foreign}”）；知识库只收录中华人民共和国法律（及欧盟GDPR文本）" if lang == "zh"
-               else f"the question asks under a foreign jurisdiction's law (“{foreign}”); the corpus holds PRC law (and the EU GDPR text) only")
+    # Questions the corpus cannot answer whatever the evidence (kb/answer/scope.py): a foreign jurisdiction's law, no
+    # legal question at all, or a legal question no article answers; each refusal says why.
+    out_of_scope = scope_rules.refusal(scope)
+    if out_of_scope is not None:
+        why = out_of_scope.reason(lang)
         return Answer(answer=_refusal_text(lang, searched, why), citations=[], issues=[], refused=True, refusal_reason=why, **base)
     if not result.hits or result.evidence_score < threshold:
         why = (

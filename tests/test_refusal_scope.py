@@ -1,0 +1,149 @@
+"""The refusal rules of kb/answer/scope.py: foreign jurisdiction, no legal question, no statute behind it. Every
+case below has a near miss that must NOT be refused, so a rule that fires on everything (or nothing) fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.answer.scope import asks_the_law, foreign_jurisdiction, no_statute, refusal
+
+
+# --------------------------------------------------------------------------------------------- foreign jurisdiction
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can a Seattle gift shop sell masks of a baseball star without a licence?",  # a US city
+        "My store is in Nevada. Do I have to collect anything before selling latex masks?",  # a US state
+        "Are celebrity masks allowed to be imported into Japan?",  # a country
+        "在大阪开网店卖仿真面具要办什么手续？",  # a foreign city, in Chinese
+        "在阿联酋卖名人面具会被罚吗？",  # UAE in Chinese
+        "Is a Kowloon stall allowed to sell masks of film stars?",  # Hong Kong keeps its own law
+        "Under the UK's consumer rules, can buyers return custom masks?",  # a cased abbreviation
+    ],
+)
+def test_a_question_set_in_a_foreign_place_is_foreign(question: str) -> None:
+    assert foreign_jurisdiction(question) is not None
+    r = refusal(question)
+    assert r is not None and r.kind == "foreign"
+    assert "foreign" in r.reason("en") and "中华人民共和国法律" in r.reason("zh")
+
+
+def test_a_foreign_legal_system_named_beside_china_is_still_foreign() -> None:
+    # China is named as the seller's home, but the law asked about is the foreign state's statute.
+    q = "A Chinese factory sells masks to Ohio buyers. Under Ohio's statute, what must the factory disclose?"
+    assert foreign_jurisdiction(q) == "ohio … statute"
+    assert foreign_jurisdiction("一家中国工厂把面具卖到加州，按加州法律要承担什么责任？") is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "A Shenzhen seller ships masks to buyers in Brazil. Who bears the risk if the parcel is lost?",  # set in China
+        "我在淘宝开店，有位新加坡买家要求七天无理由退货，我必须同意吗？",  # a Chinese platform
+        "Does the Civil Code protect a Japanese actor against masks of his face sold in Guangzhou?",  # PRC law named
+        "Our clinic in Vienna keeps patients' face photos. Which GDPR article limits biometric data?",  # GDPR named
+        "Customers in Germany upload selfies to us: what does data protection law require for their biometric data?",
+        "Can I sell masks of a famous actor's face without asking him?",  # no place at all
+        "违反广告法国家会怎么处罚？",  # 法国 inside 广告法 + 国家 is not France
+    ],
+)
+def test_prc_law_questions_naming_a_foreign_place_are_not_foreign(question: str) -> None:
+    assert foreign_jurisdiction(question) is None
+
+
+def test_us_as_a_pronoun_is_not_the_united_states() -> None:
+    assert foreign_jurisdiction("Can a customer force us to take back a mask made from her photo?") is None
+    assert foreign_jurisdiction("Can US customers force a seller to take back a mask?") is not None
+
+
+# --------------------------------------------------------------------------------------------- no legal question
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which adhesive keeps a lace wig attached to a silicone head longest?",
+        "What ratio of pigment to base silicone gives a tanned skin tone?",
+        "硅胶面具的眼睫毛用什么胶水粘比较牢固？",
+        "面具网店怎么做推广才能提高销量？",
+        "Should I sell my masks on Shopify or on my own site to make more profit?",
+    ],
+)
+def test_craft_and_business_questions_ask_nothing_of_the_law(question: str) -> None:
+    assert not asks_the_law(question)
+    r = refusal(question)
+    assert r is not None and r.kind == "not_legal"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If the adhesive on my masks burns a buyer's skin, am I liable?",  # craft word + liability
+        "硅胶面具的颜料含有毒物质，卖给消费者违法吗？",  # craft word + 违法
+        "Is it legal to advertise my pricing as 'lowest ever' when it isn't?",  # business word + legal
+        "Can I sell masks of a famous actor's face without asking him?",  # no craft word: the broad markers decide
+        "买家收到面具后想无理由退回，店家能拒绝吗？",
+    ],
+)
+def test_legal_questions_with_craft_or_business_words_are_legal(question: str) -> None:
+    assert asks_the_law(question)
+    assert refusal(question) is None
+
+
+# --------------------------------------------------------------------------------------------- no statute behind it
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Roughly what share of likeness cases end in a plaintiff win? What percentage, if you know?", "statistics"),
+        ("2023年全国法院受理了多少起肖像权纠纷？", "statistics"),
+        ("What are the odds a judge sides with me against the mask shop?", "odds"),
+        ("起诉面具店侵犯我的肖像权，胜算大吗？", "odds"),
+        ("On average, how much compensation do courts award for a misused portrait?", "typical_awards"),
+        ("这类纠纷一般和解能拿到多少钱？", "typical_awards"),
+        ("What did the Guangzhou Internet Court award in the livestream face case?", "court_decisions"),
+        ("北京互联网法院在那起明星面具案中是怎么判的？", "court_decisions"),
+        ("How much does a lawyer charge to bring a portrait-rights claim?", "lawyer_fees"),
+        ("打肖像权官司，律师费一般多少钱？", "lawyer_fees"),
+    ],
+)
+def test_questions_no_article_answers(question: str, kind: str) -> None:
+    found = no_statute(question)
+    assert found is not None and found[0] == kind
+    r = refusal(question)
+    assert r is not None and r.kind == "no_statute" and found[1] in r.reason("en")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the highest fine the market regulator can impose for a false advert?",  # a statute fixes it
+        "侵害他人肖像权造成财产损失的，赔偿数额怎么确定？",  # the Civil Code says how
+        "Can I recover my lawyer's fees from the seller who copied my face?",  # a legal rule, not a market rate
+        "法院审理肖像权纠纷时应当考虑哪些因素？",  # what a court must weigh, not what one court decided
+        "How many days do buyers have to return goods bought online?",  # "how many" without cases
+    ],
+)
+def test_legal_questions_a_statute_answers_are_not_no_statute(question: str) -> None:
+    assert no_statute(question) is None
+    assert refusal(question) is None
+
+
+def test_a_nationality_is_foreign_only_right_before_a_legal_system_word() -> None:
+    assert foreign_jurisdiction("Under Korean consumer rules, can a buyer cancel a custom mask order?") == "korean consumer rules"
+    # A nationality naming a party leaves the question to PRC law.
+    assert foreign_jurisdiction("A Korean buyer paid for a custom mask and now wants to cancel. Can he?") is None
+
+
+def test_odds_phrased_as_how_likely_and_record_awards_are_no_statute() -> None:
+    assert no_statute("How likely is it that the judge would rule for a streamer who sued over a mask?") is not None
+    assert no_statute("What is the largest damages award ever made over a likeness mask?") is not None
+    assert no_statute("What is the largest fine the Advertising Law allows for a false claim?") is None  # a statute fixes it
+
+
+def test_a_customs_question_with_a_destination_abroad_is_legal() -> None:
+    q = "我们把面具卖到新西兰，在国内出口报关时要准备什么？"
+    assert asks_the_law(q) and refusal(q) is None
+
+
+def test_the_dot_of_an_abbreviation_does_not_end_the_clause() -> None:
+    q = "A Chinese exporter ships masks to Boston: what duty does U.S. customs charge on them?"
+    assert foreign_jurisdiction(q) == "u.s. … duty"
+    assert foreign_jurisdiction("A Chinese exporter ships masks to Boston. What documents does Chinese customs need?") is None
