@@ -301,6 +301,9 @@ def _leads(p: _Pick) -> bool:
     return p.role == "governing" and (p.named or p.pos == 1)
 
 
+_CONSEQUENCES = frozenset({"penalties", "civil-liability"})  # issues any conduct raises: they name no subject
+
+
 class DeterministicAnswerer:
     name = "deterministic"
 
@@ -359,8 +362,9 @@ class DeterministicAnswerer:
                 aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
                 aff = {i: v for i, v in aff.items() if i not in ruled_out}
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
-                if spotted and not among:
-                    continue  # addresses none of the question's issues: not cited
+                if spotted and not among and not (pos <= 3 and set(spotted) <= _CONSEQUENCES):
+                    continue  # addresses none of the question's issues: not cited (but a question that raises only the
+                    # consequences of some conduct — liability, penalties — is about the conduct its best hits govern)
                 pool = among or aff
                 issue = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
                 entry = next((e for e in active if e.issue == issue), None)
