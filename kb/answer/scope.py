@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kb.lang import HAN
+
 SCOPE_PATH = Path(__file__).resolve().parent.parent / "data" / "scope.toml"
 
-_ZH = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE = re.compile(r"[，,。;；？?！!：:\n]|\.(?:\s|$)")
 
 
@@ -47,8 +48,8 @@ class _Terms:
 
     @classmethod
     def of(cls, words: list[str], cased: list[str] | None = None) -> _Terms:
-        zh = tuple(w for w in words if _ZH.search(w))
-        en = [w for w in words if not _ZH.search(w)]
+        zh = tuple(w for w in words if HAN.search(w))
+        en = [w for w in words if not HAN.search(w)]
         return cls(zh, _words(en, re.IGNORECASE), _words(cased or [], 0))
 
     def find(self, text: str, low: str) -> list[tuple[int, str]]:
@@ -128,7 +129,7 @@ def _zh_word_start(text: str, pos: int) -> bool:
 def _places(text: str, low: str, data: ScopeData) -> list[tuple[int, str]]:
     out = []
     for pos, term in data.places.find(text, low):
-        if _ZH.search(term) and not _zh_word_start(text, pos):
+        if HAN.search(term) and not _zh_word_start(text, pos):
             continue
         out.append((pos, term))
     return out
