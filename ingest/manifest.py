@@ -9,7 +9,6 @@ version as ``duplicate_of`` and one that raw/ replaced as superseded on raw's ef
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tomllib
@@ -20,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kb.checksums import sha256_file
 from kb.errors import KBError
 from kb.records import in_force
 from kb.titles import normalize_title
@@ -672,14 +672,6 @@ class VerifyReport:
             lines.append(f"PROBLEM: {p}")
         lines.append("OK" if self.ok else f"FAILED: {len(self.problems)} problem(s)")
         return "\n".join(lines)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def verify(corpus_root: Path | str | None = None, manifest: Manifest | None = None) -> VerifyReport:

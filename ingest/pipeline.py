@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import IngestError
-from ingest.manifest import sha256_file
 from ingest.model import Article, Heading, ParsedDocument
+from kb.checksums import sha256_file
 from kb.chunking import NO_START, OPEN_END, Chunk, chunk_article, date_int
 from kb.lineage import LineageEdge, Provision, align
 from kb.records import Edge, LawRecord, VersionRecord

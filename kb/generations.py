@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import secrets
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kb.checksums import sha256_file
 from kb.errors import IndexCorrupt, IndexUnavailable, KBError
 from kb.settings import Settings
 
@@ -102,11 +102,7 @@ def file_checksums(path: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for f in sorted(path.rglob("*")):
         if f.is_file() and f.name != MANIFEST_FILE and not f.name.startswith("."):
-            h = hashlib.sha256()
-            with f.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023
-                    h.update(block)
-            out[f.relative_to(path).as_posix()] = {"size": f.stat().st_size, "sha256": h.hexdigest()}
+            out[f.relative_to(path).as_posix()] = {"size": f.stat().st_size, "sha256": sha256_file(f)}
     return out
 
 

@@ -18,7 +18,6 @@ bytes do not match its manifest's sha256 is ignored (and reported by ``verify_se
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kb.checksums import sha256_file
 
 __all__ = ["SEED_FORMAT", "VectorSeed", "SeedInfo", "seed_paths", "write_seed", "open_seed", "verify_seed"]
 
@@ -49,14 +50,6 @@ def seed_paths(folder: Path, model: str) -> tuple[Path, Path]:
 
 def _dtype(dim: int) -> np.dtype[Any]:
     return np.dtype([("k", f"S{_KEY_LEN}"), ("v", "<f2", (dim,))])
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,7 @@ def write_seed(folder: Path, model: str, items: Iterable[tuple[str, Sequence[flo
     with tmp.open("wb") as fh:
         np.save(fh, arr, allow_pickle=False)
     tmp.replace(npy)
-    info = SeedInfo(npy, len(keys), npy.stat().st_size, _sha256(npy))
+    info = SeedInfo(npy, len(keys), npy.stat().st_size, sha256_file(npy))
     manifest = {"format": SEED_FORMAT, "model": model, "dim": dim, "dtype": "float16", "count": info.count,
                 "file": npy.name, "sha256": info.sha256, **(extra or {})}
     meta.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -159,7 +152,7 @@ def _check(npy: Path, manifest: dict[str, Any], model: str | None, *, hash_file:
         problems.append(f"made with {manifest.get('model')!r}, not {model!r}")
     if manifest.get("dtype") != "float16":
         problems.append(f"dtype {manifest.get('dtype')!r}")
-    if hash_file and _sha256(npy) != manifest.get("sha256"):
+    if hash_file and sha256_file(npy) != manifest.get("sha256"):
         problems.append("sha256 differs from its manifest")
     return problems
 
