@@ -55,22 +55,6 @@ def legal_markers(path: Path = ISSUES_PATH) -> tuple[str, ...]:
     return tuple(m.lower() for m in data.get("legal", {}).get("markers", []))
 
 
-@lru_cache(maxsize=4)
-def _foreign(path: Path = ISSUES_PATH) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    data = tomllib.loads(path.read_text(encoding="utf-8")).get("foreign", {})
-    return tuple(x.lower() for x in data.get("laws", [])), tuple(x.lower() for x in data.get("china", []))
-
-
-def foreign_law(question: str) -> str | None:
-    """The phrase by which the question asks under a foreign jurisdiction's law, unless it also names China."""
-    low = question.lower()
-    laws, china = _foreign()
-    hit = next((f for f in laws if f in low), None)
-    if hit is None or any(c in low for c in china):
-        return None
-    return hit
-
-
 def asks_the_law(question: str) -> bool:
     """Whether the question asks something of the law at all (see [legal] markers in kb/data/issues.toml)."""
     low = question.lower()

@@ -166,7 +166,8 @@ def test_a_question_that_asks_nothing_of_the_law_is_refused_saying_what_was_sear
 
 
 def test_a_question_under_a_foreign_law_is_refused_unless_it_also_asks_about_china() -> None:
-    from kb.answer.issues import asks_the_law, foreign_law
+    from kb.answer.issues import asks_the_law
+    from kb.answer.scope import foreign_jurisdiction as foreign_law
 
     assert foreign_law("Under German law, may I sell a mask of a footballer's face?") == "german law"
     assert foreign_law("根据美国法，卖名人面具需要授权吗？") == "美国法"
