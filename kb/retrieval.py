@@ -329,21 +329,21 @@ class Retriever:
         as_of = plan.as_of
         if plan.law_ids is not None and not plan.law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
+        sentences = self._sentences(qa, k, plan)
         cands: dict[tuple[str, str], _Cand] = {}
-        ranked, ev = self._ranked(qa, k, plan, cands)
+        ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
         focus = focus_text(qa.text) if self.weights.focus > 0 else None
         if focus:
             # A long fact pattern buries the question in circumstances: its question sentences are searched on their
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
-            focused, _ = self._ranked(self.analyze(focus, qa.lang), k, plan, {})
+            fqa = self.analyze(focus, qa.lang)
+            focused, _ = self._ranked(fqa, k, plan, {}, clause=self._clause_notes(self._sentences(fqa, k, plan)))
             ranked = self._blend_orders(ranked, focused, cands)
-        subs = subqueries(qa.text) if self.weights.subquery > 0 else []
-        if subs:
+        if sentences and self.weights.subquery > 0:
             # A fact pattern raises several issues: each sentence is searched on its own and its order blended in,
             # the sentences that ask weighing above the circumstances around them.
             orders = [(ranked, 1.0)]
-            for text, asked in subs:
-                order, _ = self._ranked(self.analyze(text, qa.lang), k, plan, {}, sub=True)
+            for order, asked, _ in sentences:
                 orders.append((order, self.weights.subquery_asked if asked else self.weights.subquery))
             ranked = self._blend_many(orders, cands)
         if PENALTY_CONCEPTS.intersection(qa.concepts) and "penalty" not in self.off:
@@ -378,9 +378,10 @@ class Retriever:
 
     def _ranked(
         self, qa: QueryAnalysis, k: int, plan: SearchPlan, cands: dict[tuple[str, str], _Cand], *, sub: bool = False,
+        clause: dict[tuple[str, str], tuple[float, _Cand]] | None = None,
     ) -> tuple[list[_Cand], _RankInfo]:
         """Every candidate of the fused channels (and the learned reranker), best first. ``sub``: one sentence of a
-        long question (shallower lexical search, no reranker)."""
+        long question (shallower lexical search, no reranker). ``clause``: the sentences' note scores (_clause_notes)."""
         w = self.weights
         channels = self.channels
         query = Query(qa, embed=self._embed)
@@ -426,8 +427,8 @@ class Retriever:
             for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
                 setattr(self._cand(cands, aid, law_id), name, s)
         dense_ok = not query.failed
-        if not sub and w.notes_clause > 0:
-            self._clause_notes(qa, plan, cands)
+        for v, found in (clause or {}).values():
+            self._cand(cands, found.article_id, found.law_id).notes_clause = v
 
         # learned priors (nearest known questions) and law mentions
         prior_text = qa.zh_text if qa.lang == "zh" else qa.zh_expansion
@@ -470,32 +471,35 @@ class Retriever:
                                        if c.scope == "core" and set(c.topics) - _NOT_NOTES_TOPICS)
         return any(c in self._core_ids for c in qa.concepts)
 
-    def _clause_notes(self, qa: QueryAnalysis, plan: SearchPlan, cands: dict[tuple[str, str], _Cand]) -> None:
-        """Each sentence of a long fact pattern against our notes (lexical and dense, as the whole question is): an
-        article's score is its best over the sentences, so one sentence's issue is not diluted by the others."""
-        sentences = [text for text, _ in subqueries(qa.text)]
-        if not sentences:
-            return
+    def _sentences(self, qa: QueryAnalysis, k: int, plan: SearchPlan) -> list[tuple[list[_Cand], bool, dict[tuple[str, str], _Cand]]]:
+        """Each sentence of a long fact pattern searched on its own, once: (its order, whether it asks, its candidates).
+        Their orders are blended in (``subquery``) and their note matches score the articles (``notes_clause``)."""
         w = self.weights
-        best: dict[tuple[str, str], tuple[float, str, str]] = {}
-        for text in sentences:
-            query = Query(self.analyze(text, qa.lang), embed=self._embed)
-            score: dict[str, tuple[float, str]] = {}
-            for name, weight in (("notes_lex", w.notes_lex), ("notes_dense", w.notes_dense)):
-                ch = self.channels.get(name)
-                if ch is None:
-                    continue
-                for aid, (s, law_id) in ch.search(query, plan, w.notes_depth).items():
-                    prev = score.get(aid, (0.0, law_id))[0]
-                    score[aid] = (prev + weight * s, law_id)
+        if w.subquery <= 0 and w.notes_clause <= 0:
+            return []
+        out = []
+        for text, asked in subqueries(qa.text):
+            found: dict[tuple[str, str], _Cand] = {}
+            order, _ = self._ranked(self.analyze(text, qa.lang), k, plan, found, sub=True)
+            out.append((order, asked, found))
+        return out
+
+    def _clause_notes(self, sentences: list[tuple[list[_Cand], bool, dict[tuple[str, str], _Cand]]]) -> dict[tuple[str, str], tuple[float, _Cand]]:
+        """An article's note score in each sentence (lexical and dense, weighted as for the whole question), scaled to
+        the sentence's best, and its best over the sentences, so one sentence's issue is not diluted by the others."""
+        w = self.weights
+        best: dict[tuple[str, str], tuple[float, _Cand]] = {}
+        if w.notes_clause <= 0:
+            return best
+        for _, _, found in sentences:
+            score = {key: (w.notes_lex * c.notes_lex + w.notes_dense * c.notes_dense, c) for key, c in found.items() if c.notes_lex or c.notes_dense}
             top = max((s for s, _ in score.values()), default=0.0)
-            for aid, (s, law_id) in score.items():
-                key = (law_id, aid)
-                v = s / top if top > 0 else 0.0
-                if v > best.get(key, (0.0, "", ""))[0]:
-                    best[key] = (v, aid, law_id)
-        for v, aid, law_id in best.values():
-            self._cand(cands, aid, law_id).notes_clause = v
+            if top <= 0:
+                continue
+            for key, (s, c) in score.items():
+                if s / top > best.get(key, (0.0, c))[0]:
+                    best[key] = (s / top, c)
+        return best
 
     def _blend_orders(self, ranked: list[_Cand], focused: list[_Cand], cands: dict[tuple[str, str], _Cand]) -> list[_Cand]:
         """Reciprocal-rank blend of the whole question's order and its question sentences' order (weight

@@ -373,11 +373,10 @@ def test_each_sentence_of_a_fact_pattern_meets_the_notes_on_its_own(raw_index: A
     long_q = ("我在一家小公司做运营。老板让我把客户的手机号和人脸照片整理成表格，卖给一家做面具的工厂。"
               "工厂用这些照片做了很多硅胶面具在网上卖。我这样做要承担什么责任？")
     cands: dict = {}
-    r._clause_notes(r.analyze(long_q), plan, cands)
-    scores = [c.notes_clause for c in cands.values()]
+    r._ranked(r.analyze(long_q), 10, plan, cands, clause=r._clause_notes(r._sentences(r.analyze(long_q), 10, plan)))
+    scores = [c.notes_clause for c in cands.values() if c.notes_clause]
     assert scores and max(scores) == pytest.approx(1.0) and min(scores) >= 0
     by_law = {c.law_id for c in cands.values() if c.notes_clause > 0.8}
     assert "pipl" in by_law or "criminal-law" in by_law, by_law
-    short: dict = {}
-    r._clause_notes(r.analyze("卖客户的人脸照片违法吗？"), plan, short)
+    short = r._clause_notes(r._sentences(r.analyze("卖客户的人脸照片违法吗？"), 10, plan))
     assert not short
