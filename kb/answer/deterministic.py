@@ -424,8 +424,8 @@ class DeterministicAnswerer:
     def _render(self, picks: list[_Pick], evidence: Evidence, laws: LawCache, spotted: dict[str, float], lang: str) -> Draft:
         zh = lang == "zh"
         groups: list[str] = []
-        asked = asked_roles(evidence.question)
-        for p in _decisive_order(picks, asked):  # the issue the search ranks first leads
+        ordered = _decisive_order(picks, asked_roles(evidence.question))
+        for p in ordered:  # the issue the search ranks first leads
             if p.group not in groups:
                 groups.append(p.group)
         for p in picks:
@@ -542,7 +542,6 @@ class DeterministicAnswerer:
                 f"Not covered by this answer: {'; '.join(missing)}. None of the provisions in force on {day} that the search found governs "
                 f"these points directly (laws this answer rests on: {searched}); ask about them separately for an answer."
             )
-        ordered = _decisive_order(picks, asked)
         citations: list[Citation] = []
         seen_cites: set[tuple[str, str]] = set()
         # one citation per provision, the most decisive first (the leading issue's governing rule, then by the search's
