@@ -88,6 +88,35 @@ def test_legal_questions_with_craft_or_business_words_are_legal(question: str) -
     assert refusal(question) is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a craft word in the story, another person's face at stake, a lay ask with no legal word
+        "A studio casts lifelike silicone copies of my neighbour's face and sells them. Is there anything I can do?",
+        "有人按我同学的长相翻模做了硅胶面具在网上卖，我同学能怎么办？",
+        # no legal word, no craft word: a lay question about consequences
+        "My cousin wants to use my photos to open a shop account in his name. What happens to me if I agree?",
+        "Who pays for the rash my daughter got from a mask she bought online, the shop or the factory?",
+    ],
+)
+def test_lay_questions_without_legal_words_are_legal(question: str) -> None:
+    assert asks_the_law(question)
+    assert refusal(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the craft word is in what is asked, even though the story names a person
+        "My client wants a mask of her own face. Which pigment makes the lips look natural?",
+        # the craft word is only in the story and nobody else's rights are at stake
+        "My platinum silicone keeps tearing at the seams when I demould. What should I do?",
+    ],
+)
+def test_craft_in_the_ask_or_only_craft_in_the_story_is_not_legal(question: str) -> None:
+    assert not asks_the_law(question)
+
+
 # --------------------------------------------------------------------------------------------- no statute behind it
 @pytest.mark.parametrize(
     ("question", "kind"),

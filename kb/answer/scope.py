@@ -6,7 +6,9 @@ text, and each is refused with a reason the asker can check:
   biometric statute", 日本法), or a foreign place (country, US state, city; Hong Kong, Macao and Taiwan keep their own
   law) in a question not set in China. PRC law or the GDPR asked for by name keeps the question, and so does an EU
   place beside a data-protection word (the GDPR answers it).
-- ``not_legal``: craft know-how or business advice: craft/business words and no word by which the law is asked.
+- ``not_legal``: craft know-how or business advice: a craft/business word in what the question asks (its asking
+  sentence), no word by which the law is asked, and no other person's face, name or identity at stake. A lay question
+  with no legal word ("what happens to me if I hand it over?") is a legal one: the evidence score decides it.
 - ``no_statute``: a legal question no article answers: statistics, typical awards or settlements, the odds of
   winning, what a named court decided, lawyers' market rates.
 
@@ -86,6 +88,8 @@ class ScopeData:
     legal: _Terms
     asks: _Terms
     craft: _Terms
+    person: _Terms
+    person_patterns: tuple[re.Pattern[str], ...] = ()
     no_statute: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
 
@@ -115,6 +119,8 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeData:
         legal=_Terms.of(n["legal_en"] + n["legal_zh"]),
         asks=_Terms.of(n.get("asks", [])),
         craft=_Terms.of(n["craft_en"] + n["craft_zh"]),
+        person=_Terms.of(n.get("person_en", []) + n.get("person_zh", [])),
+        person_patterns=tuple(re.compile(p, re.IGNORECASE) for p in n.get("person_patterns", [])),
         no_statute={kind: tuple(re.compile(p, re.IGNORECASE) for p in pats) for kind, pats in data.get("no_statute", {}).items()},
     )
 
@@ -171,18 +177,31 @@ def foreign_jurisdiction(question: str) -> str | None:
     return places[0][1]
 
 
-def asks_the_law(question: str) -> bool:
-    """Whether the question asks something of the law: a legal word (legal_*) decides yes; else a craft or business
-    word decides no; else an asking word (asks) or the broader markers of kb/answer/issues.py decide."""
-    from kb.answer.issues import asks_the_law as broad
+def _asking(question: str) -> str:
+    """What the question asks: the last clause of each sentence ending in a question mark (of the last sentence when
+    none does). "有人按我同学的长相翻模做了面具，我同学能怎么办？" asks "我同学能怎么办"."""
+    from kb.answer.text import split_sentences
 
+    parts = split_sentences(question) or [question]
+    asking = [p for p in parts if p.rstrip().endswith(("?", "？"))] or parts[-1:]
+    return " ".join(([c for c in _CLAUSE.split(p) if c.strip()] or [p])[-1] for p in asking)
+
+
+def asks_the_law(question: str) -> bool:
+    """Whether the question asks something of the law. A legal word (legal_*) anywhere decides yes. A craft or
+    business word decides no when it is in what the question asks, or when it is only in the story but no other
+    person's face, name or identity (person_*) is at stake there ("masks of her face" makes a craft word in the
+    story incidental). Everything else is a legal question: lay questions often have no legal word at all."""
     data = load_scope()
     low = question.lower()
     if data.legal.find(question, low):
         return True
-    if data.craft.find(question, low):
+    asking = _asking(question)
+    if data.craft.find(asking, asking.lower()):
         return False
-    return bool(data.asks.find(question, low)) or broad(question)
+    if data.craft.find(question, low):
+        return bool(data.person.find(question, low)) or any(p.search(question) for p in data.person_patterns)
+    return True
 
 
 def no_statute(question: str) -> tuple[str, str] | None:
