@@ -219,7 +219,7 @@ _cache_lock = threading.Lock()
 
 def get_embedder(settings: Settings) -> Embedder:
     """The embedder configured by ``settings`` (one instance per configuration)."""
-    key = (settings.embedding_model, settings.embedding_device, settings.embedding_langs())
+    key = (settings.embedding_model, settings.embedding_device, settings.embedding_langs(), settings.embedding_threads)
     with _cache_lock:
         if key not in _cache:
             model = settings.embedding_model
