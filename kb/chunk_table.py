@@ -58,6 +58,10 @@ class _Lang:
             self.eff_from[d], self.eff_to[d], self.present[d] = ef, et, True
             for name, value in (("law_id", law), ("jurisdiction", jur), ("instrument", inst), ("layer", layer)):
                 self.col[name][d] = codes[name].setdefault(value, len(codes[name]))
+        # the same columns as Python lists, for the per-hit lookups of `ChunkTable.ref` (a numpy scalar read is slower)
+        self.eff_from_list: list[int] = self.eff_from.tolist()
+        self.eff_to_list: list[int] = self.eff_to.tolist()
+        self.present_list: list[bool] = self.present.tolist()
 
     def isin(self, name: str, values: Iterable[str]) -> np.ndarray:
         wanted = [self.codes[name][v] for v in values if v in self.codes[name]]
@@ -87,10 +91,10 @@ class ChunkTable:
 
     def ref(self, lang: str, doc_idx: int) -> ChunkRef | None:
         col = self._langs.get(lang)
-        if col is None or not (0 <= doc_idx < col.n) or not col.present[doc_idx]:
+        if col is None or not (0 <= doc_idx < col.n) or not col.present_list[doc_idx]:
             return None
         return ChunkRef(col.chunk_id[doc_idx], col.article_id[doc_idx], col.law_id[doc_idx], lang, doc_idx,
-                        int(col.eff_from[doc_idx]), int(col.eff_to[doc_idx]))
+                        col.eff_from_list[doc_idx], col.eff_to_list[doc_idx])
 
     def best_per_article(self, lang: str, hits: Sequence[tuple[int, float]]) -> dict[str, tuple[float, str]]:
         """Lexical hits (doc_idx, score) → article_id → (best chunk score, law_id); what a channel returns."""

@@ -105,7 +105,7 @@ class QuestionMemory:
                 break
             item = self.items[int(j)]
             if rank < self.k_laws:
-                for lk in {g[0] for g in item.gold}:
+                for lk in dict.fromkeys(g[0] for g in item.gold):  # in order: the sum below must not vary run to run
                     laws[lk] = laws.get(lk, 0.0) + s
             if rank < self.k_articles:
                 for g in item.gold:

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kb.lang import detect_lang, has_han
@@ -39,12 +40,12 @@ class QueryAnalysis:
 
     @property
     def zh_tokens(self) -> list[str]:
-        return list(dict.fromkeys(tokenize_zh(self.zh_text))) if self.zh_text else []
+        return list(_zh_tokens(self.zh_text)) if self.zh_text else []
 
     @property
     def zh_expansion_tokens(self) -> list[str]:
         own = set(self.zh_tokens)
-        return [t for t in dict.fromkeys(tokenize_zh_terms(self.zh_expansion)) if t not in own] if self.zh_expansion else []
+        return [t for t in _zh_terms(self.zh_expansion) if t not in own] if self.zh_expansion else []
 
     @property
     def zh_bridge_tokens(self) -> list[str]:
@@ -52,11 +53,28 @@ class QueryAnalysis:
         共同犯罪, "平台…不处理" → 知道或者应当知道, 必要措施): the question's own words cannot match the article
         that defines the situation, so these terms join the question's own lexical query (weighted)."""
         own = set(self.zh_tokens)
-        return [t for t in dict.fromkeys(tokenize_zh_terms(self.zh_bridge)) if t not in own] if self.zh_bridge else []
+        return [t for t in _zh_terms(self.zh_bridge) if t not in own] if self.zh_bridge else []
 
     @property
     def en_tokens(self) -> list[str]:
-        return list(dict.fromkeys(tokenize_en(self.en_text))) if self.en_text else []
+        return list(_en_tokens(self.en_text)) if self.en_text else []
+
+
+# A question's token lists are asked for by every channel, the sub-queries and the answerer: each text is tokenised
+# once (distinct tokens in order; bounded, the texts are questions and their parts, not articles).
+@lru_cache(maxsize=4096)
+def _zh_tokens(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokenize_zh(text)))
+
+
+@lru_cache(maxsize=4096)
+def _zh_terms(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokenize_zh_terms(text)))
+
+
+@lru_cache(maxsize=4096)
+def _en_tokens(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokenize_en(text)))
 
 
 class LawNames:
@@ -161,12 +179,12 @@ def analyze(text: str, *, lang: str | None = None, glossary: Any | None = None, 
         qa.zh_expansion = " ".join(zh_exp)
         qa.zh_bridge = " ".join(t for t in bridge if t not in text)
         qa.en_text = ""  # every article has Chinese text; English translations would only echo it
-        qa.content_tokens = list(dict.fromkeys(tokenize_zh(text)))
+        qa.content_tokens = list(_zh_tokens(text))
     else:
         qa.zh_text = " ".join(re.findall(r"[\u3400-\u9fff]+", text))
         qa.zh_expansion = " ".join(zh_exp)
         qa.en_text = " ".join([text, *en_exp])
-        qa.content_tokens = list(dict.fromkeys(tokenize_en(text)))
+        qa.content_tokens = list(_en_tokens(text))
     if law_names is not None:
         qa.law_mentions = law_names.find(text)
     return qa

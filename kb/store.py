@@ -38,6 +38,9 @@ def _name_key(name: str) -> str:
     return normalize_title(name).casefold()
 
 
+_CACHED = 20_000  # versions and articles kept per open store (ArticleStore caches)
+_MISSING = object()
+
 class ArticleStore:
     """Read API over one generation's ``store.sqlite`` (see docs/ARCHITECTURE.md)."""
 
@@ -54,6 +57,12 @@ class ArticleStore:
             raise IndexCorrupt(f"article store {self.path} is unreadable: {exc}") from exc
         self._laws: dict[str, LawRecord] | None = None
         self._by_slug: dict[str, str] = {}
+        # The store is immutable (one generation's file): the versions of a law, a version, and an article by version
+        # and key are read once. Retrieval and every answer ask for the same few hundred again and again (the memory's
+        # votes, the answer's evidence, the citation gate). Bounded; the records are frozen.
+        self._versions_of: dict[str, tuple[VersionRecord, ...]] = {}
+        self._version_by_id: dict[str, VersionRecord] = {}
+        self._article_at: dict[tuple[str, str], ArticleRecord | None] = {}
 
     # --- integrity ------------------------------------------------------------------------------------
     def _check_header(self) -> None:
@@ -194,14 +203,26 @@ class ArticleStore:
 
     def versions(self, law_id: str) -> list[VersionRecord]:
         law_id = self._law_id(law_id)
-        rows = self._q(f"SELECT {self._VCOLS} FROM versions WHERE law_id=? ORDER BY coalesce(effective_from, '')", (law_id,))
-        return [self._version(r) for r in rows]
+        got = self._versions_of.get(law_id)
+        if got is None:
+            rows = self._q(f"SELECT {self._VCOLS} FROM versions WHERE law_id=? ORDER BY coalesce(effective_from, '')", (law_id,))
+            got = tuple(self._version(r) for r in rows)
+            with self._lock:
+                self._versions_of[law_id] = got  # at most one entry per law
+        return list(got)
 
     def version(self, version_id: str) -> VersionRecord:
-        rows = self._q(f"SELECT {self._VCOLS} FROM versions WHERE version_id=?", (version_id,))
-        if not rows:
-            raise NotFound(f"no version {version_id!r}", details={"version_id": version_id})
-        return self._version(rows[0])
+        got = self._version_by_id.get(version_id)
+        if got is None:
+            rows = self._q(f"SELECT {self._VCOLS} FROM versions WHERE version_id=?", (version_id,))
+            if not rows:
+                raise NotFound(f"no version {version_id!r}", details={"version_id": version_id})
+            got = self._version(rows[0])
+            with self._lock:
+                if len(self._version_by_id) >= _CACHED:
+                    self._version_by_id.clear()
+                self._version_by_id[version_id] = got
+        return got
 
     def version_sources(self, version_id: str) -> list[str]:
         rows = self._q("SELECT sources FROM versions WHERE version_id=?", (version_id,))
@@ -248,8 +269,17 @@ class ArticleStore:
             if v is None:
                 return None
             version_id = v.version_id
-        found = self._articles("a.version_id=? AND a.key=?", (version_id, key))
-        return found[0] if found else None
+        ck = (version_id, key)
+        got = self._article_at.get(ck, _MISSING)
+        if got is not _MISSING:
+            return got  # type: ignore[return-value]
+        found = self._articles("a.version_id=? AND a.key=?", ck)
+        art = found[0] if found else None
+        with self._lock:
+            if len(self._article_at) >= _CACHED:
+                self._article_at.clear()
+            self._article_at[ck] = art
+        return art
 
     def article_by_id(self, article_id: str) -> ArticleRecord | None:
         found = self._articles("a.article_id=?", (article_id,))

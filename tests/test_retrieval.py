@@ -380,3 +380,35 @@ def test_each_sentence_of_a_fact_pattern_meets_the_notes_on_its_own(raw_index: A
     assert "pipl" in by_law or "criminal-law" in by_law, by_law
     short = r._clause_notes(r._sentences(r.analyze("卖客户的人脸照片违法吗？"), 10, plan))
     assert not short
+
+
+def test_a_sentence_searched_for_the_whole_text_is_not_searched_again(raw_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentences of a long fact pattern and of its question sentences overlap: each is searched once per question,
+    and a search that reuses them ranks exactly as one that searches them afresh."""
+    r = Retriever(raw_index, memory=QuestionMemory([]))
+    plan = r.plan(SearchFilters())
+    qa = r.analyze("我在一家小公司做运营。老板让我把客户的手机号和人脸照片整理成表格；卖给一家做面具的工厂。"
+                   "工厂用这些照片做了很多硅胶面具在网上卖。我这样做要承担什么责任？")
+    fresh = r._sentences(qa, 10, plan)
+    calls: list[str] = []
+    ranked = Retriever._ranked
+
+    def counting(self: Retriever, qa: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(qa.text)
+        return ranked(self, qa, *args, **kwargs)
+
+    monkeypatch.setattr(Retriever, "_ranked", counting)
+    searched: dict = {}
+    first = r._sentences(qa, 10, plan, searched)
+    again = r._sentences(qa, 10, plan, searched)
+    assert len(first) >= 3 and len(calls) == len(first) == len(set(calls))
+    assert [o for o, _, _ in again] == [o for o, _, _ in first]  # the same searches, not new ones
+    assert [[(c.article_id, c.score) for c in o[:10]] for o, _, _ in first] == [[(c.article_id, c.score) for c in o[:10]] for o, _, _ in fresh]
+
+
+def test_memory_votes_are_summed_in_the_order_of_the_neighbours() -> None:
+    """The law votes of one neighbour are added in the order of its gold articles (a set's order changed with the
+    hash seed, and with it the last bits of the shares)."""
+    gold = tuple((law, "1") for law in ("广告法", "民法典", "刑法", "商标法", "电子商务法"))
+    votes = QuestionMemory([MemoryItem("明星肖像广告", gold)]).votes("明星肖像广告")
+    assert list(votes.laws) == [g[0] for g in gold]

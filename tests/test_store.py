@@ -227,3 +227,18 @@ def test_store_refuses_damaged_files(raw_index: Any, tmp_path: Path) -> None:
         ArticleStore(garbage)
     with pytest.raises(IndexCorrupt):
         ArticleStore(tmp_path / "missing.sqlite")
+
+
+def test_repeated_reads_are_served_alike_and_cannot_be_changed_by_a_caller(raw_index: Any) -> None:
+    """The store keeps what it read (its file is immutable): a second read is the same record, and a caller that
+    changes the list it got does not change the next answer."""
+    store = raw_index.store
+    first = store.versions("反不正当竞争法")
+    first.append(first[0])
+    assert [v.version_id for v in store.versions("反不正当竞争法")] == [
+        "anti-unfair-competition-law@2019-04-23", "anti-unfair-competition-law@2025-10-15"]
+    a = store.article("anti-unfair-competition-law", "6", as_of=date(2020, 1, 1))
+    assert store.article("anti-unfair-competition-law", "6", as_of=date(2020, 1, 1)) == a == store.article_by_id(a.article_id)
+    assert store.article("anti-unfair-competition-law", "9999", as_of=date(2020, 1, 1)) is None
+    assert store.article("anti-unfair-competition-law", "9999", as_of=date(2020, 1, 1)) is None
+    assert store.version(a.version_id) == store.versions("anti-unfair-competition-law")[0]

@@ -56,7 +56,7 @@ class _Terms:
 
     def find(self, text: str, low: str) -> list[tuple[int, str]]:
         """(offset, term) of every match; ``low`` is ``text.lower()``."""
-        out = [(m.start(), t) for t in self.zh for m in re.finditer(re.escape(t), low)]
+        out = [(m.start(), t) for t in self.zh if t in low for m in re.finditer(re.escape(t), low)]
         for pat in (self.en, self.cased):
             if pat is not None:
                 out.extend((m.start(), m.group(0).lower()) for m in pat.finditer(text))

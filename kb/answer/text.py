@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kb.lang import HAN as _HAN
 from kb.lang import has_han
@@ -85,6 +86,12 @@ def query_terms(question: str, expansions: Iterable[str] = ()) -> list[str]:
     """Content terms of the question plus the glossary expansions (legal Chinese terms for lay/English
     words). Chinese is cut with the same jieba dictionary as the index; English is kept unstemmed for
     substring matching against translations."""
+    return list(_query_terms(question, tuple(expansions)))
+
+
+@lru_cache(maxsize=2048)
+def _query_terms(question: str, expansions: tuple[str, ...]) -> tuple[str, ...]:
+    """query_terms, once per question (an answer asks for them in several steps)."""
     from kb.tokenize import EN_STOP, ZH_STOP
 
     terms: list[str] = []
@@ -100,10 +107,4 @@ def query_terms(question: str, expansions: Iterable[str] = ()) -> list[str]:
             w = word.lower()
             if len(w) > 2 and w not in EN_STOP:
                 terms.append(w)
-    seen: set[str] = set()
-    out = []
-    for t in terms:
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out
+    return tuple(dict.fromkeys(terms))

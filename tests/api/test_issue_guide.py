@@ -59,3 +59,15 @@ def test_the_guide_covers_the_issues_of_the_brief() -> None:
 def test_a_malformed_guide_is_refused_with_a_reason(text: str) -> None:
     with pytest.raises(GuideError):
         parse_guide(text)
+
+
+def test_entries_naming_matches_a_scan_of_every_entry() -> None:
+    """The article → entries index answers what a scan of every entry's provisions (first role in ROLES order) does."""
+    from kb.answer.guide import entries_naming
+
+    entries = load_guide()
+    ids = {ref.article_id for e in entries for _, ref in e.refs()}
+    assert ids
+    for aid in sorted(ids) + ["civil-code@2021-01-01#1"]:
+        scan = [(e, e.role_of(aid)) for e in entries if e.role_of(aid)]
+        assert entries_naming(aid) == scan, aid
