@@ -15,7 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.names import find_people
+from kb.listings.names import find_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -94,10 +94,10 @@ def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity:
     return out
 
 
-def _person_hits(field: str, text: str, rules: Rules) -> list[Hit]:
+def _person_hits(field: str, text: str, rules: Rules, face_elsewhere: bool = False) -> list[Hit]:
     out = []
     cats = rules.categories
-    for p in find_people(text, rules.names):
+    for p in find_people(text, rules.names, face_elsewhere):
         if is_negated(text, p.span_start, p.span_end):
             continue
         out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
@@ -151,6 +151,30 @@ def group(hits: list[Hit]) -> list[list[Hit]]:
     return list(groups.values())
 
 
+# the quoted title of a work, or a name something is called by: 《…》 always; “…” / "…" / 「…」 after a
+# work noun or a naming verb (our comic "The Best-Selling Dead", 传说中他被称为“天下第一捉鬼人”)
+_BOOK_TITLE = re.compile(r"《[^》\n]{1,40}》")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』\n]{1,60})[”\"」』]")
+_WORK_BEFORE = re.compile(
+    r"(?:\b(?:comic|comics|novel|book|film|movie|play|musical|series|show|song|album|game|opera|story|tale|poem|"
+    r"(?:he|she|who)\s+(?:is|was)\s+(?:nicknamed|known\s+as|called))|漫画|小说|电影|电视剧|话剧|戏剧?|歌曲?|专辑|游戏|动画|故事|"
+    r"(?:他|她)(?:被|也被)?(?:称为|称作|誉为|尊为)|人称)\W{0,3}$", re.IGNORECASE)
+
+
+def _titles(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+    for m in _QUOTED.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        if _WORK_BEFORE.search(before):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _licensed(whole: str, rules: Rules) -> bool:
+    """The listing says the person portrayed licensed it in writing (a signed portrait licence), not negated."""
+    return any(not is_negated(whole, m.start(), m.end()) for m in rules.names.licensed.finditer(whole))
+
+
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
     """All risky spans of a listing, merged, most severe first (no store needed)."""
     rules = rules or load_rules()
@@ -163,9 +187,25 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
         if _any_trigger(rules).search(text):
             for trig in rules.triggers:
                 hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
-        hits.extend(_person_hits(field, text, rules))
+        other = fields["description" if field == "title" else "title"]
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(other)))
+    hits = _in_context(hits, fields, whole, rules)
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def _in_context(hits: list[Hit], fields: dict[str, str], whole: str, rules: Rules) -> list[Hit]:
+    """Hits the listing as a whole cancels: words inside a work's quoted title (for categories marked
+    ``not_in_titles``); a real person's name and likeness where the listing states the person's written licence
+    (and waives no consent); a ``needs_person`` trigger in a listing that names or portrays nobody."""
+    titles = {f: _titles(t) for f, t in fields.items()}
+    out = [h for h in hits if not (rules.categories[h.category].not_in_titles
+                                    and any(a <= h.start and h.end <= b for a, b in titles[h.field]))]
+    if _licensed(whole, rules) and not any(h.category == "consent_waiver" for h in out):
+        out = [h for h in out if h.category not in ("likeness", "name_use")]
+    person = any(h.person or h.category == "likeness" for h in out)
+    trig = {f"rule:{t.index}": t for t in rules.triggers}
+    return [h for h in out if person or not (h.trigger in trig and trig[h.trigger].needs_person)]
 
 
 def rewritten(title: str, description: str, hits: list[Hit], rules: Rules) -> dict[str, Any]:

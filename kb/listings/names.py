@@ -242,7 +242,9 @@ def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> l
 _EN_RUN = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,3}\b")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _PRONOUN_FACE = re.compile(
-    r"(?<!\bnot\s)\b(?:his|her|their)\s+(?:own\s+)?(?:face|faces|facial\s+features|features|likeness|looks|head|portrait|smile)\b"
+    r"(?<!\bnot\s)\b(?:his|her|their)\s+(?:(?:own|iconic|famous|signature|trademark|unmistakable|real|exact|whole|natural|"
+    r"distinctive|legendary|classic|youthful|younger|older)\s+)?"
+    r"(?:face|faces|facial\s+features|features|likeness|looks|head|portrait|smile)\b"
     r"(?!\s+(?:is|was|are|were)\s*(?:not|n['’]t)\b)", re.IGNORECASE)
 # the seller's own people ("sculpted by our artist Maria Lopez"): named with their own consent, no likeness
 _OWN_PERSON = re.compile(
@@ -314,10 +316,112 @@ def _with_pronoun_face(text: str, people: list[PersonMention]) -> list[PersonMen
             if p.kind == "mention" and any(p.end <= f <= p.end + 160 for f in faces) else p for p in people]
 
 
-def find_people(text: str, rules: NameRules) -> list[PersonMention]:
-    """Every person mention in one field, Chinese and English."""
+# --- names in pinyin and in Korean or Japanese script (no list of people: the script, the syllables and
+# the context say it is a name) ---------------------------------------------------------------------------
+_PINYIN_PAIR = re.compile(r"\b([A-Z][a-z]{1,6})[ \t]+([A-Z][a-z]{1,12})\b")
+_HANGUL_WORD = re.compile(r"(?<![\uac00-\ud7a3])[\uac00-\ud7a3]{2,4}(?![\uac00-\ud7a3])")
+# kanji + hiragana (綾瀬はるか), or a katakana run (トム・クルーズ)
+_KANA_WORD = re.compile(r"[\u4e00-\u9fff々]{1,4}[\u3041-\u309f]{1,6}(?![\u3041-\u309f])|(?<![\u30a0-\u30ff])[\u30a1-\u30ff・ー]{2,12}(?![\u30a0-\u30ff])")
+# a mask / face noun a few words after a name in the same field: "Zhou Jielun Hyper-Real Silicone Face Mask"
+_FACE_NOUN_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+[\w-]+){0,4}?\s*(?:['’]s\s+)?(?:mask|masks|face|faces|head|likeness|look-?alike|lookalike|头套|面具|脸|마스크|가면|얼굴|マスク|お面|顔)(?!\w)",
+    re.IGNORECASE)
+# "Wang Lei Studio": a name that is a business's name, not a face
+_BUSINESS_AFTER = re.compile(r"^\s+(?:studios?|workshops?|co\b|company|ltd|inc|brand|factory|store|shop|masks?\s+(?:co|studio|workshop|factory))",
+                             re.IGNORECASE)
+_EN_BEFORE_NAME = re.compile(r"\b(?:like|resembl\w*|of|as|after)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _pinyin_tables(rules: NameRules) -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
+    """The family names of ``zh_surnames`` in pinyin (every reading: 单 Shan, 曾 Zeng), a pattern of one or
+    two pinyin syllables, and ``zh_not_names`` in pinyin (猪八戒 → "Zhu Bajie", 关羽 → "Guan Yu": characters
+    of fiction and legend are not people here in pinyin either)."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    surnames: set[str] = set()
+    for ch in rules.zh_surnames:
+        surnames.update(r.capitalize() for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii())
+    for double in rules.zh_double_surnames:
+        surnames.add("".join(lazy_pinyin(double)).capitalize())
+    not_names: set[str] = set()
+    for word in rules.zh_not_names:
+        if 2 <= len(word) <= 4 and _ALL_HAN.match(word):
+            sy = lazy_pinyin(word)
+            cut = 2 if any(word.startswith(d) for d in rules.zh_double_surnames) else 1
+            not_names.add(f"{''.join(sy[:cut]).capitalize()} {''.join(sy[cut:]).capitalize()}")
+    syl = "|".join(sorted(rules.pinyin_syllables, key=len, reverse=True))
+    return frozenset(surnames), re.compile(rf"(?:{syl})(?:{syl})?", re.IGNORECASE), frozenset(not_names)
+
+
+def _foreign_kind(text: str, s: int, e: int, rules: NameRules) -> tuple[str, int, int]:
+    """What a name found by its script or syllables is used for: a likeness when a face word or a Chinese
+    likeness cue follows (or "like"/像 precedes), otherwise a mention."""
+    after = _FACE_NOUN_AFTER.match(text[e:e + 60])
+    if after:
+        return "likeness", s, e + after.end()
+    m = rules.zh_likeness_after.match(text[e:e + 8].lstrip())
+    if m:
+        return "likeness", s, e + (len(text[e:e + 8]) - len(text[e:e + 8].lstrip())) + m.end()
+    if _EN_BEFORE_NAME.search(text[max(0, s - 20):s]) or rules.zh_likeness_before.search(text[max(0, s - 6):s]):
+        return "likeness", s, e
+    return "mention", s, e
+
+
+def find_pinyin(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """Chinese names written in pinyin, either order (Liu Yifei, Jielun Zhou): one word a family name, the
+    other one or two pinyin syllables; pairs that are English words or loan phrases (Feng Shui) excluded.
+    Title case does not matter: pinyin syllables do not spell English product words."""
+    surnames, syllables, legend = _pinyin_tables(rules)
+    out = []
+    for m in _PINYIN_PAIR.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if f"{a} {b}" in rules.pinyin_not_names or a in rules.pinyin_not_names or b in rules.pinyin_not_names:
+            continue
+        if f"{a} {b}" in legend or f"{b} {a}" in legend or _BUSINESS_AFTER.match(text[m.end():]):
+            continue
+        if a in rules.en_not_names or b in rules.en_not_names:
+            continue
+        if not ((a in surnames and syllables.fullmatch(b)) or (b in surnames and syllables.fullmatch(a))):
+            continue
+        s, e = m.start(), m.end()
+        if any(x < e and s < y for x, y in taken):
+            continue
+        kind, ss, se = _foreign_kind(text, s, e, rules)
+        out.append(PersonMention(text[s:e], s, e, kind, ss, se))
+    return out
+
+
+def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
+    """Korean names in Hangul (이민호) and Japanese names in kana (綾瀬はるか, トム・クルーズ) in a Chinese or
+    English listing: a word in that script is a name unless it is one of ``foreign_not_names`` (マスク)."""
+    out = []
+    for pat in (_HANGUL_WORD, _KANA_WORD):
+        for m in pat.finditer(text):
+            word = m.group(0)
+            if any(w in word for w in rules.foreign_not_names):
+                continue
+            kind, ss, se = _foreign_kind(text, m.start(), m.end(), rules)
+            out.append(PersonMention(word, m.start(), m.end(), kind, ss, se))
+    return out
+
+
+def find_people(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
+    """Every person mention in one field, Chinese and English. ``face_elsewhere``: the listing's other field
+    says "his/her face", so a person named here is a likeness too (title "Marilyn Monroe …", description
+    "Her iconic face recreated …")."""
     en = find_en(text, rules)
     en += find_en_given(text, rules, {(p.start, p.end) for p in en})
     en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
+    en += find_pinyin(text, rules, [(p.start, p.end) for p in en])
     en = [p for p in en if not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start)]
-    return find_zh(text, rules) + _with_pronoun_face(text, en)
+    people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
+    if face_elsewhere:
+        people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p
+                  for p in people]
+    return people
+
+
+def pronoun_face(text: str) -> bool:
+    """The text says "his/her/their face" (or features, likeness …), not negated."""
+    return bool(_PRONOUN_FACE.search(text))
