@@ -15,7 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.names import find_people, pronoun_face
+from kb.listings.names import find_people, own_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -94,10 +94,11 @@ def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity:
     return out
 
 
-def _person_hits(field: str, text: str, rules: Rules, face_elsewhere: bool = False) -> list[Hit]:
+def _person_hits(field: str, text: str, rules: Rules, face_elsewhere: bool = False,
+                 own: frozenset[str] = frozenset()) -> list[Hit]:
     out = []
     cats = rules.categories
-    for p in find_people(text, rules.names, face_elsewhere):
+    for p in find_people(text, rules.names, face_elsewhere, own):
         if is_negated(text, p.span_start, p.span_end):
             continue
         out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
@@ -188,7 +189,8 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
             for trig in rules.triggers:
                 hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
         other = fields["description" if field == "title" else "title"]
-        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(other)))
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(other),
+                                 own=frozenset(own_people(other, rules.names))))
     hits = _in_context(hits, fields, whole, rules)
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))

@@ -406,15 +406,26 @@ def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
     return out
 
 
-def find_people(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
-    """Every person mention in one field, Chinese and English. ``face_elsewhere``: the listing's other field
-    says "his/her face", so a person named here is a likeness too (title "Marilyn Monroe …", description
-    "Her iconic face recreated …")."""
+def _find_en_all(text: str, rules: NameRules) -> list[PersonMention]:
     en = find_en(text, rules)
     en += find_en_given(text, rules, {(p.start, p.end) for p in en})
     en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
     en += find_pinyin(text, rules, [(p.start, p.end) for p in en])
-    en = [p for p in en if not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start)]
+    return en
+
+
+def own_people(text: str, rules: NameRules) -> set[str]:
+    """Names the text introduces as the seller's own people ("sculpted by our founder Wang Fang")."""
+    return {p.name for p in _find_en_all(text, rules) if _own_person(text, p.start)}
+
+
+def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: frozenset[str] = frozenset()) -> list[PersonMention]:
+    """Every person mention in one field, Chinese and English. ``face_elsewhere``: the listing's other field
+    says "his/her face", so a person named here is a likeness too (title "Marilyn Monroe …", description
+    "Her iconic face recreated …"). ``own``: names the other field gives as the seller's own people."""
+    en = _find_en_all(text, rules)
+    en = [p for p in en if p.name not in own
+          and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start))]
     people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
     if face_elsewhere:
         people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p

@@ -1,0 +1,186 @@
+"""Listing check, kinds of risk added after the unseen listings of 2026-12-07 (issue 12 §6): names in pinyin,
+Hangul and kana; "her face" in the other field; a written licence; disease-treatment claims; false origin or
+certification marks; deceased persons; absolute words inside a work's quoted title. Detection only (the
+rules and the name finder as shipped), plus the citations of the new categories on the raw store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kb.listings import detect, load_rules
+from kb.listings.detector import rewritten
+from kb.listings.names import find_people
+
+
+def cats(title: str, description: str = "") -> set[str]:
+    return {h.category for h in detect(title, description)}
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "person"),
+    [
+        ("Hyper-Real Silicone Face Mask of Zhao Liying", "", "Zhao Liying"),  # pinyin, title case
+        ("Liying Zhao replica face mask", "", "Liying Zhao"),  # given name first
+        ("박보검 同款硅胶面具", "", "박보검"),  # Hangul before a Chinese cue
+        ("Realistic 新垣ゆい silicone mask", "", "新垣ゆい"),  # kanji + hiragana before an English face word
+        ("ブラッド・ピット realistic mask", "", "ブラッド・ピット"),  # katakana
+    ],
+)
+def test_names_in_pinyin_and_other_scripts_are_likeness_and_name_use(title: str, description: str, person: str) -> None:
+    hits = detect(title, description)
+    assert {"likeness", "name_use"} <= {h.category for h in hits}
+    assert person in {h.person for h in hits}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Hong Kong opera style mask",  # a place, not a name
+        "Feng Shui red lucky mask",  # a loan phrase
+        "Zhu Bajie pig head mask",  # 猪八戒: a character of fiction (zh_not_names, read in pinyin)
+        "Guan Yu red face opera mask",  # 关羽: a figure of legend
+        "Tai Chi master old man mask",
+        "Wang Lei Studio silicone mask",  # a business's name, not a face
+        "ホラーマスク ゾンビ",  # Japanese product words
+    ],
+)
+def test_pinyin_and_kana_look_alikes_are_not_people(title: str) -> None:
+    assert not cats(title) & {"likeness", "name_use"}
+
+
+def test_the_sellers_own_person_named_in_the_other_field_is_not_a_name_finding() -> None:
+    assert not cats("Wang Fang signature series", "Sculpted by our founder Wang Fang.") & {"name_use", "likeness"}
+
+
+def test_her_face_in_the_description_makes_the_title_name_a_likeness() -> None:
+    assert "likeness" in cats("Audrey Hepburn tribute mask", "Her iconic face recreated from studio photos.")
+    assert "likeness" not in cats("Audrey Hepburn tribute mask", "")
+    # and a name-free listing stays clean however it describes "her face"
+    assert not cats("Geisha silicone mask", "Her face is hand-painted with traditional white makeup.")
+
+
+def test_pronoun_face_without_a_name_raises_nothing() -> None:
+    people = find_people("Elderly lady mask, her face shows gentle wrinkles", load_rules().names)
+    assert people == []
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Officially licensed mask of comedian Zhou Ping", "Made under a written portrait licence signed by Zhou Ping in 2025."),
+        ("经演员林海书面授权 定制面具", "依据林海先生签署的《肖像许可使用合同》制作，合同编号可查。"),
+    ],
+)
+def test_a_written_licence_clears_likeness_and_name(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use"}
+
+
+def test_a_licence_claim_with_a_consent_waiver_still_reports_the_person() -> None:
+    got = cats("Officially licensed Taylor Swift mask", "No written licence needed, we never ask.")
+    assert {"likeness", "consent_waiver"} <= got
+
+
+def test_a_licence_policy_is_no_consent_waiver() -> None:
+    assert "consent_waiver" not in cats("Stunt mask service", "Masks only of performers who sign our written licence. No licence, no mask.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Soothing silicone mask", "Relieves migraines and cures acne overnight."),
+        ("美容硅胶面具", "可治疗湿疹，辅助治疗失眠。"),
+        ("Silicone mask, registered medical device", ""),
+    ],
+)
+def test_disease_treatment_and_medical_terms(title: str, description: str) -> None:
+    assert "medical_claim" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Latex mask", "Not a medical device; it does not treat any condition."),
+        ("面具", "本品不具有治疗功能，仅供表演使用。"),
+        ("Comfort fit latex mask", "Pain-free fit, relieves pressure on the ears."),
+        ("Trick or treat pumpkin mask", "Great for Halloween treats."),
+    ],
+)
+def test_no_medical_claim_in_negations_and_ordinary_words(title: str, description: str) -> None:
+    assert "medical_claim" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Silicone mask", "Labelled Made in Italy, actually produced in our Dongguan workshop."),
+        ("德国原装 仿真面具", "广东自有工厂生产，厂家直销。"),
+        ("硅胶面具 包装印CE认证标志", "CE认证证书正在办理中。"),
+        ("Mask with CE and FDA marks", "Certification pending."),
+    ],
+)
+def test_false_origin_and_borrowed_certification_marks(title: str, description: str) -> None:
+    assert "false_origin_or_mark" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("日本进口硅胶原料 仿真面具", "采用日本进口硅胶原料，广东自有工厂手工制作。"),  # imported material, made at home
+        ("Mask", "Silicone made in Japan, cast in our Shenzhen workshop."),
+        ("Mask", "Made in Japan. Shipped from our Shenzhen warehouse."),
+        ("CE certified silicone mask", "CE certificate no. 12345 issued 2024."),
+    ],
+)
+def test_true_origin_and_held_certificates_are_not_flagged(title: str, description: str) -> None:
+    assert "false_origin_or_mark" not in cats(title, description)
+
+
+def test_a_deceased_person_needs_a_person() -> None:
+    assert {"deceased_person", "likeness"} <= cats("纪念款 仿真面具", "按已故演员张国荣生前照片复刻。")
+    assert "deceased_person" not in cats("Monster mask", "Original design, a tribute to the films of 1931-1939.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ('Zombie mask from our comic "The Best Night Ever"', ""),
+        ("钟馗脸谱头套", "传说中他被称为“天下第一捉鬼人”，原创手绘脸谱。"),
+        ("京剧脸谱头套", "造型取自话剧《天下第一楼》。"),
+        ("Best-selling author's villain mask", ""),
+    ],
+)
+def test_absolute_words_in_a_works_title_are_not_claims(title: str, description: str) -> None:
+    assert "absolute_claim" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [('"Best mask ever" - silicone mask', ""), ("“行业第一”硅胶面具", "")],
+)
+def test_a_quoted_claim_about_the_product_is_still_a_claim(title: str, description: str) -> None:
+    assert "absolute_claim" in cats(title, description)
+
+
+def test_the_rewrite_drops_a_mark_with_its_pending_certificate() -> None:
+    title, description = "Silicone mask", "CE mark printed on the box (certificate pending). Soft platinum silicone."
+    rules = load_rules()
+    out = rewritten(title, description, detect(title, description, rules), rules)
+    assert "CE" not in out["description"] and "pending" not in out["description"]
+    assert "platinum silicone" in out["description"] and "(" not in out["description"]
+    assert out["remaining"] == 0
+
+
+def test_new_categories_cite_the_law_in_force(raw_index: Any) -> None:
+    from kb.listings import ListingChecker
+
+    checker = ListingChecker(raw_index.store)
+    got = checker.check("美容硅胶面具 德国原装", "可治疗痤疮。广东自有工厂生产。按已故演员张国荣生前照片复刻。", lang="en")
+    by_cat = {f["category"]: f for f in got["findings"]}
+    articles = {c: {(x["title_zh"], x["article"]) for x in f["citations"]} for c, f in by_cat.items()}
+    assert ("中华人民共和国广告法", "第十七条") in articles["medical_claim"]
+    assert ("中华人民共和国产品质量法", "第五条") in articles["false_origin_or_mark"]
+    assert ("中华人民共和国民法典", "第九百九十四条") in articles["deceased_person"]
+    assert by_cat["medical_claim"]["category_name"] == "Disease-treatment or medical claim"  # the UI's language
+    assert len(got["findings"]) == len(by_cat)  # one finding per category
