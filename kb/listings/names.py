@@ -6,7 +6,10 @@ name still counts in a strong context when it looks like one (family name + 1–
 English: runs of capitalised words in a likeness or endorsement context ("looks like Tom Cruise", "Alan
 Rickman likeness", "endorsed by …", "actor Wu Jing"), and two or three capitalised words before mask/face
 ("Realistic Denzel Washington silicone mask") outside title-case titles; a name followed by "his/her face"
-is a likeness. No list of celebrities: the context makes the finding."""
+(in the same field, or anywhere in the other one) is a likeness. Chinese names in pinyin (Liu Yifei: a family
+name of zh_surnames read by pypinyin + one or two pinyin syllables, in title case too), Korean names in Hangul
+and Japanese names in kana are names by their script; a face word or a likeness cue after them makes them a
+likeness. No list of celebrities: the context makes the finding."""
 
 from __future__ import annotations
 
