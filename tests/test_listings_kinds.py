@@ -184,3 +184,28 @@ def test_new_categories_cite_the_law_in_force(raw_index: Any) -> None:
     assert ("中华人民共和国民法典", "第九百九十四条") in articles["deceased_person"]
     assert by_cat["medical_claim"]["category_name"] == "Disease-treatment or medical claim"  # the UI's language
     assert len(got["findings"]) == len(by_cat)  # one finding per category
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Freddy Krueger latex mask", "Burned face of the dream-killer character."),
+        ("Michael Myers horror mask", "The iconic slasher villain mask, white face."),
+        ("奥特曼同款面具", "儿童动漫角色面具"),
+    ],
+)
+def test_a_name_the_listing_presents_as_a_character_is_not_a_person(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Freddy Krueger mask", "The character as played by actor Robert Englund, his face 1:1."),  # a real role named
+        ("Keanu Reeves John Wick character mask", ""),  # two names: an actor and his role
+        ("Liu Yifei Mulan character mask", "Her face, as in the film."),  # a Chinese name in pinyin
+        ("刘亦菲花木兰角色同款面具", ""),  # a Chinese name by family name
+    ],
+)
+def test_a_real_person_behind_a_character_still_counts(title: str, description: str) -> None:
+    assert cats(title, description) & {"likeness", "name_use"}

@@ -15,7 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.names import find_people, own_people, pronoun_face
+from kb.listings.names import could_be_a_character, find_people, own_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -191,9 +191,23 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
         other = fields["description" if field == "title" else "title"]
         hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(other),
                                  own=frozenset(own_people(other, rules.names))))
-    hits = _in_context(hits, fields, whole, rules)
+    hits = _in_context(_fiction(hits, whole, rules), fields, whole, rules)
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def _fiction(hits: list[Hit], whole: str, rules: Rules) -> list[Hit]:
+    """A listing that presents its figure as a character and names no real person's role (actor, singer,
+    演员 …) and one name only, of the kind fiction uses (Freddy Krueger, 奥特曼): that name is the character's.
+    Two names (an actor and his role) or a Chinese name by family name, pinyin, Hangul or kana still count."""
+    names = rules.names
+    people = {h.person for h in hits if h.person}
+    if len(people) != 1 or not names.character.search(whole) or names.real_person.search(whole):
+        return hits
+    (person,) = people
+    if not could_be_a_character(person, names):
+        return hits
+    return [h for h in hits if h.person != person]
 
 
 def _in_context(hits: list[Hit], fields: dict[str, str], whole: str, rules: Rules) -> list[Hit]:

@@ -436,6 +436,17 @@ def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: 
     return people
 
 
+def could_be_a_character(name: str, rules: NameRules) -> bool:
+    """A name of the kind fiction uses (a Western name, a transliterated one: Freddy Krueger, 奥特曼), not a
+    Chinese name by family name, in pinyin, Hangul or kana."""
+    if _HANGUL_WORD.search(name) or _KANA_WORD.search(name) or find_pinyin(name, rules, []):
+        return False
+    if _HAN.search(name):
+        return bool(_ALL_HAN.match(name)) and name[0] not in rules.zh_surnames \
+            and not any(name.startswith(d) for d in rules.zh_double_surnames)
+    return True
+
+
 def pronoun_face(text: str) -> bool:
     """The text says "his/her/their face" (or features, likeness …), not negated."""
     return bool(_PRONOUN_FACE.search(text))

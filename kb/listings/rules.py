@@ -88,6 +88,8 @@ class NameRules:
     pinyin_not_names: frozenset[str] = frozenset()
     foreign_not_names: tuple[str, ...] = ()
     licensed: re.Pattern[str] = re.compile("(?!)")
+    character: re.Pattern[str] = re.compile("(?!)")
+    real_person: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,8 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         pinyin_not_names=frozenset(n.get("pinyin_not_names", [])),
         foreign_not_names=tuple(n.get("foreign_not_names", [])),
         licensed=_compile(n.get("licensed", "(?!)"), where),
+        character=_compile(n.get("character", "(?!)"), where),
+        real_person=_compile(n.get("real_person", "(?!)"), where),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
