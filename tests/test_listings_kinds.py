@@ -209,3 +209,26 @@ def test_a_name_the_listing_presents_as_a_character_is_not_a_person(title: str, 
 )
 def test_a_real_person_behind_a_character_still_counts(title: str, description: str) -> None:
     assert cats(title, description) & {"likeness", "name_use"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("乔治·克鲁尼硅胶面具", "还原他的脸，细节到位。", "likeness"),  # a middle-dot transliteration
+        ("Wang Yibo同款面具", "", "likeness"),  # pinyin right before a Chinese cue
+        ("当红男星同款脸 硅胶面具", "", "likeness"),
+        ("国家领导人仿真面具", "", "likeness"),
+        ("Turn your boss's face into a mask", "Upload his LinkedIn photos.", "custom_from_photos"),
+        ("人脸数据包出售", "带身份证号的真人人脸照片，建模专用。", "crime_invitation"),
+        ("仿真面具", "无需本人到场，戴上即可替他人办理业务。", "impersonation"),
+        ("Ultra-realistic mask", "Even cops can't tell.", "crime_invitation"),
+    ],
+)
+def test_more_wordings_of_known_risks(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+def test_a_numeral_before_a_family_name_character_is_a_measure_word() -> None:
+    # 3000张 / 三张: 张 counts photos here, it is not the family name Zhang
+    assert not cats("照片定制面具", "提供三张本人正脸照片即可。") & {"likeness", "name_use"}
+    assert not {h.person for h in detect("素材", "3000张带水印的风景照片，本人拍摄。") if h.person}

@@ -23,6 +23,8 @@ from kb.lang import HAN as _HAN
 from kb.listings.rules import NameRules
 
 _ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+# a numeral before it makes a family-name character a measure word: 3000张, 两位, 几张
+_NUMERAL_BEFORE = re.compile(r"(?:\d|[一二三四五六七八九十两百千万几数每多整])$")
 _TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人)$")
 _WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})
 _SEP = re.compile(r"[\s,，。、；;：:!！?？/|()（）【】\[\]「」“”\"'+·-]")
@@ -143,6 +145,8 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
     found: dict[tuple[int, int], PersonMention] = {}
 
     def consider(word: str, cs: int, ce: int, tagged: bool, flag: str) -> None:
+        if _NUMERAL_BEFORE.search(text[max(0, cs - 1):cs]):
+            return
         foreign = (len(word) >= 3 and flag in ("nr", "nrt", "ns") and word not in rules.zh_not_names
                    and all(ch in rules.zh_translit_chars for ch in word))
         if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
@@ -167,7 +171,7 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         # a name jieba tags as one a few words before the cue: 周星驰经典角色同款
         for w, f, s, e in toks[:-1]:
             if f in ("nr", "nrfg") and (w0 + s, w0 + e) not in found and _looks_like_name(w, rules) \
-                    and e < len(seg) and not _SEP.search(seg[e:]):
+                    and e < len(seg) and not _SEP.search(seg[e:]) and not _NUMERAL_BEFORE.search(text[max(0, w0 + s - 1):w0 + s]):
                 found[(w0 + s, w0 + e)] = PersonMention(w, w0 + s, w0 + e, "likeness", w0 + s, p + len(m.group(0)))
     for m in before_cue.finditer(text):
         q = m.end()
@@ -321,10 +325,11 @@ def _with_pronoun_face(text: str, people: list[PersonMention]) -> list[PersonMen
 
 # --- names in pinyin and in Korean or Japanese script (no list of people: the script, the syllables and
 # the context say it is a name) ---------------------------------------------------------------------------
-_PINYIN_PAIR = re.compile(r"\b([A-Z][a-z]{1,6})[ \t]+([A-Z][a-z]{1,12})\b")
+_PINYIN_PAIR = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{1,6})[ \t]+([A-Z][a-z]{1,12})(?![A-Za-z])")
 _HANGUL_WORD = re.compile(r"(?<![\uac00-\ud7a3])[\uac00-\ud7a3]{2,4}(?![\uac00-\ud7a3])")
 # kanji + hiragana (綾瀬はるか), or a katakana run (トム・クルーズ)
 _KANA_WORD = re.compile(r"[\u4e00-\u9fff々]{1,4}[\u3041-\u309f]{1,6}(?![\u3041-\u309f])|(?<![\u30a0-\u30ff])[\u30a1-\u30ff・ー]{2,12}(?![\u30a0-\u30ff])")
+_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
 # a mask / face noun a few words after a name in the same field: "Zhou Jielun Hyper-Real Silicone Face Mask"
 _FACE_NOUN_AFTER = re.compile(
     r"^(?:['’]s)?(?:\s+[\w-]+){0,4}?\s*(?:['’]s\s+)?(?:mask|masks|face|faces|head|likeness|look-?alike|lookalike|头套|面具|脸|마스크|가면|얼굴|マスク|お面|顔)(?!\w)",
@@ -332,6 +337,7 @@ _FACE_NOUN_AFTER = re.compile(
 # "Wang Lei Studio": a name that is a business's name, not a face
 _BUSINESS_AFTER = re.compile(r"^\s+(?:studios?|workshops?|co\b|company|ltd|inc|brand|factory|store|shop|masks?\s+(?:co|studio|workshop|factory))",
                              re.IGNORECASE)
+_ZH_FACE_NOUN_AFTER = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,4}?(?:面具|头套|面罩|脸型|脸)")
 _EN_BEFORE_NAME = re.compile(r"\b(?:like|resembl\w*|of|as|after)\s+$", re.IGNORECASE)
 
 
@@ -360,7 +366,7 @@ def _pinyin_tables(rules: NameRules) -> tuple[frozenset[str], re.Pattern[str], f
 def _foreign_kind(text: str, s: int, e: int, rules: NameRules) -> tuple[str, int, int]:
     """What a name found by its script or syllables is used for: a likeness when a face word or a Chinese
     likeness cue follows (or "like"/像 precedes), otherwise a mention."""
-    after = _FACE_NOUN_AFTER.match(text[e:e + 60])
+    after = _FACE_NOUN_AFTER.match(text[e:e + 60]) or _ZH_FACE_NOUN_AFTER.match(text[e:e + 12])
     if after:
         return "likeness", s, e + after.end()
     m = rules.zh_likeness_after.match(text[e:e + 8].lstrip())
@@ -396,16 +402,33 @@ def find_pinyin(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> li
 
 
 def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
-    """Korean names in Hangul (이민호) and Japanese names in kana (綾瀬はるか, トム・クルーズ) in a Chinese or
-    English listing: a word in that script is a name unless it is one of ``foreign_not_names`` (マスク)."""
+    """Korean names in Hangul (이민호), Japanese names in kana (綾瀬はるか, トム・クルーズ) and foreign names in
+    Chinese transliteration with a middle dot (基努·里维斯) in a Chinese or English listing: a word in that
+    script is a name unless it is one of ``foreign_not_names`` (マスク)."""
     out = []
-    for pat in (_HANGUL_WORD, _KANA_WORD):
+    for pat in (_HANGUL_WORD, _KANA_WORD, _DOT_NAME):
         for m in pat.finditer(text):
             word = m.group(0)
             if any(w in word for w in rules.foreign_not_names):
                 continue
-            kind, ss, se = _foreign_kind(text, m.start(), m.end(), rules)
-            out.append(PersonMention(word, m.start(), m.end(), kind, ss, se))
+            start, end = m.start(), m.end()
+            if pat is _DOT_NAME:  # only the transliteration around the dot: 基努·里维斯(硅胶面具), 乔治·克鲁尼
+                dot = text.index("·", start)
+                start = max(start, dot - 4)
+                while start < dot and text[start] not in rules.zh_translit_chars:
+                    start += 1
+                last = end
+                while last > start and text[last - 1] not in rules.zh_translit_chars:
+                    last -= 1
+                j = text.rindex("·", start, end) + 1 if "·" in text[start:end] else start
+                while j < last and text[j] in rules.zh_translit_chars:
+                    j += 1
+                end = j
+                word = text[start:end]
+                if "·" not in word or word.startswith("·") or word.endswith("·"):
+                    continue
+            kind, ss, se = _foreign_kind(text, start, end, rules)
+            out.append(PersonMention(word, start, end, kind, ss, se))
     return out
 
 
@@ -447,6 +470,9 @@ def could_be_a_character(name: str, rules: NameRules) -> bool:
     return True
 
 
+_ZH_PRONOUN_FACE = re.compile(r"(?<![其我你])(?:他|她)(?:本人)?的(?:脸|面孔|面容|长相|五官|容貌|样貌|模样)")
+
+
 def pronoun_face(text: str) -> bool:
-    """The text says "his/her/their face" (or features, likeness …), not negated."""
-    return bool(_PRONOUN_FACE.search(text))
+    """The text says "his/her/their face" (or features, likeness …; 他的脸, 她的长相), not negated."""
+    return bool(_PRONOUN_FACE.search(text) or _ZH_PRONOUN_FACE.search(text))
