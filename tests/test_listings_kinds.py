@@ -232,3 +232,20 @@ def test_a_numeral_before_a_family_name_character_is_a_measure_word() -> None:
     # 3000张 / 三张: 张 counts photos here, it is not the family name Zhang
     assert not cats("照片定制面具", "提供三张本人正脸照片即可。") & {"likeness", "name_use"}
     assert not {h.person for h in detect("素材", "3000张带水印的风景照片，本人拍摄。") if h.person}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Ancient Warrior Bronze Mask", "Inspired by Sanxingdui bronze heads."),  # a place after "inspired by"
+        ("Mask inspired by Peking Opera", ""),
+        ("孔子面具", "古代思想家造型，学校演出用。"),  # figures of antiquity (zh_not_names)
+        ("李白诗人头套", "唐代诗人造型，原创设计。"),
+    ],
+)
+def test_places_styles_and_figures_of_antiquity_are_not_people(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use"}
+
+
+def test_inspired_by_a_two_word_name_is_still_a_likeness() -> None:
+    assert "likeness" in cats("Mask inspired by Tom Hanks", "")

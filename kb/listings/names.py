@@ -210,15 +210,16 @@ def find_en(text: str, rules: NameRules) -> list[PersonMention]:
     found: list[PersonMention] = []
     for kind, patterns in (("likeness", rules.en_likeness), ("endorsement", rules.en_endorse), ("mention", rules.en_mention)):
         for pat in patterns:
+            group = "name" if "name" in pat.groupindex else "name2"
             for m in pat.finditer(text):
-                raw = m.group("name")
+                raw = m.group(group)
                 name = _clean_en(raw, rules)
-                if not name:
+                if not name or group == "name2" and len(name.split()) < 2:  # name2: two words at least
                     continue
-                ns = m.start("name") + raw.find(name.split()[0])
+                ns = m.start(group) + raw.find(name.split()[0])
                 ne = ns + len(name)
                 if text[ns:ne] != name:  # inner not-name word: keep the raw span
-                    ns, ne = m.start("name"), m.end("name")
+                    ns, ne = m.start(group), m.end(group)
                     name = text[ns:ne]
                 found.append(PersonMention(name, ns, ne, kind, m.start(), m.end()))
     return found

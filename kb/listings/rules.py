@@ -178,8 +178,8 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     def en(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
         out = []
         for p in patterns:
-            if "(?P<name>NAME)" not in p:
-                raise RulesError(f"{where}: English name pattern {p!r} has no (?P<name>NAME)")
+            if "(?P<name>NAME)" not in p and "(?P<name2>NAME)" not in p:
+                raise RulesError(f"{where}: English name pattern {p!r} has no (?P<name>NAME) or (?P<name2>NAME)")
             out.append(_compile(p.replace("NAME", EN_NAME), where, 0))
         return tuple(out)
 
