@@ -249,3 +249,7 @@ def test_places_styles_and_figures_of_antiquity_are_not_people(title: str, descr
 
 def test_inspired_by_a_two_word_name_is_still_a_likeness() -> None:
     assert "likeness" in cats("Mask inspired by Tom Hanks", "")
+
+
+def test_a_character_costume_that_looks_like_a_real_person_still_counts() -> None:
+    assert {"likeness", "name_use"} <= cats("Cosplay Character Mask", "Looks exactly like Emma Stone.")

@@ -15,7 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.names import could_be_a_character, find_people, own_people, pronoun_face
+from kb.listings.names import could_be_a_character, find_en_people, find_people, own_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -75,10 +75,8 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity: str) -> list[Hit]:
-    if trigger.needs is not None and not trigger.needs.search(whole):
-        return []
     matches = [m for m in trigger.pattern.finditer(text) if m.end() > m.start()]
-    if not matches:
+    if not matches or trigger.needs is not None and not trigger.needs.search(whole):
         return []
     blocked = [(u.start(), u.end()) for pat in trigger.unless for u in pat.finditer(text)]
     out = []
@@ -95,10 +93,10 @@ def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity:
 
 
 def _person_hits(field: str, text: str, rules: Rules, face_elsewhere: bool = False,
-                 own: frozenset[str] = frozenset()) -> list[Hit]:
+                 own: frozenset[str] = frozenset(), en: list[Any] | None = None) -> list[Hit]:
     out = []
     cats = rules.categories
-    for p in find_people(text, rules.names, face_elsewhere, own):
+    for p in find_people(text, rules.names, face_elsewhere, own, en):
         if is_negated(text, p.span_start, p.span_end):
             continue
         out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
@@ -182,15 +180,16 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
     fields = {"title": title or "", "description": description or ""}
     whole = "\n".join(fields.values())
     hits: list[Hit] = []
+    en = {f: find_en_people(t, rules.names) if t.strip() else [] for f, t in fields.items()}
     for field, text in fields.items():
         if not text.strip():
             continue
         if _any_trigger(rules).search(text):
             for trig in rules.triggers:
                 hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
-        other = fields["description" if field == "title" else "title"]
-        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(other),
-                                 own=frozenset(own_people(other, rules.names))))
+        other = "description" if field == "title" else "title"
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(fields[other]),
+                                 own=frozenset(own_people(fields[other], rules.names, en[other])), en=en[field]))
     hits = _in_context(_fiction(hits, whole, rules), fields, whole, rules)
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
@@ -219,9 +218,9 @@ def _in_context(hits: list[Hit], fields: dict[str, str], whole: str, rules: Rule
                                     and any(a <= h.start and h.end <= b for a, b in titles[h.field]))]
     if _licensed(whole, rules) and not any(h.category == "consent_waiver" for h in out):
         out = [h for h in out if h.category not in ("likeness", "name_use")]
-    person = any(h.person or h.category == "likeness" for h in out)
-    trig = {f"rule:{t.index}": t for t in rules.triggers}
-    return [h for h in out if person or not (h.trigger in trig and trig[h.trigger].needs_person)]
+    if any(h.person or h.category == "likeness" for h in out):
+        return out
+    return [h for h in out if not (h.trigger.startswith("rule:") and rules.triggers[int(h.trigger[5:])].needs_person)]
 
 
 def rewritten(title: str, description: str, hits: list[Hit], rules: Rules) -> dict[str, Any]:

@@ -111,7 +111,22 @@ def _unanchored(p: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(p.pattern.removeprefix("^").removesuffix("$"), p.flags)
 
 
-@lru_cache(maxsize=8)
+def _by_rules(fn):  # noqa: ANN001, ANN202 - a cache keyed by the rules object's identity
+    """Caches ``fn(rules)`` per rules object by identity: hashing a NameRules (large frozensets) on every call
+    cost more than the work it saved."""
+    cache: dict[int, tuple[NameRules, object]] = {}
+
+    def wrapper(rules: NameRules):  # noqa: ANN202
+        hit = cache.get(id(rules))
+        if hit is None or hit[0] is not rules:
+            hit = (rules, fn(rules))
+            cache[id(rules)] = hit
+        return hit[1]
+
+    return wrapper
+
+
+@_by_rules
 def _cues(rules: NameRules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     after = re.compile(f"(?:{_unanchored(rules.zh_likeness_after).pattern})|(?:{_unanchored(rules.zh_endorse_after).pattern})")
     before = re.compile(f"(?:{_unanchored(rules.zh_likeness_before).pattern})|(?:{_unanchored(rules.zh_endorse_before).pattern})")
@@ -342,7 +357,7 @@ _ZH_FACE_NOUN_AFTER = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,4}?(?:面具|头�
 _EN_BEFORE_NAME = re.compile(r"\b(?:like|resembl\w*|of|as|after)\s+$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=8)
+@_by_rules
 def _pinyin_tables(rules: NameRules) -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
     """The family names of ``zh_surnames`` in pinyin (every reading: 单 Shan, 曾 Zeng), a pattern of one or
     two pinyin syllables, and ``zh_not_names`` in pinyin (猪八戒 → "Zhu Bajie", 关羽 → "Guan Yu": characters
@@ -441,16 +456,23 @@ def _find_en_all(text: str, rules: NameRules) -> list[PersonMention]:
     return en
 
 
-def own_people(text: str, rules: NameRules) -> set[str]:
+def find_en_people(text: str, rules: NameRules) -> list[PersonMention]:
+    """The English-script names of one field (Western, pinyin), before the seller's own people are dropped."""
+    return _find_en_all(text, rules)
+
+
+def own_people(text: str, rules: NameRules, en: list[PersonMention] | None = None) -> set[str]:
     """Names the text introduces as the seller's own people ("sculpted by our founder Wang Fang")."""
-    return {p.name for p in _find_en_all(text, rules) if _own_person(text, p.start)}
+    return {p.name for p in (en if en is not None else _find_en_all(text, rules)) if _own_person(text, p.start)}
 
 
-def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: frozenset[str] = frozenset()) -> list[PersonMention]:
+def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: frozenset[str] = frozenset(),
+                en: list[PersonMention] | None = None) -> list[PersonMention]:
     """Every person mention in one field, Chinese and English. ``face_elsewhere``: the listing's other field
     says "his/her face", so a person named here is a likeness too (title "Marilyn Monroe …", description
-    "Her iconic face recreated …"). ``own``: names the other field gives as the seller's own people."""
-    en = _find_en_all(text, rules)
+    "Her iconic face recreated …"). ``own``: names the other field gives as the seller's own people. ``en``:
+    this field's ``find_en_people``, when already computed."""
+    en = list(en) if en is not None else _find_en_all(text, rules)
     en = [p for p in en if p.name not in own
           and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start))]
     people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
