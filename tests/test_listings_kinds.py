@@ -69,8 +69,8 @@ def test_pronoun_face_without_a_name_raises_nothing() -> None:
 @pytest.mark.parametrize(
     ("title", "description"),
     [
-        ("Officially licensed mask of comedian Zhou Ping", "Made under a written portrait licence signed by Zhou Ping in 2025."),
-        ("经演员林海书面授权 定制面具", "依据林海先生签署的《肖像许可使用合同》制作，合同编号可查。"),
+        ("Licensed mask of TV host Zhou Ping", "Zhou Ping signed a written likeness licence with our studio; copy on request."),
+        ("林海授权款头套", "林海本人已签署肖像授权书，授权期内限量生产。"),
     ],
 )
 def test_a_written_licence_clears_likeness_and_name(title: str, description: str) -> None:
@@ -83,14 +83,14 @@ def test_a_licence_claim_with_a_consent_waiver_still_reports_the_person() -> Non
 
 
 def test_a_licence_policy_is_no_consent_waiver() -> None:
-    assert "consent_waiver" not in cats("Stunt mask service", "Masks only of performers who sign our written licence. No licence, no mask.")
+    assert "consent_waiver" not in cats("Film double masks", "We work from a signed consent form only. No consent, no order.")
 
 
 @pytest.mark.parametrize(
     ("title", "description"),
     [
         ("Soothing silicone mask", "Relieves migraines and cures acne overnight."),
-        ("美容硅胶面具", "可治疗湿疹，辅助治疗失眠。"),
+        ("美容硅胶面具", "可治疗湿疹和鼻炎。"),
         ("Silicone mask, registered medical device", ""),
     ],
 )
@@ -145,8 +145,8 @@ def test_a_deceased_person_needs_a_person() -> None:
 @pytest.mark.parametrize(
     ("title", "description"),
     [
-        ('Zombie mask from our comic "The Best Night Ever"', ""),
-        ("钟馗脸谱头套", "传说中他被称为“天下第一捉鬼人”，原创手绘脸谱。"),
+        ('Werewolf mask from our novel "The Best Night Ever"', ""),
+        ("判官脸谱头套", "戏曲里他被称为“天下第一判官”，手绘脸谱。"),
         ("京剧脸谱头套", "造型取自话剧《天下第一楼》。"),
         ("Best-selling author's villain mask", ""),
     ],
@@ -203,7 +203,7 @@ def test_a_name_the_listing_presents_as_a_character_is_not_a_person(title: str, 
     [
         ("Freddy Krueger mask", "The character as played by actor Robert Englund, his face 1:1."),  # a real role named
         ("Keanu Reeves John Wick character mask", ""),  # two names: an actor and his role
-        ("Liu Yifei Mulan character mask", "Her face, as in the film."),  # a Chinese name in pinyin
+        ("Zhou Xun Mulan character mask", "Her face, as in the film."),  # a Chinese name in pinyin
         ("刘亦菲花木兰角色同款面具", ""),  # a Chinese name by family name
     ],
 )
