@@ -253,3 +253,30 @@ def test_inspired_by_a_two_word_name_is_still_a_likeness() -> None:
 
 def test_a_character_costume_that_looks_like_a_real_person_still_counts() -> None:
     assert {"likeness", "name_use"} <= cats("Cosplay Character Mask", "Looks exactly like Emma Stone.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("网红脸面具 适合实时换脸", "", "likeness"),
+        ("仿真头套", "戴上化身各路明星。", "likeness"),
+        ("仿真头套", "连直播间观众也认不出来。", "impersonation"),
+        ("防护面罩", "可杀灭病毒。", "medical_claim"),
+        ("Antiviral face shield", "Filters 95% of germs.", "medical_claim"),
+        ("仿真面具 公安部检验合格", "", "absolute_claim"),
+    ],
+)
+def test_further_wordings(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("明星同款妆容 化妆刷", "不含人脸，非面具。"),  # a celebrity's make-up style, no face
+        ("病毒主题万圣节面具", "丧尸病毒题材造型，原创设计。"),  # a virus as a theme
+        ("仿真面具", "国家权威机构检测报告可查。"),  # 权威 is no name
+    ],
+)
+def test_further_clean_wordings(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use", "medical_claim"}
