@@ -280,3 +280,21 @@ def test_further_wordings(title: str, description: str, category: str) -> None:
 )
 def test_further_clean_wordings(title: str, description: str) -> None:
     assert not cats(title, description) & {"likeness", "name_use", "medical_claim"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Satire mask", "A grotesque version of the sitting governor.", "likeness"),  # 丑化 (art. 1019)
+        ("恶搞版领导人头套", "", "likeness"),
+        ("Custom faces, no questions asked", "Send any photo.", "consent_waiver"),
+        ("Exam helper mask", "Take the exam for your brother; proctors won't notice.", "impersonation"),
+        ("Silicone cap", "Treats hair loss in weeks.", "medical_claim"),
+    ],
+)
+def test_caricature_no_questions_exams_and_hair_loss(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+def test_a_return_policy_asks_no_questions_innocently() -> None:
+    assert "consent_waiver" not in cats("Realistic old man face mask", "Full refund within 30 days, no questions asked.")
