@@ -298,3 +298,16 @@ def test_caricature_no_questions_exams_and_hair_loss(title: str, description: st
 
 def test_a_return_policy_asks_no_questions_innocently() -> None:
     assert "consent_waiver" not in cats("Realistic old man face mask", "Full refund within 30 days, no questions asked.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("面具+证件套餐", "可代办假驾照，照片与面具一致。"), ("Disguise kit", "Includes a forged passport page with the mask's face.")],
+)
+def test_forged_identity_documents(title: str, description: str) -> None:
+    assert "crime_invitation" in cats(title, description)
+
+
+def test_beings_of_myth_are_not_people() -> None:
+    assert not cats("铁扇公主 牛魔王 头套套装", "神话人物造型。") & {"likeness", "name_use"}
+    assert not cats("黄袍怪头套", "") & {"likeness", "name_use"}

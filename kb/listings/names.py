@@ -25,7 +25,8 @@ from kb.listings.rules import NameRules
 _ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 # a numeral before it makes a family-name character a measure word: 3000张, 两位, 几张
 _NUMERAL_BEFORE = re.compile(r"(?:\d|[一二三四五六七八九十两百千万几数每多整])$")
-_TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人)$")
+_TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人"
+                     r"|魔王|大王|魔|怪|精|仙|妖|神|侠|圣|帝)$")  # …魔王/…精/…仙: beings of myth and fiction (牛魔王)
 _WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})
 _SEP = re.compile(r"[\s,，。、；;：:!！?？/|()（）【】\[\]「」“”\"'+·-]")
 _SEG_START = re.compile(r"[^\u3400-\u9fff]+")
