@@ -311,3 +311,26 @@ def test_forged_identity_documents(title: str, description: str) -> None:
 def test_beings_of_myth_are_not_people() -> None:
     assert not cats("铁扇公主 牛魔王 头套套装", "神话人物造型。") & {"likeness", "name_use"}
     assert not cats("黄袍怪头套", "") & {"likeness", "name_use"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Costume mask", "Not intended for identity checks, fraud or any other unlawful purpose."),
+        ("仿真面具", "严禁用于诈骗、冒充他人、躲避监控等违法行为。"),
+    ],
+)
+def test_a_sentence_opening_with_a_prohibition_covers_its_whole_list(title: str, description: str) -> None:
+    assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Mask", "Not for children, but it passes face ID every time."),
+        ("Mask", "Not for sale to minors: fools any face scanner."),
+        ("面具", "请勿用于儿童。可通过人脸识别。"),
+    ],
+)
+def test_a_prohibition_does_not_reach_past_its_sentence_or_a_but(title: str, description: str) -> None:
+    assert "false_function_claim" in cats(title, description)

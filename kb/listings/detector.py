@@ -57,8 +57,29 @@ def _clause_before(text: str, start: int) -> str:
     return head[cut:]
 
 
+# A sentence that opens with a prohibition covers every item it lists ("Not for use in identity verification,
+# fraud or any illegal purpose", 禁止用于诈骗、冒充他人等违法行为).
+_SENTENCE_START = re.compile(r"[。！？；;!?\n:：]|\.(?:\s|$)")
+_PROHIBITION = re.compile(
+    r"^\s*(?:(?:this|the|our)\s+(?:mask|product|item)s?\s+(?:is|are)\s+)?(?:not\s+(?:for|to\s+be\s+used|intended|designed|meant)|do\s+not\s+use|"
+    r"don[’']t\s+use|never\s+use|must\s+not\s+be\s+used|may\s+not\s+be\s+used|prohibited\s+(?:for|from)|strictly\s+prohibited)\b|"
+    r"^\s*(?:本品|本产品|本店|面具)?(?:严禁|禁止|请勿|切勿|不得|不可|不能|不要|勿)(?:用于|用作|作为|用来|拿来)", re.IGNORECASE)
+
+
+def _prohibited(text: str, start: int) -> bool:
+    head = text[:start]
+    cut = 0
+    for m in _SENTENCE_START.finditer(head):
+        cut = m.end()
+    sentence = head[cut:]
+    return bool(_PROHIBITION.search(sentence)) and not re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence)
+
+
 def is_negated(text: str, start: int, end: int) -> bool:
-    """A negation just before the hit in the same clause, or just after it, cancels the hit."""
+    """A negation just before the hit in the same clause, or just after it, cancels the hit; so does a
+    prohibition that opens the sentence."""
+    if _prohibited(text, start):
+        return True
     clause = _clause_before(text, start)
     if _ANTI_NEG.search(clause):
         return False
