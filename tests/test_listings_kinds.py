@@ -55,8 +55,8 @@ def test_the_sellers_own_person_named_in_the_other_field_is_not_a_name_finding()
 
 
 def test_her_face_in_the_description_makes_the_title_name_a_likeness() -> None:
-    assert "likeness" in cats("Audrey Hepburn tribute mask", "Her iconic face recreated from studio photos.")
-    assert "likeness" not in cats("Audrey Hepburn tribute mask", "")
+    assert "likeness" in cats("Audrey Hepburn tribute edition", "Her iconic face recreated from studio photos.")
+    assert "likeness" not in cats("Audrey Hepburn tribute edition", "Silicone, hand painted.")
     # and a name-free listing stays clean however it describes "her face"
     assert not cats("Geisha silicone mask", "Her face is hand-painted with traditional white makeup.")
 
@@ -334,3 +334,19 @@ def test_a_sentence_opening_with_a_prohibition_covers_its_whole_list(title: str,
 )
 def test_a_prohibition_does_not_reach_past_its_sentence_or_a_but(title: str, description: str) -> None:
     assert "false_function_claim" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Old lady mask", "Wig by Nora Quinn Hair Co., glued with medical adhesive."),
+        ("Elder mask", "Ask customer service (Jenny Zhao) for sizing."),
+        ("Mask", "Customer review from Peter Lund: “so real my kids screamed”."),
+    ],
+)
+def test_the_shops_staff_suppliers_and_customers_are_not_name_use(title: str, description: str) -> None:
+    assert "name_use" not in cats(title, description)
+
+
+def test_a_celebrity_name_before_studio_words_is_still_a_likeness() -> None:
+    assert "likeness" in cats("Tom Hanks Studio Edition silicone mask", "")

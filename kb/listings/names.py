@@ -257,7 +257,7 @@ def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> l
         s, e = m.start(), m.start(2) + len(sur)
         if any(a <= s < b or a < e <= b for a, b in taken):
             continue
-        after = _EN_LIKENESS_AFTER.match(text[e:])
+        after = _EN_LIKENESS_AFTER.match(text[e:]) or _FACE_NOUN_AFTER.match(text[e:e + 60])
         kind, se = ("likeness", e + after.end()) if after else ("mention", e)
         out.append(PersonMention(text[s:e], s, e, kind, s, se))
     return out
@@ -273,11 +273,18 @@ _PRONOUN_FACE = re.compile(
 # the seller's own people ("sculpted by our artist Maria Lopez"): named with their own consent, no likeness
 _OWN_PERSON = re.compile(
     r"\b(?:our|by)\s+(?:(?:lead|head|own|master|senior|chief|in-house)\s+)?(?:artists?|sculptors?|designers?|makers?|craftsm[ae]n|"
-    r"founders?|owners?|team|studio|workshop|painters?|modell?ers?)\s*$|\b(?:sculpted|designed|made|painted|crafted|handmade)\s+by\s+$",
+    r"founders?|owners?|team|studio|workshop|painters?|modell?ers?|wigmakers?|hair\s+stylists?|staff|colleagues?)[\s(:,]*$|"
+    r"\b(?:sculpted|designed|made|painted|crafted|handmade|wig|hair|makeup|punched|finished)\s+by\s+$|"
+    # the shop's staff and its customers ("ask customer service (Amy Li)", "customer review from Sarah Miller")
+    r"\bcustomer\s+(?:service|support|care|reviews?|feedback|photos?)(?:\s+(?:from|by))?[\s(:,-]*$|\b(?:contact|ask|email|call)\s+$",
     re.IGNORECASE)
+# "Lisa Wong Hair Co.": a name that is a business's name, not a person used in the listing
+_EN_BUSINESS_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?(?:Co|Company|Ltd|Inc|LLC|Salon|Factory)(?![A-Za-z])")
 
 
-def _own_person(text: str, start: int) -> bool:
+def _own_person(text: str, start: int, end: int | None = None) -> bool:
+    if end is not None and _EN_BUSINESS_AFTER.match(text[end:end + 30]):
+        return True
     return bool(_OWN_PERSON.search(text[max(0, start - 40):start]))
 
 
@@ -464,7 +471,7 @@ def find_en_people(text: str, rules: NameRules) -> list[PersonMention]:
 
 def own_people(text: str, rules: NameRules, en: list[PersonMention] | None = None) -> set[str]:
     """Names the text introduces as the seller's own people ("sculpted by our founder Wang Fang")."""
-    return {p.name for p in (en if en is not None else _find_en_all(text, rules)) if _own_person(text, p.start)}
+    return {p.name for p in (en if en is not None else _find_en_all(text, rules)) if _own_person(text, p.start, p.end)}
 
 
 def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: frozenset[str] = frozenset(),
@@ -475,7 +482,7 @@ def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: 
     this field's ``find_en_people``, when already computed."""
     en = list(en) if en is not None else _find_en_all(text, rules)
     en = [p for p in en if p.name not in own
-          and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start))]
+          and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start, p.end))]
     people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
     if face_elsewhere:
         people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p
