@@ -350,3 +350,23 @@ def test_the_shops_staff_suppliers_and_customers_are_not_name_use(title: str, de
 
 def test_a_celebrity_name_before_studio_words_is_still_a_likeness() -> None:
     assert "likeness" in cats("Tom Hanks Studio Edition silicone mask", "")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("仿真面具", "戴上和现任总统长得一模一样。", "likeness"),
+        ("Mask", "Pick any celebrity you like and we make the face.", "likeness"),
+        ("面具", "做出任何人的脸，只需一张照片。", "custom_from_photos"),
+        ("面具", "有她的朋友圈照片就能做。", "custom_from_photos"),
+        ("面具", "柜员都看不出来，替人开户。", "impersonation"),
+        ("Mask", "Her neighbours will swear you're her.", "impersonation"),
+    ],
+)
+def test_looks_like_an_official_any_celebrity_and_passing_as_someone(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(("title", "description"), [("Star mask", "Become a star on stage with this glittery mask!"), ("面具", "和朋友一样开心。")])
+def test_idioms_are_not_likeness(title: str, description: str) -> None:
+    assert "likeness" not in cats(title, description)
