@@ -370,3 +370,8 @@ def test_looks_like_an_official_any_celebrity_and_passing_as_someone(title: str,
 @pytest.mark.parametrize(("title", "description"), [("Star mask", "Become a star on stage with this glittery mask!"), ("面具", "和朋友一样开心。")])
 def test_idioms_are_not_likeness(title: str, description: str) -> None:
     assert "likeness" not in cats(title, description)
+
+
+def test_opera_role_types_are_not_people() -> None:
+    assert not cats("京剧花旦头套", "传统戏曲造型，手工点翠头饰。") & {"likeness", "name_use"}
+    assert not cats("京剧老生髯口头套", "") & {"likeness", "name_use"}
