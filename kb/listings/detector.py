@@ -15,7 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.names import find_people
+from kb.listings.names import could_be_a_character, find_en_people, find_people, own_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -57,8 +57,29 @@ def _clause_before(text: str, start: int) -> str:
     return head[cut:]
 
 
+# A sentence that opens with a prohibition covers every item it lists ("Not for use in identity verification,
+# fraud or any illegal purpose", 禁止用于诈骗、冒充他人等违法行为).
+_SENTENCE_START = re.compile(r"[。！？；;!?\n:：]|\.(?:\s|$)")
+_PROHIBITION = re.compile(
+    r"^\s*(?:(?:this|the|our)\s+(?:mask|product|item)s?\s+(?:is|are)\s+)?(?:not\s+(?:for|to\s+be\s+used|intended|designed|meant)|do\s+not\s+use|"
+    r"don[’']t\s+use|never\s+use|must\s+not\s+be\s+used|may\s+not\s+be\s+used|prohibited\s+(?:for|from)|strictly\s+prohibited)\b|"
+    r"^\s*(?:本品|本产品|本店|面具)?(?:严禁|禁止|请勿|切勿|不得|不可|不能|不要|勿)(?:用于|用作|作为|用来|拿来)", re.IGNORECASE)
+
+
+def _prohibited(text: str, start: int) -> bool:
+    head = text[:start]
+    cut = 0
+    for m in _SENTENCE_START.finditer(head):
+        cut = m.end()
+    sentence = head[cut:]
+    return bool(_PROHIBITION.search(sentence)) and not re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence)
+
+
 def is_negated(text: str, start: int, end: int) -> bool:
-    """A negation just before the hit in the same clause, or just after it, cancels the hit."""
+    """A negation just before the hit in the same clause, or just after it, cancels the hit; so does a
+    prohibition that opens the sentence."""
+    if _prohibited(text, start):
+        return True
     clause = _clause_before(text, start)
     if _ANTI_NEG.search(clause):
         return False
@@ -75,10 +96,8 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity: str) -> list[Hit]:
-    if trigger.needs is not None and not trigger.needs.search(whole):
-        return []
     matches = [m for m in trigger.pattern.finditer(text) if m.end() > m.start()]
-    if not matches:
+    if not matches or trigger.needs is not None and not trigger.needs.search(whole):
         return []
     blocked = [(u.start(), u.end()) for pat in trigger.unless for u in pat.finditer(text)]
     out = []
@@ -94,10 +113,11 @@ def _trigger_hits(trigger: Trigger, field: str, text: str, whole: str, severity:
     return out
 
 
-def _person_hits(field: str, text: str, rules: Rules) -> list[Hit]:
+def _person_hits(field: str, text: str, rules: Rules, face_elsewhere: bool = False,
+                 own: frozenset[str] = frozenset(), en: list[Any] | None = None) -> list[Hit]:
     out = []
     cats = rules.categories
-    for p in find_people(text, rules.names):
+    for p in find_people(text, rules.names, face_elsewhere, own, en):
         if is_negated(text, p.span_start, p.span_end):
             continue
         out.append(Hit("name_use", field, p.start, p.end, text[p.start:p.end], cats["name_use"].severity,
@@ -151,21 +171,77 @@ def group(hits: list[Hit]) -> list[list[Hit]]:
     return list(groups.values())
 
 
+# the quoted title of a work, or a name something is called by: 《…》 always; “…” / "…" / 「…」 after a
+# work noun or a naming verb (our comic "The Best-Selling Dead", 传说中他被称为“天下第一捉鬼人”)
+_BOOK_TITLE = re.compile(r"《[^》\n]{1,40}》")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』\n]{1,60})[”\"」』]")
+_WORK_BEFORE = re.compile(
+    r"(?:\b(?:comic|comics|novel|book|film|movie|play|musical|series|show|song|album|game|opera|story|tale|poem|"
+    r"(?:he|she|who)\s+(?:is|was)\s+(?:nicknamed|known\s+as|called))|漫画|小说|电影|电视剧|话剧|戏剧?|歌曲?|专辑|游戏|动画|故事|"
+    r"(?:他|她)(?:被|也被)?(?:称为|称作|誉为|尊为)|人称)\W{0,3}$", re.IGNORECASE)
+
+
+def _titles(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+    for m in _QUOTED.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        if _WORK_BEFORE.search(before):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _licensed(whole: str, rules: Rules) -> bool:
+    """The listing says the person portrayed licensed it in writing (a signed portrait licence), not negated."""
+    return any(not is_negated(whole, m.start(), m.end()) for m in rules.names.licensed.finditer(whole))
+
+
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
     """All risky spans of a listing, merged, most severe first (no store needed)."""
     rules = rules or load_rules()
     fields = {"title": title or "", "description": description or ""}
     whole = "\n".join(fields.values())
     hits: list[Hit] = []
+    en = {f: find_en_people(t, rules.names) if t.strip() else [] for f, t in fields.items()}
     for field, text in fields.items():
         if not text.strip():
             continue
         if _any_trigger(rules).search(text):
             for trig in rules.triggers:
                 hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
-        hits.extend(_person_hits(field, text, rules))
+        other = "description" if field == "title" else "title"
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(fields[other]),
+                                 own=frozenset(own_people(fields[other], rules.names, en[other])), en=en[field]))
+    hits = _in_context(_fiction(hits, whole, rules), fields, whole, rules)
     merged = _merge(hits, fields)
     return sorted(merged, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def _fiction(hits: list[Hit], whole: str, rules: Rules) -> list[Hit]:
+    """A listing that presents its figure as a character and names no real person's role (actor, singer,
+    演员 …) and one name only, of the kind fiction uses (Freddy Krueger, 奥特曼): that name is the character's.
+    Two names (an actor and his role) or a Chinese name by family name, pinyin, Hangul or kana still count."""
+    names = rules.names
+    people = {h.person for h in hits if h.person}
+    if len(people) != 1 or not names.character.search(whole) or names.real_person.search(whole):
+        return hits
+    (person,) = people
+    if not could_be_a_character(person, names):
+        return hits
+    return [h for h in hits if h.person != person]
+
+
+def _in_context(hits: list[Hit], fields: dict[str, str], whole: str, rules: Rules) -> list[Hit]:
+    """Hits the listing as a whole cancels: words inside a work's quoted title (for categories marked
+    ``not_in_titles``); a real person's name and likeness where the listing states the person's written licence
+    (and waives no consent); a ``needs_person`` trigger in a listing that names or portrays nobody."""
+    titles = {f: _titles(t) for f, t in fields.items()}
+    out = [h for h in hits if not (rules.categories[h.category].not_in_titles
+                                    and any(a <= h.start and h.end <= b for a, b in titles[h.field]))]
+    if _licensed(whole, rules) and not any(h.category == "consent_waiver" for h in out):
+        out = [h for h in out if h.category not in ("likeness", "name_use")]
+    if any(h.person or h.category == "likeness" for h in out):
+        return out
+    return [h for h in out if not (h.trigger.startswith("rule:") and rules.triggers[int(h.trigger[5:])].needs_person)]
 
 
 def rewritten(title: str, description: str, hits: list[Hit], rules: Rules) -> dict[str, Any]:

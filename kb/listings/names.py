@@ -6,7 +6,10 @@ name still counts in a strong context when it looks like one (family name + 1–
 English: runs of capitalised words in a likeness or endorsement context ("looks like Tom Cruise", "Alan
 Rickman likeness", "endorsed by …", "actor Wu Jing"), and two or three capitalised words before mask/face
 ("Realistic Denzel Washington silicone mask") outside title-case titles; a name followed by "his/her face"
-is a likeness. No list of celebrities: the context makes the finding."""
+(in the same field, or anywhere in the other one) is a likeness. Chinese names in pinyin (Liu Yifei: a family
+name of zh_surnames read by pypinyin + one or two pinyin syllables, in title case too), Korean names in Hangul
+and Japanese names in kana are names by their script; a face word or a likeness cue after them makes them a
+likeness. No list of celebrities: the context makes the finding."""
 
 from __future__ import annotations
 
@@ -20,7 +23,10 @@ from kb.lang import HAN as _HAN
 from kb.listings.rules import NameRules
 
 _ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
-_TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人)$")
+# a numeral before it makes a family-name character a measure word: 3000张, 两位, 几张
+_NUMERAL_BEFORE = re.compile(r"(?:\d|[一二三四五六七八九十两百千万几数每多整])$")
+_TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人"
+                     r"|魔王|大王|魔|怪|精|仙|妖|神|侠|圣|帝)$")  # …魔王/…精/…仙: beings of myth and fiction (牛魔王)
 _WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})
 _SEP = re.compile(r"[\s,，。、；;：:!！?？/|()（）【】\[\]「」“”\"'+·-]")
 _SEG_START = re.compile(r"[^\u3400-\u9fff]+")
@@ -106,7 +112,22 @@ def _unanchored(p: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(p.pattern.removeprefix("^").removesuffix("$"), p.flags)
 
 
-@lru_cache(maxsize=8)
+def _by_rules(fn):  # noqa: ANN001, ANN202 - a cache keyed by the rules object's identity
+    """Caches ``fn(rules)`` per rules object by identity: hashing a NameRules (large frozensets) on every call
+    cost more than the work it saved."""
+    cache: dict[int, tuple[NameRules, object]] = {}
+
+    def wrapper(rules: NameRules):  # noqa: ANN202
+        hit = cache.get(id(rules))
+        if hit is None or hit[0] is not rules:
+            hit = (rules, fn(rules))
+            cache[id(rules)] = hit
+        return hit[1]
+
+    return wrapper
+
+
+@_by_rules
 def _cues(rules: NameRules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     after = re.compile(f"(?:{_unanchored(rules.zh_likeness_after).pattern})|(?:{_unanchored(rules.zh_endorse_after).pattern})")
     before = re.compile(f"(?:{_unanchored(rules.zh_likeness_before).pattern})|(?:{_unanchored(rules.zh_endorse_before).pattern})")
@@ -140,6 +161,8 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
     found: dict[tuple[int, int], PersonMention] = {}
 
     def consider(word: str, cs: int, ce: int, tagged: bool, flag: str) -> None:
+        if _NUMERAL_BEFORE.search(text[max(0, cs - 1):cs]):
+            return
         foreign = (len(word) >= 3 and flag in ("nr", "nrt", "ns") and word not in rules.zh_not_names
                    and all(ch in rules.zh_translit_chars for ch in word))
         if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
@@ -164,7 +187,7 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         # a name jieba tags as one a few words before the cue: 周星驰经典角色同款
         for w, f, s, e in toks[:-1]:
             if f in ("nr", "nrfg") and (w0 + s, w0 + e) not in found and _looks_like_name(w, rules) \
-                    and e < len(seg) and not _SEP.search(seg[e:]):
+                    and e < len(seg) and not _SEP.search(seg[e:]) and not _NUMERAL_BEFORE.search(text[max(0, w0 + s - 1):w0 + s]):
                 found[(w0 + s, w0 + e)] = PersonMention(w, w0 + s, w0 + e, "likeness", w0 + s, p + len(m.group(0)))
     for m in before_cue.finditer(text):
         q = m.end()
@@ -203,15 +226,16 @@ def find_en(text: str, rules: NameRules) -> list[PersonMention]:
     found: list[PersonMention] = []
     for kind, patterns in (("likeness", rules.en_likeness), ("endorsement", rules.en_endorse), ("mention", rules.en_mention)):
         for pat in patterns:
+            group = "name" if "name" in pat.groupindex else "name2"
             for m in pat.finditer(text):
-                raw = m.group("name")
+                raw = m.group(group)
                 name = _clean_en(raw, rules)
-                if not name:
+                if not name or group == "name2" and len(name.split()) < 2:  # name2: two words at least
                     continue
-                ns = m.start("name") + raw.find(name.split()[0])
+                ns = m.start(group) + raw.find(name.split()[0])
                 ne = ns + len(name)
                 if text[ns:ne] != name:  # inner not-name word: keep the raw span
-                    ns, ne = m.start("name"), m.end("name")
+                    ns, ne = m.start(group), m.end(group)
                     name = text[ns:ne]
                 found.append(PersonMention(name, ns, ne, kind, m.start(), m.end()))
     return found
@@ -233,7 +257,7 @@ def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> l
         s, e = m.start(), m.start(2) + len(sur)
         if any(a <= s < b or a < e <= b for a, b in taken):
             continue
-        after = _EN_LIKENESS_AFTER.match(text[e:])
+        after = _EN_LIKENESS_AFTER.match(text[e:]) or _FACE_NOUN_AFTER.match(text[e:e + 60])
         kind, se = ("likeness", e + after.end()) if after else ("mention", e)
         out.append(PersonMention(text[s:e], s, e, kind, s, se))
     return out
@@ -242,16 +266,25 @@ def find_en_given(text: str, rules: NameRules, taken: set[tuple[int, int]]) -> l
 _EN_RUN = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,3}\b")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _PRONOUN_FACE = re.compile(
-    r"(?<!\bnot\s)\b(?:his|her|their)\s+(?:own\s+)?(?:face|faces|facial\s+features|features|likeness|looks|head|portrait|smile)\b"
+    r"(?<!\bnot\s)\b(?:his|her|their)\s+(?:(?:own|iconic|famous|signature|trademark|unmistakable|real|exact|whole|natural|"
+    r"distinctive|legendary|classic|youthful|younger|older)\s+)?"
+    r"(?:face|faces|facial\s+features|features|likeness|looks|head|portrait|smile)\b"
     r"(?!\s+(?:is|was|are|were)\s*(?:not|n['’]t)\b)", re.IGNORECASE)
 # the seller's own people ("sculpted by our artist Maria Lopez"): named with their own consent, no likeness
 _OWN_PERSON = re.compile(
     r"\b(?:our|by)\s+(?:(?:lead|head|own|master|senior|chief|in-house)\s+)?(?:artists?|sculptors?|designers?|makers?|craftsm[ae]n|"
-    r"founders?|owners?|team|studio|workshop|painters?|modell?ers?)\s*$|\b(?:sculpted|designed|made|painted|crafted|handmade)\s+by\s+$",
+    r"founders?|owners?|team|studio|workshop|painters?|modell?ers?|wigmakers?|hair\s+stylists?|staff|colleagues?)[\s(:,]*$|"
+    r"\b(?:sculpted|designed|made|painted|crafted|handmade|wig|hair|makeup|punched|finished)\s+by\s+$|"
+    # the shop's staff and its customers ("ask customer service (Amy Li)", "customer review from Sarah Miller")
+    r"\bcustomer\s+(?:service|support|care|reviews?|feedback|photos?)(?:\s+(?:from|by))?[\s(:,-]*$|\b(?:contact|ask|email|call)\s+$",
     re.IGNORECASE)
+# "Lisa Wong Hair Co.": a name that is a business's name, not a person used in the listing
+_EN_BUSINESS_AFTER = re.compile(r"^\s+(?:[A-Z][a-z]+\s+)?(?:Co|Company|Ltd|Inc|LLC|Salon|Factory)(?![A-Za-z])")
 
 
-def _own_person(text: str, start: int) -> bool:
+def _own_person(text: str, start: int, end: int | None = None) -> bool:
+    if end is not None and _EN_BUSINESS_AFTER.match(text[end:end + 30]):
+        return True
     return bool(_OWN_PERSON.search(text[max(0, start - 40):start]))
 
 
@@ -314,10 +347,163 @@ def _with_pronoun_face(text: str, people: list[PersonMention]) -> list[PersonMen
             if p.kind == "mention" and any(p.end <= f <= p.end + 160 for f in faces) else p for p in people]
 
 
-def find_people(text: str, rules: NameRules) -> list[PersonMention]:
-    """Every person mention in one field, Chinese and English."""
+# --- names in pinyin and in Korean or Japanese script (no list of people: the script, the syllables and
+# the context say it is a name) ---------------------------------------------------------------------------
+_PINYIN_PAIR = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{1,6})[ \t]+([A-Z][a-z]{1,12})(?![A-Za-z])")
+_HANGUL_WORD = re.compile(r"(?<![\uac00-\ud7a3])[\uac00-\ud7a3]{2,4}(?![\uac00-\ud7a3])")
+# kanji + hiragana (綾瀬はるか), or a katakana run (トム・クルーズ)
+_KANA_WORD = re.compile(r"[\u4e00-\u9fff々]{1,4}[\u3041-\u309f]{1,6}(?![\u3041-\u309f])|(?<![\u30a0-\u30ff])[\u30a1-\u30ff・ー]{2,12}(?![\u30a0-\u30ff])")
+_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
+# a mask / face noun a few words after a name in the same field: "Zhou Jielun Hyper-Real Silicone Face Mask"
+_FACE_NOUN_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+[\w-]+){0,4}?\s*(?:['’]s\s+)?(?:mask|masks|face|faces|head|likeness|look-?alike|lookalike|头套|面具|脸|마스크|가면|얼굴|マスク|お面|顔)(?!\w)",
+    re.IGNORECASE)
+# "Wang Lei Studio": a name that is a business's name, not a face
+_BUSINESS_AFTER = re.compile(r"^\s+(?:studios?|workshops?|co\b|company|ltd|inc|brand|factory|store|shop|masks?\s+(?:co|studio|workshop|factory))",
+                             re.IGNORECASE)
+_ZH_FACE_NOUN_AFTER = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,4}?(?:面具|头套|面罩|脸型|脸)")
+_EN_BEFORE_NAME = re.compile(r"\b(?:like|resembl\w*|of|as|after)\s+$", re.IGNORECASE)
+
+
+@_by_rules
+def _pinyin_tables(rules: NameRules) -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
+    """The family names of ``zh_surnames`` in pinyin (every reading: 单 Shan, 曾 Zeng), a pattern of one or
+    two pinyin syllables, and ``zh_not_names`` in pinyin (猪八戒 → "Zhu Bajie", 关羽 → "Guan Yu": characters
+    of fiction and legend are not people here in pinyin either)."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    surnames: set[str] = set()
+    for ch in rules.zh_surnames:
+        surnames.update(r.capitalize() for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if r.isascii())
+    for double in rules.zh_double_surnames:
+        surnames.add("".join(lazy_pinyin(double)).capitalize())
+    not_names: set[str] = set()
+    for word in rules.zh_not_names:
+        if 2 <= len(word) <= 4 and _ALL_HAN.match(word):
+            sy = lazy_pinyin(word)
+            cut = 2 if any(word.startswith(d) for d in rules.zh_double_surnames) else 1
+            not_names.add(f"{''.join(sy[:cut]).capitalize()} {''.join(sy[cut:]).capitalize()}")
+    syl = "|".join(sorted(rules.pinyin_syllables, key=len, reverse=True))
+    return frozenset(surnames), re.compile(rf"(?:{syl})(?:{syl})?", re.IGNORECASE), frozenset(not_names)
+
+
+def _foreign_kind(text: str, s: int, e: int, rules: NameRules) -> tuple[str, int, int]:
+    """What a name found by its script or syllables is used for: a likeness when a face word or a Chinese
+    likeness cue follows (or "like"/像 precedes), otherwise a mention."""
+    after = _FACE_NOUN_AFTER.match(text[e:e + 60]) or _ZH_FACE_NOUN_AFTER.match(text[e:e + 12])
+    if after:
+        return "likeness", s, e + after.end()
+    m = rules.zh_likeness_after.match(text[e:e + 8].lstrip())
+    if m:
+        return "likeness", s, e + (len(text[e:e + 8]) - len(text[e:e + 8].lstrip())) + m.end()
+    if _EN_BEFORE_NAME.search(text[max(0, s - 20):s]) or rules.zh_likeness_before.search(text[max(0, s - 6):s]):
+        return "likeness", s, e
+    return "mention", s, e
+
+
+def find_pinyin(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """Chinese names written in pinyin, either order (Liu Yifei, Jielun Zhou): one word a family name, the
+    other one or two pinyin syllables; pairs that are English words or loan phrases (Feng Shui) excluded.
+    Title case does not matter: pinyin syllables do not spell English product words."""
+    surnames, syllables, legend = _pinyin_tables(rules)
+    out = []
+    for m in _PINYIN_PAIR.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if f"{a} {b}" in rules.pinyin_not_names or a in rules.pinyin_not_names or b in rules.pinyin_not_names:
+            continue
+        if f"{a} {b}" in legend or f"{b} {a}" in legend or _BUSINESS_AFTER.match(text[m.end():]):
+            continue
+        if a in rules.en_not_names or b in rules.en_not_names:
+            continue
+        if not ((a in surnames and syllables.fullmatch(b)) or (b in surnames and syllables.fullmatch(a))):
+            continue
+        s, e = m.start(), m.end()
+        if any(x < e and s < y for x, y in taken):
+            continue
+        kind, ss, se = _foreign_kind(text, s, e, rules)
+        out.append(PersonMention(text[s:e], s, e, kind, ss, se))
+    return out
+
+
+def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
+    """Korean names in Hangul (이민호), Japanese names in kana (綾瀬はるか, トム・クルーズ) and foreign names in
+    Chinese transliteration with a middle dot (基努·里维斯) in a Chinese or English listing: a word in that
+    script is a name unless it is one of ``foreign_not_names`` (マスク)."""
+    out = []
+    for pat in (_HANGUL_WORD, _KANA_WORD, _DOT_NAME):
+        for m in pat.finditer(text):
+            word = m.group(0)
+            if any(w in word for w in rules.foreign_not_names):
+                continue
+            start, end = m.start(), m.end()
+            if pat is _DOT_NAME:  # only the transliteration around the dot: 基努·里维斯(硅胶面具), 乔治·克鲁尼
+                dot = text.index("·", start)
+                start = max(start, dot - 4)
+                while start < dot and text[start] not in rules.zh_translit_chars:
+                    start += 1
+                last = end
+                while last > start and text[last - 1] not in rules.zh_translit_chars:
+                    last -= 1
+                j = text.rindex("·", start, end) + 1 if "·" in text[start:end] else start
+                while j < last and text[j] in rules.zh_translit_chars:
+                    j += 1
+                end = j
+                word = text[start:end]
+                if "·" not in word or word.startswith("·") or word.endswith("·"):
+                    continue
+            kind, ss, se = _foreign_kind(text, start, end, rules)
+            out.append(PersonMention(word, start, end, kind, ss, se))
+    return out
+
+
+def _find_en_all(text: str, rules: NameRules) -> list[PersonMention]:
     en = find_en(text, rules)
     en += find_en_given(text, rules, {(p.start, p.end) for p in en})
     en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
-    en = [p for p in en if not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start)]
-    return find_zh(text, rules) + _with_pronoun_face(text, en)
+    en += find_pinyin(text, rules, [(p.start, p.end) for p in en])
+    return en
+
+
+def find_en_people(text: str, rules: NameRules) -> list[PersonMention]:
+    """The English-script names of one field (Western, pinyin), before the seller's own people are dropped."""
+    return _find_en_all(text, rules)
+
+
+def own_people(text: str, rules: NameRules, en: list[PersonMention] | None = None) -> set[str]:
+    """Names the text introduces as the seller's own people ("sculpted by our founder Wang Fang")."""
+    return {p.name for p in (en if en is not None else _find_en_all(text, rules)) if _own_person(text, p.start, p.end)}
+
+
+def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: frozenset[str] = frozenset(),
+                en: list[PersonMention] | None = None) -> list[PersonMention]:
+    """Every person mention in one field, Chinese and English. ``face_elsewhere``: the listing's other field
+    says "his/her face", so a person named here is a likeness too (title "Marilyn Monroe …", description
+    "Her iconic face recreated …"). ``own``: names the other field gives as the seller's own people. ``en``:
+    this field's ``find_en_people``, when already computed."""
+    en = list(en) if en is not None else _find_en_all(text, rules)
+    en = [p for p in en if p.name not in own
+          and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start, p.end))]
+    people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
+    if face_elsewhere:
+        people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p
+                  for p in people]
+    return people
+
+
+def could_be_a_character(name: str, rules: NameRules) -> bool:
+    """A name of the kind fiction uses (a Western name, a transliterated one: Freddy Krueger, 奥特曼), not a
+    Chinese name by family name, in pinyin, Hangul or kana."""
+    if _HANGUL_WORD.search(name) or _KANA_WORD.search(name) or find_pinyin(name, rules, []):
+        return False
+    if _HAN.search(name):
+        return bool(_ALL_HAN.match(name)) and name[0] not in rules.zh_surnames \
+            and not any(name.startswith(d) for d in rules.zh_double_surnames)
+    return True
+
+
+_ZH_PRONOUN_FACE = re.compile(r"(?<![其我你])(?:他|她)(?:本人)?的(?:脸|面孔|面容|长相|五官|容貌|样貌|模样)")
+
+
+def pronoun_face(text: str) -> bool:
+    """The text says "his/her/their face" (or features, likeness …; 他的脸, 她的长相), not negated."""
+    return bool(_PRONOUN_FACE.search(text) or _ZH_PRONOUN_FACE.search(text))

@@ -1,7 +1,8 @@
 """A rewritten listing the seller can copy: every risky span replaced or removed.
 
-Each finding's category says how (kb/data/listing_rules.toml: ``rewrite`` = "span" or "clause", and a
-``replacement`` in the field's language, or nothing). A clause is the text between punctuation (and, in
+Each finding's category says how (kb/data/listing_rules.toml: ``rewrite`` = "span", "clause" or "sentence",
+and a ``replacement`` in the field's language, or nothing). A sentence ends at 。！？.!? or a line (a claim and
+its own qualifier go together: "CE mark on the box (certificate pending)."). A clause is the text between punctuation (and, in
 Chinese, spaces, which separate the phrases of a title). Edits that overlap are joined; a field that an edit
 would empty keeps its other words (the span alone is removed then). Afterwards doubled punctuation and
 spaces are tidied. The detector checks the result again (``ListingChecker``)."""
@@ -27,10 +28,13 @@ class HitLike(Protocol):
     fix: tuple[int, int] | None
 
 
-def _clause(text: str, start: int, end: int, keep_end: bool) -> tuple[int, int]:
-    """The clause around [start, end): from the separator before to the one after. Removed, the trailing
-    separator goes with it ("A，B，C" without B reads "A，C"); replaced (``keep_end``), it stays."""
-    ends = _CLAUSE_END_ZH if _HAN.search(text[start:end]) else _CLAUSE_END_EN
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
+
+
+def _clause(text: str, start: int, end: int, keep_end: bool, sentence: bool = False) -> tuple[int, int]:
+    """The clause (or ``sentence``) around [start, end): from the separator before to the one after. Removed,
+    the trailing separator goes with it ("A，B，C" without B reads "A，C"); replaced (``keep_end``), it stays."""
+    ends = _SENTENCE_END if sentence else _CLAUSE_END_ZH if _HAN.search(text[start:end]) else _CLAUSE_END_EN
     a = 0
     for m in ends.finditer(text, 0, start):
         a = m.end()
@@ -43,6 +47,7 @@ def _clause(text: str, start: int, end: int, keep_end: bool) -> tuple[int, int]:
 
 
 def _tidy(text: str) -> str:
+    text = re.sub(r"[（(]\s*[)）]|[（(]\s*(?=[.。,，;；!?！？]|$)", "", text)  # what a removed clause leaves of a bracket
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"\s+([，。、；！？,.;!?])", r"\1", text)
     text = re.sub(r"([，、；,;])(?:\s*[，、；,;])+", r"\1", text)
@@ -52,7 +57,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"[\s，、；,;:：\-–—]+$", "", text).strip()
 
 
-def _edits(text: str, hits: list[HitLike], rules: Rules, clauses: bool) -> list[tuple[int, int, str]]:
+def _edits(text: str, hits: list[HitLike], rules: Rules, clauses: bool, sentences: bool = True) -> list[tuple[int, int, str]]:
     zh = bool(_HAN.search(text))
     raw = []
     used: set[str] = set()
@@ -63,8 +68,8 @@ def _edits(text: str, hits: list[HitLike], rules: Rules, clauses: bool) -> list[
             repl = ""
         used.add(repl)
         start, end = h.fix or (h.start, h.end)
-        if clauses and cat.rewrite == "clause":
-            start, end = _clause(text, h.start, h.end, keep_end=bool(repl))
+        if clauses and cat.rewrite in ("clause", "sentence"):
+            start, end = _clause(text, h.start, h.end, keep_end=bool(repl), sentence=sentences and cat.rewrite == "sentence")
         raw.append((start, end, repl))
     raw.sort()
     merged: list[tuple[int, int, str]] = []
@@ -88,11 +93,14 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def rewrite_field(text: str, hits: Iterable[HitLike], rules: Rules, *, keep: bool = False) -> str:
-    """``keep``: a field that must not come out empty (the title) keeps what the spans alone leave."""
+    """``keep``: a field that must not come out empty (the title) keeps what the clauses (else the spans)
+    alone leave."""
     hits = list(hits)
     if not hits:
         return text
     out = _apply(text, _edits(text, hits, rules, clauses=True))
+    if keep and not out.strip():
+        out = _apply(text, _edits(text, hits, rules, clauses=True, sentences=False))
     if keep and not out.strip():
         out = _apply(text, _edits(text, hits, rules, clauses=False))
     if out and text[:1].isupper() and out[:1].islower():

@@ -45,9 +45,12 @@ class Category:
     explanation_en: str
     suggestion_zh: str
     suggestion_en: str
-    rewrite: str = "span"  # "span": replace the risky words; "clause": the clause holding them
+    rewrite: str = "span"  # "span": replace the risky words; "clause" / "sentence": the clause / sentence holding them
     replacement_zh: str = ""  # what takes their place in the rewritten listing ("" = removed)
     replacement_en: str = ""
+    # words inside the quoted title of a work ("a comic called “The Best-Selling Dead”", 《天下第一楼》) are
+    # not the seller's claim
+    not_in_titles: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Trigger:
     suggestion_zh: str | None = None
     suggestion_en: str | None = None
     citations: tuple[str, ...] = ()  # cited in addition to the category's
+    needs_person: bool = False  # kept only in a listing that names or portrays a real person
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,12 @@ class NameRules:
     en_likeness: tuple[re.Pattern[str], ...]
     en_endorse: tuple[re.Pattern[str], ...]
     en_mention: tuple[re.Pattern[str], ...] = ()
+    pinyin_syllables: frozenset[str] = frozenset()
+    pinyin_not_names: frozenset[str] = frozenset()
+    foreign_not_names: tuple[str, ...] = ()
+    licensed: re.Pattern[str] = re.compile("(?!)")
+    character: re.Pattern[str] = re.compile("(?!)")
+    real_person: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,8 @@ def _severity(value: object, where: str) -> str:
 
 
 def _rewrite(value: object, where: str) -> str:
-    if value not in ("span", "clause"):
-        raise RulesError(f"{where}: rewrite must be 'span' or 'clause', not {value!r}")
+    if value not in ("span", "clause", "sentence"):
+        raise RulesError(f"{where}: rewrite must be 'span', 'clause' or 'sentence', not {value!r}")
     return str(value)
 
 
@@ -140,6 +150,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
             explanation_en=c["explanation_en"], suggestion_zh=c["suggestion_zh"], suggestion_en=c["suggestion_en"],
             rewrite=_rewrite(c.get("rewrite", "span"), where),
             replacement_zh=str(c.get("replacement_zh", "")), replacement_en=str(c.get("replacement_en", "")),
+            not_in_titles=bool(c.get("not_in_titles", False)),
         )
     triggers: list[Trigger] = []
     for i, t in enumerate(data.get("trigger", [])):
@@ -159,6 +170,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
             severity=_severity(t["severity"], where) if t.get("severity") else None,
             suggestion_zh=t.get("suggestion_zh"), suggestion_en=t.get("suggestion_en"),
             citations=tuple(t.get("citations", [])),
+            needs_person=bool(t.get("needs_person", False)),
         ))
     n = data.get("names", {})
     where = "[names]"
@@ -166,8 +178,8 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     def en(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
         out = []
         for p in patterns:
-            if "(?P<name>NAME)" not in p:
-                raise RulesError(f"{where}: English name pattern {p!r} has no (?P<name>NAME)")
+            if "(?P<name>NAME)" not in p and "(?P<name2>NAME)" not in p:
+                raise RulesError(f"{where}: English name pattern {p!r} has no (?P<name>NAME) or (?P<name2>NAME)")
             out.append(_compile(p.replace("NAME", EN_NAME), where, 0))
         return tuple(out)
 
@@ -186,6 +198,12 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         en_likeness=en(n.get("en_likeness", [])),
         en_endorse=en(n.get("en_endorse", [])),
         en_mention=en(n.get("en_mention", [])),
+        pinyin_syllables=frozenset(n.get("pinyin_syllables", "").split()),
+        pinyin_not_names=frozenset(n.get("pinyin_not_names", [])),
+        foreign_not_names=tuple(n.get("foreign_not_names", [])),
+        licensed=_compile(n.get("licensed", "(?!)"), where),
+        character=_compile(n.get("character", "(?!)"), where),
+        real_person=_compile(n.get("real_person", "(?!)"), where),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
