@@ -94,6 +94,8 @@ def test_legal_questions_with_craft_or_business_words_are_legal(question: str) -
         # a craft word in the story, another person's face at stake, a lay ask with no legal word
         "A studio casts lifelike silicone copies of my neighbour's face and sells them. Is there anything I can do?",
         "有人按我同学的长相翻模做了硅胶面具在网上卖，我同学能怎么办？",
+        # a business word only in the story
+        "The shop's system set my price 30 yuan higher than my friend's for the same mask. Can a seller quietly do that?",
         # no legal word, no craft word: a lay question about consequences
         "My cousin wants to use my photos to open a shop account in his name. What happens to me if I agree?",
         "Who pays for the rash my daughter got from a mask she bought online, the shop or the factory?",
@@ -109,11 +111,12 @@ def test_lay_questions_without_legal_words_are_legal(question: str) -> None:
     [
         # the craft word is in what is asked, even though the story names a person
         "My client wants a mask of her own face. Which pigment makes the lips look natural?",
-        # the craft word is only in the story and nobody else's rights are at stake
+        "硅胶面具做好以后，嘴唇的颜色用什么颜料调才自然？",
+        # the craft word is only in the story, and nothing else in it is legal
         "My platinum silicone keeps tearing at the seams when I demould. What should I do?",
     ],
 )
-def test_craft_in_the_ask_or_only_craft_in_the_story_is_not_legal(question: str) -> None:
+def test_a_craft_word_in_what_is_asked_is_not_legal(question: str) -> None:
     assert not asks_the_law(question)
 
 
@@ -121,6 +124,8 @@ def test_craft_in_the_ask_or_only_craft_in_the_story_is_not_legal(question: str)
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
+        ("据说有关部门准备出台管理人脸面具销售的办法，里面会写什么？", "future_rules"),
+        ("I heard there's a new regulation coming on face masks for adults. What will it say?", "future_rules"),
         ("Roughly what share of likeness cases end in a plaintiff win? What percentage, if you know?", "statistics"),
         ("2023年全国法院受理了多少起肖像权纠纷？", "statistics"),
         ("What are the odds a judge sides with me against the mask shop?", "odds"),

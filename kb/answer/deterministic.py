@@ -315,6 +315,14 @@ class DeterministicAnswerer:
         frames_ok = asks_about_frame(evidence.question)
         hits = canonical_hits(evidence.hits, evidence.store, evidence.as_of)
         picks = self._select(hits, evidence, laws, terms, spotted, frames_ok)
+        if not picks and spotted and hits:
+            # None of the provisions found addresses the issues spotted in the question. The issue list is short
+            # (likeness, advertising, personal information …) and the words that spot an issue are few, so a question
+            # on a subject outside it (data security duties, drunk driving) is spotted under the wrong issue rather
+            # than under none. Out-of-scope questions are refused before this (kb/answer/scope.py, the evidence
+            # score); here the search, which did find provisions, is trusted over the spotting.
+            spotted = {}
+            picks = self._select(hits, evidence, laws, terms, spotted, frames_ok)
         return self._render(picks, evidence, laws, spotted, lang)
 
     # ------------------------------------------------------------------ selection

@@ -6,11 +6,12 @@ text, and each is refused with a reason the asker can check:
   biometric statute", 日本法), or a foreign place (country, US state, city; Hong Kong, Macao and Taiwan keep their own
   law) in a question not set in China. PRC law or the GDPR asked for by name keeps the question, and so does an EU
   place beside a data-protection word (the GDPR answers it).
-- ``not_legal``: craft know-how or business advice: a craft/business word in what the question asks (its asking
-  sentence), no word by which the law is asked, and no other person's face, name or identity at stake. A lay question
-  with no legal word ("what happens to me if I hand it over?") is a legal one: the evidence score decides it.
+- ``not_legal``: craft know-how or business advice: a craft/business word in what the question asks (the last
+  clause of its asking sentence), or only in its story with nothing else legal about it, and no word by which the
+  law is asked. A lay question with no legal and no craft word ("what happens to me if I hand it over?") is a legal
+  one: the evidence score weighs it.
 - ``no_statute``: a legal question no article answers: statistics, typical awards or settlements, the odds of
-  winning, what a named court decided, lawyers' market rates.
+  winning, what a named court decided, lawyers' market rates, rules rumoured but not yet made.
 
 Everything else goes on to the evidence score (kb/confidence.py)."""
 
@@ -188,10 +189,14 @@ def _asking(question: str) -> str:
 
 
 def asks_the_law(question: str) -> bool:
-    """Whether the question asks something of the law. A legal word (legal_*) anywhere decides yes. A craft or
-    business word decides no when it is in what the question asks, or when it is only in the story but no other
-    person's face, name or identity (person_*) is at stake there ("masks of her face" makes a craft word in the
-    story incidental). Everything else is a legal question: lay questions often have no legal word at all."""
+    """Whether the question asks something of the law. A legal word (legal_*) anywhere decides yes; a craft or
+    business word in what the question asks (_asking) decides no. A craft word only in the story decides no only
+    when nothing else makes it a legal question: no asking word of permission or consequence (asks, or the broad
+    markers of kb/answer/issues.py) in what is asked, and no other person's face, name or identity at stake
+    ("lifelike masks of her face …, can anyone do something about it?"). A lay question with neither legal nor
+    craft words is a legal one: the evidence score weighs it."""
+    from kb.answer.issues import asks_the_law as broad
+
     data = load_scope()
     low = question.lower()
     if data.legal.find(question, low):
@@ -199,9 +204,10 @@ def asks_the_law(question: str) -> bool:
     asking = _asking(question)
     if data.craft.find(asking, asking.lower()):
         return False
-    if data.craft.find(question, low):
-        return bool(data.person.find(question, low)) or any(p.search(question) for p in data.person_patterns)
-    return True
+    if not data.craft.find(question, low):
+        return True
+    return bool(data.asks.find(asking, asking.lower()) or broad(asking) or data.person.find(question, low)
+                or any(p.search(question) for p in data.person_patterns))
 
 
 def no_statute(question: str) -> tuple[str, str] | None:
@@ -220,6 +226,7 @@ _NO_STATUTE_WHY = {
     "typical_awards": ("typical awards or settlements in practice", "司法实践中通常的判赔或和解金额"),
     "court_decisions": ("what a particular court decided", "某个法院在具体案件中的判决"),
     "lawyer_fees": ("lawyers' market rates", "律师收费的市场行情"),
+    "future_rules": ("rules that are rumoured but not enacted", "传闻中尚未出台的规定"),
 }
 
 

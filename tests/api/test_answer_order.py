@@ -104,3 +104,23 @@ def test_a_penalty_from_a_law_off_the_questions_issues_is_not_cited(qa_index: An
     ev = Evidence(question=PENALTY_ZH, lang="zh", as_of=date.today(), hits=hits, expansions=list(res.expansions), store=store)
     draft = DeterministicAnswerer().answer(ev)
     assert draft.citations and off.article_id not in {c.article_id for c in draft.citations}
+
+
+def test_a_question_spotted_under_the_wrong_issue_is_answered_from_what_the_search_found(qa_index: Any) -> None:
+    """The issue list is short: a question on a subject outside it is spotted under a wrong issue (a factory's data
+    → product quality). When no provision found addresses the spotted issues, the search is trusted over the
+    spotting instead of answering "no provision addresses the question"."""
+    from kb.answer import issues as issue_data
+
+    question = "我们工厂把客户资料放在没有访问控制的服务器上，也没人负责安全。被主管部门查到会怎么罚？"
+    store = qa_index.store
+    res = qa_index.retriever.search(question, k=10, filters=SearchFilters(as_of=date.today()))
+    art = store.article("pipl", "9", as_of=date.today())  # the handler answers for its data's security
+    assert art is not None
+    hit = replace(res.hits[0], article=art, title_zh="中华人民共和国个人信息保护法", penalty_for=None, rank=1)
+    spotted = issue_data.spot(question, list(res.expansions))
+    assert spotted and "personal-information" not in spotted  # the precondition: spotted, but not under the hit's issue
+    ev = Evidence(question=question, lang="zh", as_of=date.today(), hits=[hit], expansions=list(res.expansions), store=store)
+    draft = DeterministicAnswerer().answer(ev)
+    assert draft.no_basis is None
+    assert [c.article_id for c in draft.citations][:1] == [art.article_id]
