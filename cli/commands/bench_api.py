@@ -33,7 +33,10 @@ STOCK_APP, STOCK_PATH, STOCK_READY = "api.stock:create_stock_app", "/ask", "/hea
 def start_server(port: int, workers: int = 1, app: str = OURS_APP) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--log-level", "warning"]
-    return subprocess.Popen(cmd, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    from kb.settings import get_settings
+
+    env = {**os.environ, **get_settings().worker_env(workers)}  # as `kb serve` runs them
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def stop_server(proc: subprocess.Popen) -> None:

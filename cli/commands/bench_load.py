@@ -270,7 +270,7 @@ def bench_load(
     weights = _parse_mix(mix)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, KB_LOG_LEVEL="WARNING")
+    env = dict(os.environ, KB_LOG_LEVEL="WARNING", **settings.worker_env(workers))  # as `kb serve` runs them
     if not keep_rate_limit:
         env["KB_RATE_LIMIT_PER_MINUTE"] = "0"
     cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),

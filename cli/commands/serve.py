@@ -6,6 +6,7 @@ the usual atomic switch; the workers pick it up, and /readyz, `kb stats` and the
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -61,9 +62,11 @@ def serve(
 
     settings = get_settings()
     filler = start_vector_fill(settings) if fill else None
+    workers = workers or settings.workers
+    os.environ.update(settings.worker_env(workers))  # the workers inherit it
     try:
         uvicorn.run(
-            "api.app:create_app", factory=True, host=host, port=port, workers=workers or settings.workers,
+            "api.app:create_app", factory=True, host=host, port=port, workers=workers,
             log_level=settings.log_level.lower(), proxy_headers=True, timeout_keep_alive=15,
         )
     finally:
