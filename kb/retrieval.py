@@ -82,8 +82,12 @@ class FusionWeights:
     dense_depth: int = 100
     agreement: float = 0.3  # share of the weaker of the Chinese / English views added to the stronger
     focus: float = 0.5  # weight of the question sentences' own order for a multi-sentence question (0 = off)
-    subquery: float = 0.35  # weight of each sentence's own order in a long fact pattern (0 = off)
-    subquery_asked: float = 0.7  # … of a sentence that asks (the conduct in question), above the circumstances
+    # weight of each sentence's own order in a long fact pattern (0 = off). Stop 20: with five example questions per
+    # article the sentences' note matches (notes_clause) carry most of what this blend did; at 0.35/0.7 it added noise:
+    # pooled dev sets (extra, longdev, long, blind2–5; 218 questions) must_recall@5 0.638 → 0.662 at a quarter of it
+    # (long 0.583 → 0.5, longdev 0.661 → 0.768, blind5 0.561 → 0.607), STARD train sample R@10 0.653 → 0.651
+    subquery: float = 0.0875
+    subquery_asked: float = 0.175  # … of a sentence that asks (the conduct in question), above the circumstances
     subquery_depth: int = 200  # lexical depth of a sentence's search
     # Our notes against each sentence of a long fact pattern: an article's best note match over the sentences (each
     # sentence raises its own issue; the whole text dilutes them). 0 = off.
