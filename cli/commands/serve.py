@@ -63,12 +63,19 @@ def serve(
     settings = get_settings()
     filler = start_vector_fill(settings) if fill else None
     workers = workers or settings.workers
-    os.environ.update(settings.worker_env(workers))  # the workers inherit it
+    worker_env = settings.worker_env(workers)
+    saved = {k: os.environ.get(k) for k in worker_env}
+    os.environ.update(worker_env)  # the workers inherit it (for as long as they run, not after)
     try:
         uvicorn.run(
             "api.app:create_app", factory=True, host=host, port=port, workers=workers,
             log_level=settings.log_level.lower(), proxy_headers=True, timeout_keep_alive=15,
         )
     finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         if filler is not None and filler.poll() is None:
             filler.terminate()

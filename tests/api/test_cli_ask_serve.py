@@ -40,14 +40,20 @@ def test_kb_ask_text_and_errors(kb_env: None) -> None:
 
 
 def test_kb_serve_passes_options_to_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
     import uvicorn
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(target=target, **kw))
+    monkeypatch.delenv("KB_EMBEDDING_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(target=target, threads=os.environ.get("KB_EMBEDDING_THREADS"), **kw))
     r = CliRunner().invoke(app, ["serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "2"])
     assert r.exit_code == 0, r.output
     assert seen["target"] == "api.app:create_app" and seen["factory"] is True
     assert (seen["host"], seen["port"], seen["workers"]) == ("127.0.0.1", 8123, 2)
+    assert seen["threads"] == "1"  # each of the 2 workers gets one of the 2 cores for its embedding engine
+    assert "KB_EMBEDDING_THREADS" not in os.environ  # only for as long as the server runs
 
 
 def test_kb_ask_reads_a_followup_with_the_history_given(kb_env: None, tmp_path: Any) -> None:
