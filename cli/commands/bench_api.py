@@ -7,6 +7,7 @@ shared machine both meet the same load. Prints figures; asserts nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
@@ -136,6 +137,11 @@ def ratios(ours: dict[str, float], stock: dict[str, float]) -> dict[str, float]:
             "rps": div(ours["rps"], stock["rps"])}
 
 
+def _finite(figures: dict[str, float]) -> dict[str, float | None]:
+    """A level's figures for JSON: a percentile of no requests (NaN) becomes null."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in figures.items()}
+
+
 def format_table(ours: Sequence[dict[str, float]], stock: Sequence[dict[str, float]] | None) -> list[str]:
     """Ours (and the stock endpoint's figures at the same level, and the ratio) on one line per concurrency level."""
     head = f"{'conc':>5} {'reqs':>5} {'err':>4} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'mean ms':>9} {'req/s':>8}"
@@ -168,6 +174,8 @@ def bench_api(
     stock: Annotated[bool, typer.Option("--stock/--no-stock", help="Also start the stock LangChain endpoint (api.stock) "
                                                                    "over the local index (KB_DATA_DIR) and ask it the same "
                                                                    "questions.")] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON (per level: ours, the stock "
+                                                          "endpoint's and the ratio) instead of the table.")] = False,
 ) -> None:
     """Latency and throughput of /v1/ask against a real uvicorn on loopback, beside a stock LangChain endpoint."""
     from kb.settings import get_settings
@@ -214,6 +222,16 @@ def bench_api(
             stop_server(proc)
     kind = ("generic questions, repeated" if generic else f"{used} evaluation-set questions, none repeated"
             if used <= len(pool) else "evaluation-set questions, some repeated")
+    if json_out:
+        levels_out = []
+        for i, r in enumerate(rows):
+            level: dict[str, object] = {"concurrency": r["concurrency"], "ours": _finite(r)}
+            if stock_rows is not None:
+                level["stock"] = _finite(stock_rows[i])
+                level["ours_better_by"] = _finite(ratios(r, stock_rows[i]))
+            levels_out.append(level)
+        typer.echo(json.dumps({"workers": workers, "questions": kind, "levels": levels_out}, indent=2, allow_nan=False))
+        return
     typer.echo(f"/v1/ask on {base} (workers={workers}; {kind})"
                + (f"; stock LangChain /ask on {stock_base}, the same questions" if stock_rows is not None else ""))
     for line in format_table(rows, stock_rows):

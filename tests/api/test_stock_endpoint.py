@@ -71,3 +71,24 @@ def test_bench_api_measures_ours_and_the_stock_endpoint(small: tuple[Any, Path],
         assert ours_err == "0" and stock_err == "0"
         p50_ratio, p95_ratio, rps_ratio = (float(x) for x in row[-3:])
         assert p50_ratio > 0 and p95_ratio > 0 and rps_ratio > 0
+
+
+def test_bench_api_prints_json_when_asked(small: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from cli import app
+
+    _, data_dir = small
+    monkeypatch.setenv("KB_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("KB_LLM_BASE_URL", "")
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["bench", "api", "--generic", "--requests", "2", "--levels", "1", "--no-stock", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["workers"] == 1 and [lv["concurrency"] for lv in report["levels"]] == [1]
+    ours = report["levels"][0]["ours"]
+    assert ours["errors"] == 0 and ours["p50_ms"] > 0 and ours["rps"] > 0
+    assert "stock" not in report["levels"][0]  # --no-stock
