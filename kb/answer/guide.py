@@ -146,29 +146,20 @@ def load_guide(path: Path = GUIDE_PATH) -> tuple[GuideEntry, ...]:
 
 def entries_naming(article_id: str, path: Path | None = None) -> list[tuple[GuideEntry, str]]:
     """(entry, role) for every guide entry that names the article (exact version), in the guide's order."""
-    return list(_naming(load_guide(path) if path is not None else load_guide()).get(article_id, ()))
+    return list(_naming(path or GUIDE_PATH).get(article_id, ()))
 
 
-_NAMING: dict[int, tuple[tuple[GuideEntry, ...], dict[str, tuple[tuple[GuideEntry, str], ...]]]] = {}
-
-
-def _naming(entries: tuple[GuideEntry, ...]) -> dict[str, tuple[tuple[GuideEntry, str], ...]]:
-    """Article id → (entry, its first role naming the article) of each entry naming it: built once per loaded guide
-    (keyed by the tuple load_guide keeps), not a scan of every entry's provisions for each article an answer considers."""
-    got = _NAMING.get(id(entries))
-    if got is not None and got[0] is entries:
-        return got[1]
+@lru_cache(maxsize=4)
+def _naming(path: Path) -> dict[str, tuple[tuple[GuideEntry, str], ...]]:
+    """Article id → (entry, its first role naming the article) of each entry naming it: built once per guide file (as
+    load_guide reads it once), not a scan of every entry's provisions for each article an answer considers."""
     out: dict[str, list[tuple[GuideEntry, str]]] = {}
-    for e in entries:
+    for e in load_guide(path):
         for role, ref in e.refs():
             named = out.setdefault(ref.article_id, [])
             if not named or named[-1][0] is not e:
                 named.append((e, role))
-    index = {aid: tuple(v) for aid, v in out.items()}
-    if len(_NAMING) > 8:
-        _NAMING.clear()
-    _NAMING[id(entries)] = (entries, index)
-    return index
+    return {aid: tuple(v) for aid, v in out.items()}
 
 
 def active_entries(question: str, spotted: dict[str, float] | set[str], ruled_out: set[str], evidence_ids: set[str],
