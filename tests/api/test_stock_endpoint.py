@@ -51,7 +51,8 @@ def test_stock_endpoint_answers_with_a_stuffed_prompt_and_its_sources(small: tup
     assert client.post("/ask", json={"question": ""}).status_code == 422
 
 
-def test_bench_api_measures_ours_and_the_stock_endpoint(small: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def _bench_api(small: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
+    """`kb bench api --generic ARGS` over the small index (no LLM)."""
     from cli import app
 
     _, data_dir = small
@@ -59,10 +60,15 @@ def test_bench_api_measures_ours_and_the_stock_endpoint(small: tuple[Any, Path],
     monkeypatch.setenv("KB_LLM_BASE_URL", "")
     get_settings.cache_clear()
     try:
-        r = CliRunner().invoke(app, ["bench", "api", "--generic", "--requests", "4", "--levels", "1,2"])
+        r = CliRunner().invoke(app, ["bench", "api", "--generic", *args])
     finally:
         get_settings.cache_clear()
     assert r.exit_code == 0, r.output
+    return r
+
+
+def test_bench_api_measures_ours_and_the_stock_endpoint(small: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    r = _bench_api(small, monkeypatch, "--requests", "4", "--levels", "1,2")
     assert "stock LangChain /ask" in r.stdout
     rows = [line.split() for line in r.stdout.splitlines() if line.strip() and line.split()[0].isdigit()]
     assert [row[0] for row in rows] == ["1", "2"]
@@ -76,17 +82,7 @@ def test_bench_api_measures_ours_and_the_stock_endpoint(small: tuple[Any, Path],
 def test_bench_api_prints_json_when_asked(small: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from cli import app
-
-    _, data_dir = small
-    monkeypatch.setenv("KB_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("KB_LLM_BASE_URL", "")
-    get_settings.cache_clear()
-    try:
-        r = CliRunner().invoke(app, ["bench", "api", "--generic", "--requests", "2", "--levels", "1", "--no-stock", "--json"])
-    finally:
-        get_settings.cache_clear()
-    assert r.exit_code == 0, r.output
+    r = _bench_api(small, monkeypatch, "--requests", "2", "--levels", "1", "--no-stock", "--json")
     report = json.loads(r.stdout)
     assert report["workers"] == 1 and [lv["concurrency"] for lv in report["levels"]] == [1]
     ours = report["levels"][0]["ours"]
