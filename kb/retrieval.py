@@ -42,6 +42,7 @@ from kb.query import LawNames, QueryAnalysis, analyze, load_glossary
 from kb.records import ArticleRecord, Hit, LawRecord, SearchFilters, SearchResult
 from kb.settings import Settings, get_settings
 from kb.temporal import conduct_date
+from kb.translation import load_lexicon
 
 __all__ = ["Retriever", "FusionWeights"]
 
@@ -66,6 +67,7 @@ class FusionWeights:
     # with this weight per term (the described situation counts above the lay words that describe it).
     bridge: float = 1.5
     expansion_en: float = 1.0  # glossary-term channel for an English question (its bridge to Chinese-only laws)
+    translation: float = 0.3  # an English question's words translated by the dictionary (kb.translation), Chinese index
     en_layer: float = 1.0  # English translations channel (scaled by how much of the question its best chunk covers)
     dense: float = 0.6  # multilingual dense channel (relative to the query's own best and depth cosines)
     notes_lex: float = 0.4  # our headnotes and example questions, lexical (BM25 in the question's language)
@@ -102,7 +104,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "lex_zh": ("lex_zh",), "glossary": ("expansion", "expansion_en", "bridge"), "lex_en": ("lex_en", "en_layer"),
     "dense": ("dense",), "notes": ("notes_lex", "notes_dense", "notes_clause"), "charge": ("charge",),
     "memory": ("law_prior", "art_prior"), "mention": ("mention",), "rerank": ("rerank_weight",),
-    "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (),
+    "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (), "translation": ("translation",),
 }
 
 
@@ -135,6 +137,7 @@ class _Cand:
     lex_zh: float = 0.0
     lex_zx: float = 0.0
     lex_en: float = 0.0
+    lex_tr: float = 0.0
     dense: float = 0.0
     notes_lex: float = 0.0
     notes_dense: float = 0.0
@@ -208,6 +211,8 @@ class Retriever:
                        lambda qa: [(qa.zh_expansion_tokens, 1.0)]),
             # English words (+ English legal terms) against the translations
             "lex_en": ("en", w.lex_en * w.en_layer, lambda qa: [(qa.en_tokens, 1.0)]),
+            # an English question's words, translated by the dictionary, against the Chinese text
+            "lex_tr": ("zh", w.translation, self._translated),
         }
         for name, (lang, weight, groups) in lexical.items():
             if weight > 0:
@@ -223,6 +228,16 @@ class Retriever:
             if w.charge > 0:
                 out["charge"] = ChargeChannel(notes, self.store, self.laws)
         return out
+
+    def _translated(self, qa: QueryAnalysis) -> list[tuple[list[str], float]]:
+        """The dictionary's Chinese for an English question's words (kb.translation); nothing for a Chinese one."""
+        if qa.lang != "en":
+            return []
+        lex = self.index.lexical.get("zh")
+        if lex is None or not len(lex):
+            return []
+        lexicon = load_lexicon(lex, lex.doc_freq, len(lex))
+        return lexicon.translate(qa.text) if lexicon is not None else []
 
     @property
     def channels(self) -> dict[str, Channel]:
@@ -399,7 +414,7 @@ class Retriever:
         mentions = [lid for lid in qa.law_mentions if plan.allows(laws.get(lid))]
         found: dict[str, Found] = {}
         tops: dict[str, str] = {}
-        for name in ("lex_zh", "lex_zx", "lex_en"):
+        for name in ("lex_zh", "lex_zx", "lex_en", "lex_tr"):
             ch = channels.get(name)
             if not isinstance(ch, LexicalChannel):
                 continue
@@ -415,6 +430,7 @@ class Retriever:
             "lex_zh": 1.0 if qa.lang == "zh" else _coverage(qa.zh_tokens, tops.get("lex_zh", "")),
             "lex_zx": w.expansion if qa.lang == "zh" else w.expansion_en,
             "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
+            "lex_tr": 1.0,
         }
         cand = self._cand
         for name, chan in found.items():
@@ -451,6 +467,7 @@ class Retriever:
         vote_laws, vote_arts = (votes.laws, votes.articles) if votes is not None else ({}, {})
         mentioned = set(mentions)
         lex_zh, lex_en, agreement, dense, charge = w.lex_zh, w.lex_en, w.agreement, w.dense, w.charge
+        translation = w.translation
         notes_lex, notes_dense, notes_clause = w.notes_lex, w.notes_dense, w.notes_clause
         law_prior, art_prior, mention = w.law_prior, w.art_prior, w.mention
         for c in cands.values():
@@ -467,7 +484,7 @@ class Retriever:
             zh_side = lex_zh * (c.lex_zh + c.lex_zx)
             en_side = lex_en * c.lex_en
             content = (zh_side if zh_side >= en_side else en_side) + agreement * (en_side if zh_side >= en_side else zh_side)
-            content += dense * c.dense + charge * c.charge
+            content += dense * c.dense + charge * c.charge + translation * c.lex_tr
             content += nboost * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
             c.score = content + law_prior * c.law_prior + art_prior * c.art_prior + mention * c.mention
 
