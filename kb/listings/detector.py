@@ -195,6 +195,13 @@ def _licensed(whole: str, rules: Rules) -> bool:
     return any(not is_negated(whole, m.start(), m.end()) for m in rules.names.licensed.finditer(whole))
 
 
+def _historical(whole: str, rules: Rules) -> bool:
+    """The listing is a museum's reproduction of a historical figure's portrait (a museum or collection, a
+    replica or cast, an era long past): the person named is history, not someone whose likeness is sold."""
+    pats = rules.names.historical
+    return bool(pats) and all(p.search(whole) for p in pats)
+
+
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
     """All risky spans of a listing, merged, most severe first (no store needed)."""
     rules = rules or load_rules()
@@ -233,12 +240,14 @@ def _fiction(hits: list[Hit], whole: str, rules: Rules) -> list[Hit]:
 def _in_context(hits: list[Hit], fields: dict[str, str], whole: str, rules: Rules) -> list[Hit]:
     """Hits the listing as a whole cancels: words inside a work's quoted title (for categories marked
     ``not_in_titles``); a real person's name and likeness where the listing states the person's written licence
-    (and waives no consent); a ``needs_person`` trigger in a listing that names or portrays nobody."""
+    (and waives no consent) or is a museum's reproduction of a historical figure; a ``needs_person`` trigger in a listing that names or portrays nobody."""
     titles = {f: _titles(t) for f, t in fields.items()}
     out = [h for h in hits if not (rules.categories[h.category].not_in_titles
                                     and any(a <= h.start and h.end <= b for a, b in titles[h.field]))]
     if _licensed(whole, rules) and not any(h.category == "consent_waiver" for h in out):
         out = [h for h in out if h.category not in ("likeness", "name_use")]
+    if _historical(whole, rules):
+        out = [h for h in out if not (h.person and h.category in ("likeness", "name_use"))]
     if any(h.person or h.category == "likeness" for h in out):
         return out
     return [h for h in out if not (h.trigger.startswith("rule:") and rules.triggers[int(h.trigger[5:])].needs_person)]
