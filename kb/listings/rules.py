@@ -33,6 +33,7 @@ class CitationRef:
     anchor: str | None
     quote: str | None
     penalty: bool = False
+    national: bool = False  # the law is in the national layer only: a raw-only index does not cite it
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
             id=c["id"], law=c["law"], key=str(c["key"]) if c.get("key") else None,
             keys={str(k): str(v) for k, v in (c.get("keys") or {}).items()},
             anchor=c.get("anchor"), quote=c.get("quote"), penalty=bool(c.get("penalty", False)),
+            national=bool(c.get("national", False)),
         )
     categories: dict[str, Category] = {}
     for i, c in enumerate(data.get("category", [])):

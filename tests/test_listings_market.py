@@ -1,0 +1,294 @@
+"""Listing check, kinds of risk added 2026-12-07 (session 21) from the law: fictitious reference prices and sham
+time limits, invented sales and reviews, absolute words of ordinary language, experts as endorsers, children's
+advertising, withheld safety warnings, a voice, the seller's identity, "compatible with face unlock", self-printed
+certification marks, people described instead of named, state officials; and the clean wordings next to them (a true
+price history, a platform's Best Sellers list, a museum's copy of a historical portrait, a licensed character).
+Wordings written for these tests, not taken from any evaluation set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kb.listings import detect, load_rules
+from kb.listings.detector import rewritten
+
+
+def cats(title: str, description: str = "") -> set[str]:
+    return {h.category for h in detect(title, description)}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("硅胶头套 吊牌价1299元 今日399元", "吊牌价是我们随意标的，实际从来没有按这个价卖过。"),
+        ("Zombie mask - RRP $120, yours for $25", "We never actually sold it at that price; it makes the deal look better."),
+        ("Mask ~~$99~~ $19", "The original price is one we made up for the banner."),
+        ("万圣节面具", "店铺惯用先涨价再打折的办法，折扣力度看着大。"),
+    ],
+)
+def test_a_reference_price_the_listing_admits_was_never_charged(title: str, description: str) -> None:
+    assert "false_price" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("面具 倒计时2小时 恢复原价", "倒计时到零会自动重新开始，优惠其实全年都有。"),
+        ("Limited-time deal on latex masks", "Don't worry about the countdown - it restarts every time you visit."),
+        ("Today only: 60% off", "This promotion runs all year round."),
+    ],
+)
+def test_a_time_limit_the_listing_admits_is_not_one(title: str, description: str) -> None:
+    assert "false_price" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("老人面具 原价159元 现价129元", "原价为2026年11月1日至30日的实际售价，有订单记录可查。"),
+        ("Latex mask, was $40, now $32", "Sold at $40 from March to October 2026; the lower price applies from 1 November."),
+        ("限时优惠 硅胶面具", "活动时间：12月1日至12月3日，到期恢复日常价。"),
+        ("Mask sale ends Sunday", "Sale runs 5-7 December only."),
+        ("面具", "近7日最低成交价89元，本次活动价79元。"),
+    ],
+)
+def test_true_reference_prices_and_real_time_limits_are_clean(title: str, description: str) -> None:
+    assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("爆款面具 已售5万件", "销量是找人刷出来的，评价也是水军写的。"),
+        ("仿真面具", "新品上架先安排刷好评，买家放心。"),
+        ("Silicone mask with 2,000 five-star ratings", "Most ratings were left by our staff and friends at launch."),
+        ("Mask", "We bought 300 positive reviews to get you started."),
+    ],
+)
+def test_invented_sales_and_reviews(title: str, description: str) -> None:
+    assert "fake_sales_or_reviews" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Silicone mask", "Every review here is from a verified buyer; we never post reviews ourselves."),
+        ("仿真面具", "本店坚决拒绝刷单，所有评价均来自真实买家。"),
+        ("Mask", "Our team replies to reviews within a day."),
+    ],
+)
+def test_honest_review_statements_are_clean(title: str, description: str) -> None:
+    assert "fake_sales_or_reviews" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Top-tier latex mask, unparalleled realism", ""),
+        ("Industry-leading silicone masks", "Nothing else comes close."),
+        ("硅胶面具 无与伦比的质感", "仿真天花板，登峰造极。"),
+        ("殿堂级工艺 仿真头套", ""),
+    ],
+)
+def test_more_absolute_words(title: str, description: str) -> None:
+    assert "absolute_claim" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Clown mask", "Listed in the platform's Best Sellers ranking for Halloween 2026 (position 9)."),
+        ("大话西游 至尊宝造型头套", "原创卡通造型，非任何演员形象。"),
+        ("面具", "近30日最低交易价99元，今日同价。"),
+    ],
+)
+def test_words_that_only_look_absolute(title: str, description: str) -> None:
+    assert "absolute_claim" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Skin-safe silicone mask", "Dermatologist-recommended; 8 out of 10 physicians prefer it."),
+        ("亲肤硅胶面具", "多位皮肤科医生一致好评，95%的专家认可。"),
+    ],
+)
+def test_experts_and_statistics_of_experts_are_endorsements(title: str, description: str) -> None:
+    assert "endorsement" in cats(title, description)
+
+
+def test_advice_to_see_a_doctor_is_no_endorsement() -> None:
+    assert "endorsement" not in cats("Latex mask", "If you have a latex allergy, consult your doctor before wearing it.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("恐龙头套 小朋友必备", "小朋友快去让爸爸妈妈给你买！"),
+        ("Unicorn mask for kids", "Ask your parents to order one before your friends do!"),
+    ],
+)
+def test_urging_children_to_make_parents_buy(title: str, description: str) -> None:
+    assert "children_ad" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("宝宝卡通面具", "带小铃铛装饰，宝宝可以放心啃咬，无需大人看护。"),
+        ("Baby bear mask", "Tiny buttons on the nose; safe for babies to put in their mouths, no supervision required."),
+    ],
+)
+def test_withholding_a_safety_warning_for_children(title: str, description: str) -> None:
+    assert "safety_warning" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Kids' fox mask", "Contains small parts - not suitable for children under 3. Use under adult supervision."),
+        ("儿童头套", "含小零件，3岁以下儿童请勿使用，须在成人看护下佩戴。"),
+        ("Adult mask", "No warranty needed - returns accepted within 30 days."),
+    ],
+)
+def test_a_warning_given_is_clean(title: str, description: str) -> None:
+    assert not cats(title, description) & {"safety_warning", "children_ad"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Talking pirate mask", "Plays a greeting in the pop star's real voice, taken from her concert recordings."),
+        ("会说话的头套", "内置芯片，AI克隆某歌手的声音，开口就是原唱味。"),
+        ("搞怪面具", "附赠主持人原声语音包。"),
+    ],
+)
+def test_a_real_persons_voice(title: str, description: str) -> None:
+    assert "voice" in cats(title, description)
+
+
+def test_a_voice_chip_with_its_own_sounds_is_clean() -> None:
+    assert "voice" not in cats("Ghost mask with sound chip", "Plays a spooky laugh recorded by our own studio.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("硅胶面具 工厂直发", "本店不提供营业执照和经营地址，下单请联系客服。"),
+        ("Latex masks", "We don't publish our business name or address. Unregistered seller, cash only."),
+    ],
+)
+def test_a_seller_hiding_its_identity(title: str, description: str) -> None:
+    assert "seller_identity" in cats(title, description)
+
+
+def test_a_displayed_licence_is_clean() -> None:
+    assert "seller_identity" not in cats("硅胶面具", "营业执照信息已在店铺首页公示，可随时查看。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Silicone face, Face ID ready", ""),
+        ("Mask compatible with face unlock on most phones", ""),
+        ("仿真脸 兼容手机人脸解锁", ""),
+        ("硅胶面具", "可录入为手机的备用面容。"),
+    ],
+)
+def test_compatible_with_face_unlock(title: str, description: str) -> None:
+    assert "false_function_claim" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("面具 外箱印有CE标志", "CE标志是厂家自己加印的，没有取得过证书。"),
+        ("Mask with FDA logo", "We never applied for FDA registration; the logo is decoration."),
+    ],
+)
+def test_certification_marks_the_seller_does_not_hold(title: str, description: str) -> None:
+    assert "false_origin_or_mark" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("某当红女星同款脸 仿真面具", ""),
+        ("顶流爱豆的脸 头套", ""),
+        ("Mask of a certain A-list actor", "Fans will know him at once."),
+        ("Party mask", "Modelled on the prime minister's famous face."),
+    ],
+)
+def test_a_person_described_instead_of_named(title: str, description: str) -> None:
+    assert "likeness" in cats(title, description)
+
+
+def test_any_performers_face_is_no_one_in_particular() -> None:
+    assert "likeness" not in cats("Blank practice head", "Fits any actor's face for make-up rehearsal.")
+
+
+def test_a_state_officials_face_cites_the_advertising_ban_on_officials() -> None:
+    hits = [h for h in detect("市长同款头套", "照着我们市长的模样做的。") if h.category == "likeness"]
+    assert hits and any("ad-state-organs" in h.citations for h in hits)
+    # a club's "minister" is no state official
+    assert "likeness" not in cats("社团活动道具", "学生会部长同款头套。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Museum copy of Beethoven's death mask", "Cast from the plaster in a composers' museum collection."),
+        ("故宫文创 清代画像面具", "依据馆藏清代乾隆皇帝朝服像复制。"),
+    ],
+)
+def test_a_museums_copy_of_a_historical_portrait_is_no_likeness(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use", "deceased_person"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Wax museum replica of Emma Watson", "Her face, museum-quality finish."),  # no era: a living person
+        ("Museum-quality replica of Tom Hardy's face", "Cast from 19th-century techniques."),  # a grade, not a museum
+    ],
+)
+def test_a_living_person_in_museum_words_is_still_a_likeness(title: str, description: str) -> None:
+    assert "likeness" in cats(title, description)
+
+
+def test_a_name_particle_is_a_whole_word() -> None:
+    people = {h.person for h in detect("Replica of Napoleon's death mask", "") if h.person}
+    assert all("de" not in p.split() and not p.endswith(" de") for p in people)
+
+
+def test_the_rewrite_drops_a_fictitious_reference_price() -> None:
+    title, description = "仿真头套 原价599元 到手价89元", "原价是商家自定的，从未按原价卖过。手工植发，头围56-60厘米。"
+    rules = load_rules()
+    out = rewritten(title, description, detect(title, description, rules), rules)
+    assert "599" not in out["title"] and "89" in out["title"]
+    assert "从未" not in out["description"] and "头围56-60厘米" in out["description"]
+    assert out["remaining"] == 0
+
+
+def test_the_new_categories_cite_the_law_in_force(raw_index: Any) -> None:
+    from kb.listings import ListingChecker
+
+    checker = ListingChecker(raw_index.store)
+    got = checker.check(
+        "儿童面具 吊牌价999元", "吊牌价为商家自定，从未按此价格销售。评价由员工代写刷好评。快让爸爸妈妈给你买！"
+        "宝宝可以放心啃咬。内置明星原声语音包。本店不公示营业执照。", lang="zh")
+    by_cat = {f["category"]: f for f in got["findings"]}
+    articles = {c: {(x["title_zh"], x["article"]) for x in f["citations"]} for c, f in by_cat.items()}
+    assert ("网络交易监督管理办法", "第十四条") in articles["false_price"]
+    assert ("中华人民共和国电子商务法", "第十七条") in articles["fake_sales_or_reviews"]
+    assert ("中华人民共和国广告法", "第四十条") in articles["children_ad"]
+    assert ("中华人民共和国消费者权益保护法", "第十八条") in articles["safety_warning"]
+    assert ("中华人民共和国民法典", "第一千零二十三条") in articles["voice"]
+    assert ("中华人民共和国电子商务法", "第十五条") in articles["seller_identity"]
+    # each with its penalty article where the law has one
+    for cat in ("false_price", "fake_sales_or_reviews", "children_ad", "safety_warning", "seller_identity"):
+        assert any(c["penalty"] for c in by_cat[cat]["citations"]), cat
+    assert by_cat["voice"]["category_name"] == "使用他人声音"
+    assert all(f["suggestion"] for f in got["findings"])
