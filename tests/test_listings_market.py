@@ -292,3 +292,110 @@ def test_the_new_categories_cite_the_law_in_force(raw_index: Any) -> None:
         assert any(c["penalty"] for c in by_cat[cat]["citations"]), cat
     assert by_cat["voice"]["category_name"] == "使用他人声音"
     assert all(f["suggestion"] for f in got["findings"])
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Mask - compare at $80, now $20", "The compare-at price is for reference only, not a previous selling price."),
+        ("头套 市场价688元 限时68元", "市场价仅供参考，非实际成交价。"),
+    ],
+)
+def test_a_reference_price_the_listing_says_is_not_a_real_price(title: str, description: str) -> None:
+    assert "false_price" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("仿真面具 仅剩3件", "页面一直显示仅剩3件，其实库存充足。"),
+        ("Only 2 left in stock!", "Don't tell anyone, but we have plenty in stock."),
+    ],
+)
+def test_a_scarcity_the_listing_admits_is_invented(title: str, description: str) -> None:
+    assert "false_price" in cats(title, description)
+
+
+def test_real_low_stock_is_clean() -> None:
+    assert not cats("Only 2 left in stock", "Last batch of the 2025 run; we will not restock this colour.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("全头硅胶面具", "适合新生儿佩戴，柔软不闷。"), ("Full-head mask", "Soft enough to be suitable for newborns.")],
+)
+def test_a_face_covering_mask_sold_for_babies(title: str, description: str) -> None:
+    assert "safety_warning" in cats(title, description)
+
+
+def test_not_for_babies_is_a_warning() -> None:
+    assert "safety_warning" not in cats("Kids' mask", "Not suitable for children under 3.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Silicone masks", "No returns, no refunds. All sales final."),
+        ("硅胶面具", "售出概不退换，请谨慎下单。"),
+    ],
+)
+def test_excluding_return_rights(title: str, description: str) -> None:
+    assert "return_rights" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Custom portrait-free mask", "Made to order in your chosen skin tone; custom orders are non-returnable unless defective."),
+        ("定制款面具", "定制商品不支持七天无理由退货，质量问题包退换。"),
+        ("Mask", "Free returns within 30 days; no return shipping fees."),
+        ("Mask", "A non-refundable deposit of $20 secures your slot."),
+    ],
+)
+def test_lawful_return_terms_are_clean(title: str, description: str) -> None:
+    assert "return_rights" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("国庆款面具 印五星红旗图案", ""), ("Mask with the Chinese national flag printed on the cheek", ""), ("军徽图案头套", "")],
+)
+def test_state_symbols(title: str, description: str) -> None:
+    assert "state_symbols" in cats(title, description)
+
+
+@pytest.mark.parametrize(("title", "description"), [("美国国旗图案面具", "星条旗造型。"), ("万国旗装饰头套", "")])
+def test_foreign_flags_are_not_state_symbols(title: str, description: str) -> None:
+    assert "state_symbols" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("仿真面具", "品牌名借用了某男歌手的艺名。"),
+        ("Latex masks", "Our brand is named after a famous footballer."),
+        ("Masks named after Jennifer Lawrence", ""),
+    ],
+)
+def test_a_persons_name_as_a_brand(title: str, description: str) -> None:
+    assert "name_use" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("World's leading silicone mask maker", ""),
+        ("Cheapest realistic mask", "Lowest prices on the market."),
+        ("Hollywood heartthrob face mask", ""),
+    ],
+)
+def test_more_superlatives_and_famous_faces(title: str, description: str) -> None:
+    assert cats(title, description) & {"absolute_claim", "likeness"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("World's Best Dad party mask", "A gift for Father's Day."), ("Best friends mask set", "Two cartoon cats."), ("#1 Grandma mask", "")],
+)
+def test_a_superlative_about_a_person_on_a_gift_is_no_claim(title: str, description: str) -> None:
+    assert "absolute_claim" not in cats(title, description)
