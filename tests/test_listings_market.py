@@ -399,3 +399,45 @@ def test_more_superlatives_and_famous_faces(title: str, description: str) -> Non
 )
 def test_a_superlative_about_a_person_on_a_gift_is_no_claim(title: str, description: str) -> None:
     assert "absolute_claim" not in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Wolf mask - list price $150 (never charged), $30 today", "", "false_price"),
+        ("闪购倒计时5分钟", "说是限时，其实天天都是这个价。", "false_price"),
+        ("Silicone mask", "Write a five-star review to get $3 cashback.", "fake_sales_or_reviews"),
+        ("硅胶面具", "晒图五星好评返5元。", "fake_sales_or_reviews"),
+        ("仿真面具 面具之王", "", "absolute_claim"),
+        ("面具 包装印CE标志", "我们的供应商 is not CE certified.", "false_origin_or_mark"),
+        ("意大利工艺头套", "产地标注意大利，实际由国内工厂代工。", "false_origin_or_mark"),
+        ("Dragon mask for kids", "Pester your dad for one this weekend!", "children_ad"),
+        ("Baby chick mask", "Little beads inside; no need for any warning label.", "safety_warning"),
+        ("Rubber mask of the governor", "", "likeness"),
+        ("Famous boxing champion face mask", "", "likeness"),
+        ("Radiologists love it", "Silicone mask.", "endorsement"),
+        ("面具工作室", "不挂营业执照，私聊下单。", "seller_identity"),
+        ("Masks by a small team", "We keep our business name private.", "seller_identity"),
+        ("Silicone face", "Register it and it unlocks your tablet too.", "false_function_claim"),
+    ],
+)
+def test_further_wordings_of_the_new_kinds(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Vintage-style clown mask", "Never used, still in the original packaging."),
+        ("Masks sold online only", "Never sold in stores; original design by our studio."),
+        ("限时特惠 12月1日-12月7日", "活动结束恢复原价129元。库存充足，当天发货。"),
+        ("Discreet shipping", "Plain box, no return address on the parcel."),
+        ("Mask", "Please leave a review after your purchase - it helps small shops."),
+        ("Mask", "Not certified for medical use; a costume only."),
+        ("Mask", "Unlock your inner monster this Halloween."),
+        ("面具", "本店营业执照已在首页公示。"),
+        ("服装面具", "不在3C目录内，未做3C认证。"),  # a statement that no certificate is held, and no mark shown
+    ],
+)
+def test_clean_wordings_near_the_new_kinds(title: str, description: str) -> None:
+    assert not cats(title, description)
