@@ -441,3 +441,61 @@ def test_further_wordings_of_the_new_kinds(title: str, description: str, categor
 )
 def test_clean_wordings_near_the_new_kinds(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("开光貔貅面具", "大师开光，戴上招财转运。", "superstition"),
+        ("Lucky tiger mask", "Blessed by a monk - wards off evil spirits and brings wealth.", "superstition"),
+        ("Blackface party mask", "", "discrimination"),
+        ("新款面具 专利申请中", "", "patent_claim"),
+        ("Patent-pending strap system", "", "patent_claim"),
+        ("专利产品 硅胶头套", "独家专利技术。", "patent_claim"),  # a patent named, its number not given
+        ("硅胶面具", "别家卖的都是有毒的劣质货，只有我们是真材实料。", "disparagement"),
+        ("Silicone mask", "Other sellers' masks are toxic junk.", "disparagement"),
+        ("限量收藏面具", "收藏级限量款，稳赚不赔，三年翻倍没问题。", "investment_promise"),
+        ("Collector's mask", "Guaranteed to appreciate - a risk-free investment.", "investment_promise"),
+        ("高仿大牌logo面具", "", "counterfeit"),
+        ("Designer knock-off masquerade mask", "", "counterfeit"),
+        ("面具", "售后问题本店概不负责，一切后果由买家承担。", "unfair_terms"),
+        ("Mask", "We accept no liability whatsoever.", "unfair_terms"),
+        ("清仓三无产品 面具", "无厂名厂址，便宜处理。", "product_label"),
+        ("Mask", "No manufacturer name on the box, no Chinese label.", "product_label"),
+        ("警察同款面具", "戴上冒充民警上门检查。", "impersonation"),
+        ("Mask", "Pose as a police officer at the door.", "impersonation"),
+    ],
+)
+def test_kinds_from_the_rest_of_the_advertising_and_consumer_law(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("傩戏面具", "传统上人们用傩面驱邪祈福，本品为工艺复制品，不承诺任何效果。"),
+        ("Lion dance mask", "In Chinese tradition the lion is believed to bring good luck; a decorative piece."),
+        ("专利产品 硅胶头套", "实用新型专利，专利号ZL202520123456.7。"),
+        ("面具", "本店不卖三无产品，中文标签齐全。"),
+        ("Mask with anti-counterfeit hologram", "Genuine product of our own brand."),
+        ("高仿真硅胶面具", "超写实质感。"),
+        ("Mask", "Not responsible for damage caused by misuse."),
+        ("警察角色扮演面具", "适合儿童职业体验活动，扮演小警察。"),
+        ("面具", "最终解释权归本店所有。"),  # a promotion's interpretation clause, no disclaimer of liability
+    ],
+)
+def test_clean_wordings_near_those_kinds(title: str, description: str) -> None:
+    assert not cats(title, description)
+
+
+def test_every_new_category_cites_an_article_of_the_raw_store(raw_index: Any) -> None:
+    from kb.listings import ListingChecker
+
+    checker = ListingChecker(raw_index.store)
+    got = checker.check("开光面具 专利申请中 高仿大牌", "别家都是劣质假货。稳赚不赔。本店概不负责。三无产品。", lang="en")
+    by_cat = {f["category"]: f for f in got["findings"]}
+    want = {"superstition": "第九条", "patent_claim": "第十二条", "counterfeit": "第七条", "disparagement": "第十三条",
+            "investment_promise": "第二十五条", "unfair_terms": "第二十六条", "product_label": "第二十七条"}
+    for cat, article in want.items():
+        assert article in {c["article"] for c in by_cat[cat]["citations"]}, cat
+        assert any(c["penalty"] for c in by_cat[cat]["citations"]), cat
