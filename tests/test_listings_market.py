@@ -499,3 +499,26 @@ def test_every_new_category_cites_an_article_of_the_raw_store(raw_index: Any) ->
     for cat, article in want.items():
         assert article in {c["article"] for c in by_cat[cat]["citations"]}, cat
         assert any(c["penalty"] for c in by_cat[cat]["citations"]), cat
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Replica of the bronze head of Emperor Wu", "Made for a provincial museum's shop from the piece in its collection."),
+        ("Abraham Lincoln mask for history class", "Portrait after a photograph of 1863."),
+    ],
+)
+def test_figures_of_history_in_a_museum_or_a_history_lesson(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use"}
+
+
+def test_a_living_person_for_a_history_lesson_is_still_a_likeness() -> None:
+    assert "likeness" in cats("Barack Obama mask for history class", "His face, lifelike silicone.")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("实在面具", "不刷单、不虚构原价、不搞假限时。"), ("Honest mask", "No fake reviews, no fake discounts, no knock-offs.")],
+)
+def test_negated_market_claims_are_clean(title: str, description: str) -> None:
+    assert not cats(title, description)
