@@ -522,3 +522,21 @@ def test_a_living_person_for_a_history_lesson_is_still_a_likeness() -> None:
 )
 def test_negated_market_claims_are_clean(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Sailor mask", "Most five-star ratings here were posted from our employees' accounts.", "fake_sales_or_reviews"),
+        ("面具", "晒图评价全是店主自己编的。", "fake_sales_or_reviews"),
+        ("Puppy mask for toddlers", "No choking-hazard warning label needed.", "safety_warning"),
+        ("Mask like a certain Grammy-winning singer", "", "likeness"),
+        ("某人气女团成员同款头套", "", "likeness"),
+        ("Mask with FDA mark", "It carries no FDA registration.", "false_origin_or_mark"),
+        ("Wholesale masks", "Business name and address not disclosed.", "seller_identity"),
+        ("面具批发", "营业执照信息保密，不对外。", "seller_identity"),
+        ("Fox mask - list price $70 today $20", "List price is a figure set for display.", "false_price"),
+    ],
+)
+def test_wordings_found_by_a_second_own_set(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
