@@ -540,3 +540,30 @@ def test_negated_market_claims_are_clean(title: str, description: str) -> None:
 )
 def test_wordings_found_by_a_second_own_set(title: str, description: str, category: str) -> None:
     assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("硅胶头套", "执照就不挂了，老客户都懂。", "seller_identity"),
+        ("Masks", "The shop's registration stays off the page.", "seller_identity"),
+        ("面具", "月销量一大半是找托刷的。", "fake_sales_or_reviews"),
+        ("面具 吊牌价888 到手88", "吊牌价是我们瞎标的。", "false_price"),
+    ],
+)
+def test_an_identity_sales_or_price_word_with_its_admission_in_one_clause(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("面具", "我们对您的收货地址保密，放心购买。"),
+        ("Mask", "Your address stays private with us."),
+        ("面具", "上周销量刷新了店铺纪录。"),
+        ("面具", "评价都来自真实买家，绝不刷单。"),
+        ("面具", "店铺地址：浙江省金华市某路8号。"),
+    ],
+)
+def test_the_buyers_privacy_and_true_figures_are_clean(title: str, description: str) -> None:
+    assert not cats(title, description)
