@@ -567,3 +567,13 @@ def test_an_identity_sales_or_price_word_with_its_admission_in_one_clause(title:
 )
 def test_the_buyers_privacy_and_true_figures_are_clean(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize("title", ["拜登仿真面具", "某国元首同款头套", "某位当红流量小花同款脸", "Mask of a certain country's head of state"])
+def test_politicians_and_unnamed_stars(title: str) -> None:
+    assert "likeness" in cats(title, "")
+
+
+@pytest.mark.parametrize(("title", "description"), [("米奇头套", "迪士尼卡通角色，正版授权。"), ("安娜公主头套", "动画角色造型。")])
+def test_a_transliterated_name_in_a_character_listing_is_the_characters(title: str, description: str) -> None:
+    assert not cats(title, description) & {"likeness", "name_use"}
