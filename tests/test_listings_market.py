@@ -577,3 +577,17 @@ def test_politicians_and_unnamed_stars(title: str) -> None:
 @pytest.mark.parametrize(("title", "description"), [("米奇头套", "迪士尼卡通角色，正版授权。"), ("安娜公主头套", "动画角色造型。")])
 def test_a_transliterated_name_in_a_character_listing_is_the_characters(title: str, description: str) -> None:
     assert not cats(title, description) & {"likeness", "name_use"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("招财猫头套", "日式卡通猫造型。"),
+        ("辟邪神兽造型面具", "原创设计。"),
+        ("硅胶面具", "支持海外转运，集运仓地址见首页。"),
+        ("面具", "因个人原因造成的损坏本店概不负责。"),
+        ("定制款面具", "定制商品不支持退换，下单前请确认尺寸。"),
+    ],
+)
+def test_everyday_words_that_only_look_like_the_new_kinds(title: str, description: str) -> None:
+    assert not cats(title, description)
