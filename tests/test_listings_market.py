@@ -591,3 +591,43 @@ def test_a_transliterated_name_in_a_character_listing_is_the_characters(title: s
 )
 def test_everyday_words_that_only_look_like_the_new_kinds(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Mask", "The crossed-out price is imaginary; no one has ever paid it.", "false_price"),
+        ("Mask - was $80", "That 'was' price is only for show.", "false_price"),
+        ("面具 划线价499", "划线价只是个幌子。", "false_price"),
+        ("Sale ends tonight!", "It ends tonight every night, honestly.", "false_price"),
+        ("今日截止 特价头套", "常年都写着今日截止。", "false_price"),
+        ("Over 9,000 sold", "Many of those orders were placed by us to boost the listing.", "fake_sales_or_reviews"),
+        ("面具", "雇人冲了单量，好评如潮。", "fake_sales_or_reviews"),
+        ("Mask with UL and TÜV seals", "The seals are purely decorative; it has never been tested.", "false_origin_or_mark"),
+        ("Kids' pirate mask", "Hey kids, send the link to your dad so he can order one!", "children_ad"),
+        ("Baby mask", "If the bell comes off, swallowing it is harmless.", "safety_warning"),
+        ("Silicone face", "Facial recognition works with it on most phones.", "false_function_claim"),
+        ("面具", "可绑定支付宝人脸支付。", "false_function_claim"),
+        ("Talking mask", "Its chip imitates the former prime minister's voice.", "voice"),
+        ("Mask seller", "Running without a trading licence for now.", "seller_identity"),
+        ("Mask", "Endorsed by many top cosmetic surgeons.", "endorsement"),
+        ("面具", "多位院士连连称赞。", "endorsement"),
+        ("Rubber mask", "The mayor of our city, down to the moustache.", "likeness"),
+    ],
+)
+def test_a_third_round_of_wordings(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Mask", "Our prices are not fake: the regular price is what we charged all autumn."),
+        ("Rock star mask", "Roars and sounds like a rock star when you squeeze it."),
+        ("Parents' pick", "Parents, buy one for each child in the class."),
+        ("Mask with CE mark", "CE certificate no. 2026-44, tested by an accredited lab."),
+        ("面具", "今日截止下单，明日统一发货。"),
+    ],
+)
+def test_a_third_round_of_clean_wordings(title: str, description: str) -> None:
+    assert not cats(title, description)
