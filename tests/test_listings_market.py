@@ -631,3 +631,58 @@ def test_a_third_round_of_wordings(title: str, description: str, category: str) 
 )
 def test_a_third_round_of_clean_wordings(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+ ("硅胶面具 原价1288 活动价128", "所谓原价从来没人买过。", "false_price"),
+ ("面具 吊牌价699", "吊牌是我们自己印的价，实际一直卖69。", "false_price"),
+ ("面具 倒计时最后3小时", "倒计时结束后会重新从3小时开始。", "false_price"),
+ ("Flash deal: 80% off, 1 hour left", "The one-hour timer starts again after it runs out.", "false_price"),
+ ("销量破10万", "其实大部分是自己人下的单。", "fake_sales_or_reviews"),
+ ("面具", "好评率99%，差评都删了。", "fake_sales_or_reviews"),
+ ("Mask", "We delete every negative review.", "fake_sales_or_reviews"),
+ ("全网独家 最牛面具", "", "absolute_claim"),
+ ("面具界的劳斯莱斯 无可挑剔", "", "absolute_claim"),
+ ("The #1 choice of professionals worldwide", "", "absolute_claim"),
+ ("Finest mask in existence", "", "absolute_claim"),
+ ("硅胶面具 外包装有3C标", "3C是我们自己贴上去的，没去认证。", "false_origin_or_mark"),
+ ("进口面具 日本原装", "其实是义乌小作坊做的。", "false_origin_or_mark"),
+ ("Mask labelled 'Made in France'", "It's produced in our Dongguan workshop.", "false_origin_or_mark"),
+ ("儿童面具", "小朋友，看中了就让爸妈马上付款哦！", "children_ad"),
+ ("Kids mask", "Kids - tell your mom you NEED this!", "children_ad"),
+ ("宝宝面具", "面具上的小珠子宝宝吃了也没事。", "safety_warning"),
+ ("儿童面具", "不需要任何年龄提示，几个月的宝宝都能戴。", "safety_warning"),
+ ("面具", "支持苹果面容ID，戴上就能解锁。", "false_function_claim"),
+ ("Mask", "Passes the selfie check on dating apps.", "false_function_claim"),
+ ("某当红男演员同款头套", "懂的都懂，不方便说名字。", "likeness"),
+ ("一位家喻户晓的影帝同款脸", "", "likeness"),
+ ("Mask of that singer everyone knows from the Super Bowl show", "", "likeness"),
+ ("某国前总统仿真面具", "", "likeness"),
+ ("局长同款面具", "", "likeness"),
+ ("会说话的面具", "内置某天王的经典台词原声。", "voice"),
+ ("Mask", "Comes with an AI voice clone of your favourite YouTuber.", "voice"),
+ ("面具", "本店无营业执照，私下交易。", "seller_identity"),
+ ("Mask", "We're a hobby seller without any registration; we don't give an address.", "seller_identity"),
+ ("面具", "某三甲医院皮肤科主任推荐。", "endorsement"),
+ ("Mask", "Approved by the National Dermatology Association.", "endorsement"),
+    ],
+)
+def test_a_fourth_round_of_wordings(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("面具 原价129 现价99", "原价为上月实际售价，有订单记录。"),
+        ("面具", "倒计时结束后恢复原价，不会重新开始。"),
+        ("面具", "我们从不删差评，欢迎真实评价。"),
+        ("面具 CE认证", "CE证书编号CE-2026-118，可查询。"),
+        ("宝宝卡通面具", "3岁以下请勿使用，小零件有误吞风险。"),
+        ("Mask", "Approved for sale in the EU; CE certificate number on the box."),
+    ],
+)
+def test_a_fourth_round_of_clean_wordings(title: str, description: str) -> None:
+    assert not cats(title, description)
