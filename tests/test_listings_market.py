@@ -686,3 +686,22 @@ def test_a_fourth_round_of_wordings(title: str, description: str, category: str)
 )
 def test_a_fourth_round_of_clean_wordings(title: str, description: str) -> None:
     assert not cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("硅胶面具 那位英国前首相的脸", "", "likeness"),
+        ("面具", "长得和某位退休老干部一模一样。", "likeness"),
+        ("面具", "照着我们镇长的照片做的。", "likeness"),
+        ("Mask", "A dead ringer for the nation's best-loved TV chef.", "likeness"),
+        ("Mask", "People will think you're that famous boxer.", "likeness"),
+        ("撞脸某当红小花 硅胶面具", "", "likeness"),
+        ("Mask", "Includes recordings of the singer's real voice.", "voice"),
+        ("以成龙命名的面具系列", "", "name_use"),
+        ("Replica of Tutankhamun's burial mask", "From the museum's reproduction programme.", None),
+    ],
+)
+def test_a_fifth_round_of_wordings(title: str, description: str, category: str | None) -> None:
+    got = cats(title, description)
+    assert category in got if category else not got & {"likeness", "name_use"}
