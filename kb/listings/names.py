@@ -26,7 +26,7 @@ _ALL_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 # a numeral before it makes a family-name character a measure word: 3000张, 两位, 几张
 _NUMERAL_BEFORE = re.compile(r"(?:\d|[一二三四五六七八九十两百千万几数每多整])$")
 _TITLES = re.compile(r"(?:老师|先生|女士|小姐|师傅|老板|总|哥|姐|叔|姨|爷|奶|妈|爸|同学|家|们|氏|某|人"
-                     r"|魔王|大王|魔|怪|精|仙|妖|神|侠|圣|帝)$")  # …魔王/…精/…仙: beings of myth and fiction (牛魔王)
+                     r"|魔王|大王|魔|怪|精|仙|妖|神|侠|圣|帝|公主)$")  # …魔王/…精/…仙/…公主: beings of myth and fiction (牛魔王)
 _WEAK_TAGS = frozenset({"ns", "n", "nz", "nrt", "nrfg", "nr", "x", "ng", "j", "nt", "vn", "a", "v"})
 _SEP = re.compile(r"[\s,，。、；;：:!！?？/|()（）【】\[\]「」“”\"'+·-]")
 _SEG_START = re.compile(r"[^\u3400-\u9fff]+")
@@ -163,8 +163,9 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
     def consider(word: str, cs: int, ce: int, tagged: bool, flag: str) -> None:
         if _NUMERAL_BEFORE.search(text[max(0, cs - 1):cs]):
             return
-        foreign = (len(word) >= 3 and flag in ("nr", "nrt", "ns") and word not in rules.zh_not_names
-                   and all(ch in rules.zh_translit_chars for ch in word))
+        # a foreign name in transliteration (特朗普; two characters when jieba tags it a name: 拜登)
+        foreign = ((len(word) >= 3 and flag in ("nr", "nrt", "ns") or len(word) == 2 and flag in ("nr", "nrt"))
+                   and word not in rules.zh_not_names and all(ch in rules.zh_translit_chars for ch in word))
         if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
             return
         if not tagged and not foreign and _common_word(word):
@@ -491,13 +492,17 @@ def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: 
 
 
 def could_be_a_character(name: str, rules: NameRules) -> bool:
-    """A name of the kind fiction uses (a Western name, a transliterated one: Freddy Krueger, 奥特曼), not a
+    """A name of the kind fiction uses (a Western name, a transliterated one: Freddy Krueger, 奥特曼, 米奇), not a
     Chinese name by family name, in pinyin, Hangul or kana."""
     if _HANGUL_WORD.search(name) or _KANA_WORD.search(name) or find_pinyin(name, rules, []):
         return False
     if _HAN.search(name):
-        return bool(_ALL_HAN.match(name)) and name[0] not in rules.zh_surnames \
-            and not any(name.startswith(d) for d in rules.zh_double_surnames)
+        if not _ALL_HAN.match(name):
+            return False
+        # a name spelt in transliteration characters only (米奇, 安娜) reads as a foreign character's name
+        if all(ch in rules.zh_translit_chars for ch in name):
+            return True
+        return name[0] not in rules.zh_surnames and not any(name.startswith(d) for d in rules.zh_double_surnames)
     return True
 
 

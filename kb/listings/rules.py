@@ -16,7 +16,8 @@ SEVERITIES = ("low", "medium", "high")
 SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
 # A run of capitalised words (an English personal name candidate), matched case-sensitively.
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
-EN_NAME = rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|de|van|von|da|di|del|le|la|bin)){{0,3}}"
+# the particles are whole words ("Napoleon's death mask" is no "Napoleon's de")
+EN_NAME = rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:de|van|von|da|di|del|le|la|bin)\b)){{0,3}}"
 
 
 class RulesError(ValueError):
@@ -32,6 +33,7 @@ class CitationRef:
     anchor: str | None
     quote: str | None
     penalty: bool = False
+    national: bool = False  # the law is in the national layer only: a raw-only index does not cite it
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class NameRules:
     licensed: re.Pattern[str] = re.compile("(?!)")
     character: re.Pattern[str] = re.compile("(?!)")
     real_person: re.Pattern[str] = re.compile("(?!)")
+    # a museum's reproduction of a historical figure's portrait: every pattern matches the listing
+    historical: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
             id=c["id"], law=c["law"], key=str(c["key"]) if c.get("key") else None,
             keys={str(k): str(v) for k, v in (c.get("keys") or {}).items()},
             anchor=c.get("anchor"), quote=c.get("quote"), penalty=bool(c.get("penalty", False)),
+            national=bool(c.get("national", False)),
         )
     categories: dict[str, Category] = {}
     for i, c in enumerate(data.get("category", [])):
@@ -204,6 +209,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         licensed=_compile(n.get("licensed", "(?!)"), where),
         character=_compile(n.get("character", "(?!)"), where),
         real_person=_compile(n.get("real_person", "(?!)"), where),
+        historical=tuple(_compile(x, where) for x in n.get("historical", [])),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
