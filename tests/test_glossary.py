@@ -290,3 +290,29 @@ def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
     for q in ("把客户的人脸照片传到境外服务器需要什么条件？", "面具出口到海外要怎么报关？", "Can we store face scans on a server overseas?"):
         assert g.expand(q, "zh" if "面" in q or "人" in q else "en").foreign == []
     assert g.expand("面具出口到越南要怎么报关？", "zh").foreign == ["foreign-jurisdiction"]
+
+
+@pytest.mark.parametrize(("question", "not_concept"), [
+    ("How many years will the protection last?", "will"),  # the modal verb, not a testament
+    ("She is in Shanghai on a tourist visa; can we pay her to help out?", "tourism"),
+    ("Can a customs agent file the declaration for us?", "agency"),
+    ("The sculpting is done by our partner team abroad.", "partnership"),
+    ("The listing remains online three weeks later.", "dead-body"),
+    ("I handle compliance for a small shop.", "pseudonym"),
+    ("Our first container of silicone arrives next week.", "superlatives"),
+    ("The only way in is now a face scan.", "superlatives"),
+    ("A batch failed the check at the warehouse.", "storage-contract"),
+    ("Customers upload a video of their face.", "online-infringement"),
+])
+def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question: str, not_concept: str) -> None:
+    assert not_concept not in g.expand(question).concepts
+
+
+@pytest.mark.parametrize(("question", "concept"), [
+    ("My father left a will giving the shop to my brother. Is his will valid?", "will"),
+    ("Can we advertise our masks as the best in the world?", "superlatives"),
+    ("How much import duty is charged on silicone?", "customs"),
+    ("The two business partners fell out over the profits.", "partnership"),
+])
+def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
+    assert concept in g.expand(question).concepts
