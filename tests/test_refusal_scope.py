@@ -65,6 +65,7 @@ def test_us_as_a_pronoun_is_not_the_united_states() -> None:
         "硅胶面具的眼睫毛用什么胶水粘比较牢固？",
         "面具网店怎么做推广才能提高销量？",
         "Should I sell my masks on Shopify or on my own site to make more profit?",
+        "Can I sculpt the nose thinner so the mask sits better on a narrow face?",  # permission form, nobody else's face
     ],
 )
 def test_craft_and_business_questions_ask_nothing_of_the_law(question: str) -> None:
@@ -99,6 +100,10 @@ def test_legal_questions_with_craft_or_business_words_are_legal(question: str) -
         # no legal word, no craft word: a lay question about consequences
         "My cousin wants to use my photos to open a shop account in his name. What happens to me if I agree?",
         "Who pays for the rash my daughter got from a mask she bought online, the shop or the factory?",
+        # a craft word in what is asked, but what is asked is permission with another person's face at stake
+        "May we sell busts sculpted from a singer's publicity photos if we leave her name off the box?",
+        # a craft word in the story, the authority's reach asked
+        "Our casting crew works every Sunday this month. What could the labour authorities do about that?",
     ],
 )
 def test_lay_questions_without_legal_words_are_legal(question: str) -> None:

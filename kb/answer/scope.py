@@ -190,7 +190,8 @@ def _asking(question: str) -> str:
 
 def asks_the_law(question: str) -> bool:
     """Whether the question asks something of the law. A legal word (legal_*) anywhere decides yes; a craft or
-    business word in what the question asks (_asking) decides no. A craft word only in the story decides no only
+    business word in what the question asks (_asking) decides no, unless what is asked is permission (asks) and another
+    person's face, name or identity is at stake ("can I sell masks sculpted to look like a famous actor?"). A craft word only in the story decides no only
     when nothing else makes it a legal question: no asking word of permission or consequence (asks, or the broad
     markers of kb/answer/issues.py) in what is asked, and no other person's face, name or identity at stake
     ("lifelike masks of her face …, can anyone do something about it?"). A lay question with neither legal nor
@@ -202,12 +203,15 @@ def asks_the_law(question: str) -> bool:
     if data.legal.find(question, low):
         return True
     asking = _asking(question)
+    person = bool(data.person.find(question, low) or any(p.search(question) for p in data.person_patterns))
+    permission = bool(data.asks.find(asking, asking.lower()) or broad(asking))
     if data.craft.find(asking, asking.lower()):
-        return False
+        # know-how, unless it asks permission to do something with another person's face or name ("can I sell masks
+        # sculpted to look like a famous actor …?")
+        return permission and person
     if not data.craft.find(question, low):
         return True
-    return bool(data.asks.find(asking, asking.lower()) or broad(asking) or data.person.find(question, low)
-                or any(p.search(question) for p in data.person_patterns))
+    return permission or person
 
 
 def no_statute(question: str) -> tuple[str, str] | None:
