@@ -412,3 +412,13 @@ def test_memory_votes_are_summed_in_the_order_of_the_neighbours() -> None:
     gold = tuple((law, "1") for law in ("广告法", "民法典", "刑法", "商标法", "电子商务法"))
     votes = QuestionMemory([MemoryItem("明星肖像广告", gold)]).votes("明星肖像广告")
     assert list(votes.laws) == [g[0] for g in gold]
+
+
+def test_an_opened_index_runs_numpy_blas_on_one_thread(raw_index: Any) -> None:
+    """A search's products are matrix × one vector; OpenBLAS threads spinning beside them cost ten times the CPU."""
+    from threadpoolctl import threadpool_info
+
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is not visible to threadpoolctl"
+    assert raw_index.settings.blas_threads == 1
+    assert all(p["num_threads"] == 1 for p in blas), blas
