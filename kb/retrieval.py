@@ -194,6 +194,7 @@ class Retriever:
         self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
         self._in_force: dict[tuple[str, str, date], str | None] = {}  # (law_id, key, day) → article id (_article_in_force)
+        self._ck_of: dict[str, tuple[str, str]] = {}  # article id → candidate key (_cand_key)
 
     # ------------------------------------------------------------------ channels (composed once, in one place)
     def _compose(self) -> dict[str, Channel]:
@@ -416,12 +417,18 @@ class Retriever:
             "lex_zx": w.expansion if qa.lang == "zh" else w.expansion_en,
             "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
         }
-        cand = self._cand
+        # (≈1,000 articles a channel: the candidate key of an article id is looked up, not parsed, and the lookups inlined)
+        cand_key, ck_of = self._cand_key, self._ck_of
         for name, chan in found.items():
             best = max((s for s, _ in chan.values()), default=0.0)
             cf, raw = conf[name], name != "lex_zx"
             for aid, (s, law_id) in chan.items():
-                c = cand(cands, aid, law_id)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
                 setattr(c, name, cf * s / best if best > 0 else 0.0)
                 if raw and s > c.raw_lex:
                     c.raw_lex = s
@@ -434,7 +441,13 @@ class Retriever:
             if ch is None:
                 continue
             for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                setattr(cand(cands, aid, law_id), name, s)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
+                setattr(c, name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
@@ -618,10 +631,20 @@ class Retriever:
         return out
 
     # ------------------------------------------------------------------ channels
-    @staticmethod
-    def _cand(cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
+    def _cand_key(self, article_id: str, law_id: str) -> tuple[str, str]:
+        """(law id, article key) of an article id: one candidate per article whatever its version (remembered per
+        generation: the same few thousand articles come back search after search)."""
         _, sep, key = article_id.partition("#")
         ck = (law_id, key if sep else article_id)
+        if len(self._ck_of) >= 200_000:
+            self._ck_of.clear()
+        self._ck_of[article_id] = ck
+        return ck
+
+    def _cand(self, cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
+        ck = self._ck_of.get(article_id)
+        if ck is None or ck[0] != law_id:
+            ck = self._cand_key(article_id, law_id)
         c = cands.get(ck)
         if c is None:
             c = cands[ck] = _Cand(article_id, law_id, ck[1])
