@@ -101,16 +101,17 @@ class Channel(Protocol):
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found: ...
 
 
-def best_per_article(found: Sequence[tuple[Any, float]], rows: dict[Any, Any]) -> Found:
+def best_per_article(found: Sequence[tuple[Any, float]], rows: dict[Any, ChunkRef]) -> Found:
     """Chunk hits → the best chunk score of each article (with its law id); chunks never cross articles."""
     out: Found = {}
     for ref, score in found:
         row = rows.get(ref)
         if row is None:
             continue
-        aid = row["article_id"]
-        if aid not in out or out[aid][0] < score:
-            out[aid] = (float(score), row["law_id"])
+        aid = row.article_id
+        got = out.get(aid)
+        if got is None or got[0] < score:
+            out[aid] = (float(score), row.law_id)
     return out
 
 
@@ -183,7 +184,7 @@ class DenseChannel:
         def in_force(n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
             hits = self._vectors.query(vector, n, where)
             rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
-            return [(cid, sc) for cid, sc in hits if cid in rows and rows[cid].effective_from <= day <= rows[cid].effective_to]
+            return [(cid, sc) for cid, sc in hits if (ref := rows.get(cid)) is not None and ref.effective_from <= day <= ref.effective_to]
 
         try:
             for lang in sorted(self._langs):
