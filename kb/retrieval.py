@@ -366,6 +366,7 @@ class Retriever:
         records = self.store.articles_by_ids([c.article_id for c in ranked])
         laws = self.laws()
         hits: list[Hit] = []
+        terms = _match_terms(qa)
         for c in ranked:
             art = records.get(c.article_id)
             if art is None:
@@ -378,7 +379,7 @@ class Retriever:
                     rank=len(hits) + 1,
                     lexical_score=round(c.raw_lex, 4) if c.raw_lex else None,
                     dense_score=round(c.dense, 4) if c.dense else None,
-                    matched=_matched(qa, art),
+                    matched=_matched(qa, art, terms),
                     title_zh=law.title_zh if law else "",
                     title_en=law.title_en if law else None,
                     penalty_for=c.penalty_for,
@@ -730,15 +731,18 @@ def _t(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(values) if values else None
 
 
-def _matched(qa: QueryAnalysis, art: ArticleRecord) -> list[str]:
-    """Query terms (own content words and expansions) that occur in the article text."""
+def _match_terms(qa: QueryAnalysis) -> list[tuple[str, str]]:
+    """(term, lower-cased) of the query terms `_matched` looks for: own content words and expansions, 2+ characters."""
+    return [(term, t) for term in [*qa.content_tokens, *qa.expansions] if len(t := term.lower()) >= 2]
+
+
+def _matched(qa: QueryAnalysis, art: ArticleRecord, terms: list[tuple[str, str]] | None = None) -> list[str]:
+    """Query terms (own content words and expansions) that occur in the article text. ``terms``: `_match_terms` of
+    ``qa``, made once for all the hits of a search."""
     out = []
     zh = art.text_zh or ""
     en = (art.text_en or "").lower()
-    for term in [*qa.content_tokens, *qa.expansions]:
-        t = term.lower()
-        if len(t) < 2:
-            continue
+    for term, t in _match_terms(qa) if terms is None else terms:
         if (zh and t in zh) or (en and t in en):
             out.append(term)
     return list(dict.fromkeys(out))[:20]
