@@ -33,6 +33,7 @@ from kb.channels import (
     Query,
     SearchPlan,
     embedder_query,
+    prefetch_queries,
 )
 from kb.chunk_table import ChunkTable
 from kb.confidence import EvidenceFeatures, evidence_score
@@ -343,10 +344,11 @@ class Retriever:
         if plan.law_ids is not None and not plan.law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
         searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] = {}  # sentence → its search, once
+        focus = focus_text(qa.text) if self.weights.focus > 0 else None
+        self._prefetch_vectors(qa, focus)
         sentences = self._sentences(qa, k, plan, searched)
         cands: dict[tuple[str, str], _Cand] = {}
         ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
-        focus = focus_text(qa.text) if self.weights.focus > 0 else None
         if focus:
             # A long fact pattern buries the question in circumstances: its question sentences are searched on their
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
@@ -498,6 +500,24 @@ class Retriever:
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang)
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
+
+    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None) -> None:
+        """The texts of a long question this search will embed (the whole, its question sentences, each sentence of
+        either), embedded in one batch beforehand (kb.channels.prefetch_queries)."""
+        channels = self.channels
+        dense = channels.get("dense")
+        if "notes_dense" not in channels and not (isinstance(dense, DenseChannel) and dense.embeds(qa.lang)):
+            return
+        texts = [qa.text]
+        splits = self.weights.subquery > 0 or self.weights.notes_clause > 0
+        for text in (qa.text, focus):
+            if text:
+                if text is focus:
+                    texts.append(text.strip())
+                if splits:
+                    texts.extend(t for t, _ in subqueries(text.strip()))
+        if len(texts) > 1:
+            prefetch_queries(self.index.embedder, self._qvecs, self._lock, texts)
 
     def _core_question(self, qa: QueryAnalysis) -> bool:
         """Whether the glossary recognises a concept of the core laws' subject in the question."""
