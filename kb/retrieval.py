@@ -417,7 +417,9 @@ class Retriever:
             if mentions:  # make sure the named law's best articles are candidates
                 extra, _ = ch.search_with_top(query, plan.narrowed(mentions), 50)
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
-        top_raw = max([s for chan in found.values() for s, _ in chan.values()] + [0.0])
+        # each channel's best raw score, once (max of (score, law id) pairs: the score decides, in C)
+        bests = {name: max(chan.values(), default=(0.0, ""))[0] for name, chan in found.items()}
+        top_raw = max([*bests.values(), 0.0])
         # A channel searched with the question's own words in its own language counts fully; the others
         # (glossary terms, the small English layer for an English question) count by how much of their
         # query their best chunk covers, so a weak match cannot outrank a strong one elsewhere.
@@ -429,7 +431,7 @@ class Retriever:
         # (≈1,000 articles a channel: the candidate key of an article id is looked up, not parsed, and the lookups inlined)
         cand_key, ck_of = self._cand_key, self._ck_of
         for name, chan in found.items():
-            best = max((s for s, _ in chan.values()), default=0.0)
+            best = bests[name]
             cf, raw = conf[name], name != "lex_zx"
             for aid, (s, law_id) in chan.items():
                 ck = ck_of.get(aid)
