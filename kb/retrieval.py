@@ -470,22 +470,32 @@ class Retriever:
         if votes is not None:
             self._add_voted_articles(cands, votes.articles, plan)
         nboost = w.notes_core if self._core_question(qa) else 1.0
-        # (the loop over every candidate, ~2,000 for a short question: the weights and lookups are bound once)
+        # (the loop over every candidate, ~2,000 for a short question: the weights are bound once, and what depends only
+        # on the candidate's law — its memory vote, its articles' votes, whether the question names it — is found once
+        # per law, not once per candidate)
         key_of, law_key_of = self._key_of, self._law_key_of
-        vote_laws, vote_arts = (votes.laws, votes.articles) if votes is not None else ({}, {})
+        vote_laws = votes.laws if votes is not None else {}
+        arts_by_law: dict[str, dict[str, float]] = {}
+        for (lk, key), v in (votes.articles if votes is not None else {}).items():
+            arts_by_law.setdefault(lk, {})[key] = v
+        per_law: dict[str, tuple[float, dict[str, float] | None, float]] = {}
         mentioned = set(mentions)
         lex_zh, lex_en, agreement, dense, charge = w.lex_zh, w.lex_en, w.agreement, w.dense, w.charge
         notes_lex, notes_dense, notes_clause = w.notes_lex, w.notes_dense, w.notes_clause
         law_prior, art_prior, mention = w.law_prior, w.art_prior, w.mention
         for c in cands.values():
-            lk = key_of.get(c.law_id)
-            if lk is None:
-                lk = law_key_of(c.law_id)
+            got = per_law.get(c.law_id)
+            if got is None:
+                lk = key_of.get(c.law_id)
+                if lk is None:
+                    lk = law_key_of(c.law_id)
+                got = per_law[c.law_id] = (scale * vote_laws.get(lk, 0.0), arts_by_law.get(lk), 1.0 if c.law_id in mentioned else 0.0)
+            lp, arts, men = got
+            ap = scale * arts.get(c.key, 0.0) if arts else 0.0
             if votes is not None:
-                c.law_prior = scale * vote_laws.get(lk, 0.0)
-                c.art_prior = scale * vote_arts.get((lk, c.key), 0.0)
-            if c.law_id in mentioned:
-                c.mention = 1.0
+                c.law_prior, c.art_prior = lp, ap
+            if men:
+                c.mention = men
             # Chinese-text and English-text evidence for one article are two views of the same words: take
             # the stronger and only a share of the weaker, so translated laws are not favoured for having two.
             zh_side = lex_zh * (c.lex_zh + c.lex_zx)
@@ -493,7 +503,7 @@ class Retriever:
             content = (zh_side if zh_side >= en_side else en_side) + agreement * (en_side if zh_side >= en_side else zh_side)
             content += dense * c.dense + charge * c.charge
             content += nboost * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
-            c.score = content + law_prior * c.law_prior + art_prior * c.art_prior + mention * c.mention
+            c.score = content + law_prior * lp + art_prior * ap + mention * men
 
         # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
         ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
