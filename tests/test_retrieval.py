@@ -448,3 +448,22 @@ def test_a_long_question_is_embedded_in_one_batch_and_ranks_as_one_by_one(raw_in
     alone = Retriever(raw_index).search(question, k=20)
     assert len(batches) >= 4 and all(len(b) == 1 for b in batches)  # one text at a time
     assert [(h.article.article_id, h.score) for h in alone.hits] == [(h.article.article_id, h.score) for h in batched.hits]
+
+
+def test_the_memorys_query_row_is_the_vectorizers_own_transform() -> None:
+    """QuestionMemory computes a question's TF-IDF row without scikit-learn's per-call validation: bit for bit the
+    row the fitted vectorizer's transform gives (repeated words, unknown words, no known word at all)."""
+    import numpy as np
+
+    from kb.qmemory import features, load_memory
+
+    memory = load_memory()
+    texts = [it.question for it in memory.items[::5]] + [
+        "肖像权 肖像权 肖像 姓名权 面具 面具 面具", "未经本人同意，商家用明星的脸做成硅胶面具出售，是否侵犯肖像权？",
+        "portrait likeness mask", "ζζζ", "",
+    ]
+    for text in texts:
+        feats = features(text)
+        ours, theirs = memory._query_row(feats), memory._vec.transform([feats])
+        assert ours.shape == theirs.shape
+        assert np.array_equal(ours.indices, theirs.indices) and np.array_equal(ours.data, theirs.data), text
