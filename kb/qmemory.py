@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from kb.lang import HAN_RUN
-from kb.tokenize import tokenize_zh
+from kb.tokenize import query_tokens_zh
 
 __all__ = ["QuestionMemory", "MemoryItem", "load_memory", "DEFAULT_PATH", "gold_ref", "law_key"]
 
@@ -47,7 +47,7 @@ def gold_ref(law: str, article: str) -> tuple[str, str] | None:
 
 def features(text: str) -> list[str]:
     """jieba search tokens plus Han character bigrams (robust to segmentation differences)."""
-    feats = tokenize_zh(text)
+    feats = list(query_tokens_zh(text))
     for run in HAN_RUN.findall(text):
         feats.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
     return feats
