@@ -76,6 +76,7 @@ class ChunkTable:
         self._langs = {lang: _Lang(rs) for lang, rs in by_lang.items()}
         self._by_id: dict[str, tuple[str, int]] = {r[2]: (r[0], r[1]) for r in rows}
         self._masks: dict[tuple, np.ndarray] = {}
+        self._refs: dict[str, ChunkRef] = {}  # chunk id → ref (by_chunk_ids); at most one per chunk
         self._lock = threading.Lock()
 
     @classmethod
@@ -112,13 +113,17 @@ class ChunkTable:
         return out
 
     def by_chunk_ids(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRef]:
+        """The refs of the vector hits (≈600 a question): each made once per generation and then looked up."""
         out: dict[str, ChunkRef] = {}
+        refs = self._refs
         for cid in chunk_ids:
-            at = self._by_id.get(cid)
-            if at is not None:
-                ref = self.ref(*at)
-                if ref is not None:
-                    out[cid] = ref
+            ref = refs.get(cid)
+            if ref is None:
+                at = self._by_id.get(cid)
+                if at is None or (ref := self.ref(*at)) is None:
+                    continue
+                refs[cid] = ref
+            out[cid] = ref
         return out
 
     def mask(

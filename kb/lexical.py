@@ -107,7 +107,8 @@ class BM25Index:
         k = min(k, self._n)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        top = top[scores[top] > 0]
+        return list(zip(top.tolist(), scores[top].tolist(), strict=True))
 
     def doc_freq(self, token: str) -> int:
         """From bm25s's sparse score matrix: one column per vocabulary token, one stored value per document

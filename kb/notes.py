@@ -70,6 +70,9 @@ class ArticleNotes:
         self._law_names: list[str] = sorted({r.law_id for r in rows})
         codes = {law: i for i, law in enumerate(self._law_names)}
         self._law_code = np.array([codes[r.law_id] for r in rows], dtype=np.int32)
+        self._dense_row = np.array([r.kind != "charge" for r in rows], dtype=bool)  # charge names are matched whole
+        article_codes: dict[str, int] = {}
+        self._article_code = np.array([article_codes.setdefault(r.article_id, len(article_codes)) for r in rows], dtype=np.int64)
         self._headnotes: dict[str, dict[str, str]] = {}
         self._charges: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
@@ -119,18 +122,13 @@ class ArticleNotes:
         if self.vectors is None or not len(self.rows):
             return {}
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
-        ok = self._mask(day, allow_law)
-        out: dict[str, tuple[float, str]] = {}
-        for i in np.argsort(-sims)[: depth * 4]:
-            i = int(i)
-            r = self.rows[i]
-            if r.kind == "charge" or not ok[i]:
-                continue
-            if r.article_id not in out:
-                out[r.article_id] = (float(sims[i]), r.law_id)
-                if len(out) >= depth:
-                    break
-        return out
+        # the nearest rows (charge names apart, filters applied), then each article's first (best) row, in that order
+        order = np.argsort(-sims)[: depth * 4]
+        order = order[self._mask(day, allow_law)[order] & self._dense_row[order]]
+        _, first = np.unique(self._article_code[order], return_index=True)
+        best = order[np.sort(first)[:depth]].tolist()
+        rows = self.rows
+        return {rows[i].article_id: (s, rows[i].law_id) for i, s in zip(best, sims[best].tolist(), strict=True)}
 
 
 def load_notes_index(path: Path) -> ArticleNotes | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kb.lang import detect_lang, has_han
 from kb.qmemory import law_key
-from kb.tokenize import tokenize_en, tokenize_zh, tokenize_zh_terms
+from kb.tokenize import query_tokens_zh, tokenize_en, tokenize_zh_terms
 
 __all__ = ["QueryAnalysis", "analyze", "detect_lang", "LawNames", "load_glossary"]
 
@@ -64,7 +64,7 @@ class QueryAnalysis:
 # once (distinct tokens in order; bounded, the texts are questions and their parts, not articles).
 @lru_cache(maxsize=4096)
 def _zh_tokens(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(tokenize_zh(text)))
+    return tuple(dict.fromkeys(query_tokens_zh(text)))
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -33,6 +33,7 @@ from kb.channels import (
     Query,
     SearchPlan,
     embedder_query,
+    prefetch_queries,
 )
 from kb.chunk_table import ChunkTable
 from kb.confidence import EvidenceFeatures, evidence_score
@@ -129,11 +130,12 @@ class _RankInfo:
     dense_ok: bool
 
 
-@dataclass(slots=True)
 class _Cand:
-    article_id: str
-    law_id: str
-    key: str
+    """One candidate article of a search and its scores per channel. About 2,000 are made for a short question (one
+    per article any channel returns): only the three identifying fields are set when one is made, every score reads
+    as the class's 0.0 until a channel sets it (a dataclass setting all 17 fields made creating them a fifth of the
+    CPU of fusion)."""
+
     lex_zh: float = 0.0
     lex_zx: float = 0.0
     lex_en: float = 0.0
@@ -148,8 +150,13 @@ class _Cand:
     mention: float = 0.0
     score: float = 0.0
     raw_lex: float = 0.0
-    matched: list[str] = field(default_factory=list)
     penalty_for: str | None = None
+
+    def __init__(self, article_id: str, law_id: str, key: str) -> None:
+        self.article_id, self.law_id, self.key = article_id, law_id, key
+
+    def __repr__(self) -> str:
+        return f"_Cand({self.article_id!r}, score={self.score!r})"
 
 
 class Retriever:
@@ -197,6 +204,7 @@ class Retriever:
         self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
         self._in_force: dict[tuple[str, str, date], str | None] = {}  # (law_id, key, day) → article id (_article_in_force)
+        self._ck_of: dict[str, tuple[str, str]] = {}  # article id → candidate key (_cand_key)
 
     # ------------------------------------------------------------------ channels (composed once, in one place)
     def _compose(self) -> dict[str, Channel]:
@@ -351,10 +359,11 @@ class Retriever:
         if plan.law_ids is not None and not plan.law_ids:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
         searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] = {}  # sentence → its search, once
+        focus = focus_text(qa.text) if self.weights.focus > 0 else None
+        self._prefetch_vectors(qa, focus)
         sentences = self._sentences(qa, k, plan, searched)
         cands: dict[tuple[str, str], _Cand] = {}
         ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
-        focus = focus_text(qa.text) if self.weights.focus > 0 else None
         if focus:
             # A long fact pattern buries the question in circumstances: its question sentences are searched on their
             # own as well, and the two orders are blended by reciprocal rank (the whole text keeps the lead).
@@ -374,6 +383,7 @@ class Retriever:
         records = self.store.articles_by_ids([c.article_id for c in ranked])
         laws = self.laws()
         hits: list[Hit] = []
+        terms = _match_terms(qa)
         for c in ranked:
             art = records.get(c.article_id)
             if art is None:
@@ -386,7 +396,7 @@ class Retriever:
                     rank=len(hits) + 1,
                     lexical_score=round(c.raw_lex, 4) if c.raw_lex else None,
                     dense_score=round(c.dense, 4) if c.dense else None,
-                    matched=_matched(qa, art),
+                    matched=_matched(qa, art, terms),
                     title_zh=law.title_zh if law else "",
                     title_en=law.title_en if law else None,
                     penalty_for=c.penalty_for,
@@ -422,7 +432,9 @@ class Retriever:
             if mentions:  # make sure the named law's best articles are candidates
                 extra, _ = ch.search_with_top(query, plan.narrowed(mentions), 50)
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
-        top_raw = max([s for chan in found.values() for s, _ in chan.values()] + [0.0])
+        # each channel's best raw score, once (max of (score, law id) pairs: the score decides, in C)
+        bests = {name: max(chan.values(), default=(0.0, ""))[0] for name, chan in found.items()}
+        top_raw = max([*bests.values(), 0.0])
         # A channel searched with the question's own words in its own language counts fully; the others
         # (glossary terms, the small English layer for an English question) count by how much of their
         # query their best chunk covers, so a weak match cannot outrank a strong one elsewhere.
@@ -432,12 +444,18 @@ class Retriever:
             "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
             "lex_tr": 1.0,
         }
-        cand = self._cand
+        # (≈1,000 articles a channel: the candidate key of an article id is looked up, not parsed, and the lookups inlined)
+        cand_key, ck_of = self._cand_key, self._ck_of
         for name, chan in found.items():
-            best = max((s for s, _ in chan.values()), default=0.0)
+            best = bests[name]
             cf, raw = conf[name], name != "lex_zx"
             for aid, (s, law_id) in chan.items():
-                c = cand(cands, aid, law_id)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
                 setattr(c, name, cf * s / best if best > 0 else 0.0)
                 if raw and s > c.raw_lex:
                     c.raw_lex = s
@@ -450,7 +468,13 @@ class Retriever:
             if ch is None:
                 continue
             for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                setattr(cand(cands, aid, law_id), name, s)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
+                setattr(c, name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
@@ -462,23 +486,33 @@ class Retriever:
         if votes is not None:
             self._add_voted_articles(cands, votes.articles, plan)
         nboost = w.notes_core if self._core_question(qa) else 1.0
-        # (the loop over every candidate, ~2,000 for a short question: the weights and lookups are bound once)
+        # (the loop over every candidate, ~2,000 for a short question: the weights are bound once, and what depends only
+        # on the candidate's law — its memory vote, its articles' votes, whether the question names it — is found once
+        # per law, not once per candidate)
         key_of, law_key_of = self._key_of, self._law_key_of
-        vote_laws, vote_arts = (votes.laws, votes.articles) if votes is not None else ({}, {})
+        vote_laws = votes.laws if votes is not None else {}
+        arts_by_law: dict[str, dict[str, float]] = {}
+        for (lk, key), v in (votes.articles if votes is not None else {}).items():
+            arts_by_law.setdefault(lk, {})[key] = v
+        per_law: dict[str, tuple[float, dict[str, float] | None, float]] = {}
         mentioned = set(mentions)
         lex_zh, lex_en, agreement, dense, charge = w.lex_zh, w.lex_en, w.agreement, w.dense, w.charge
         translation = w.translation
         notes_lex, notes_dense, notes_clause = w.notes_lex, w.notes_dense, w.notes_clause
         law_prior, art_prior, mention = w.law_prior, w.art_prior, w.mention
         for c in cands.values():
-            lk = key_of.get(c.law_id)
-            if lk is None:
-                lk = law_key_of(c.law_id)
+            got = per_law.get(c.law_id)
+            if got is None:
+                lk = key_of.get(c.law_id)
+                if lk is None:
+                    lk = law_key_of(c.law_id)
+                got = per_law[c.law_id] = (scale * vote_laws.get(lk, 0.0), arts_by_law.get(lk), 1.0 if c.law_id in mentioned else 0.0)
+            lp, arts, men = got
+            ap = scale * arts.get(c.key, 0.0) if arts else 0.0
             if votes is not None:
-                c.law_prior = scale * vote_laws.get(lk, 0.0)
-                c.art_prior = scale * vote_arts.get((lk, c.key), 0.0)
-            if c.law_id in mentioned:
-                c.mention = 1.0
+                c.law_prior, c.art_prior = lp, ap
+            if men:
+                c.mention = men
             # Chinese-text and English-text evidence for one article are two views of the same words: take
             # the stronger and only a share of the weaker, so translated laws are not favoured for having two.
             zh_side = lex_zh * (c.lex_zh + c.lex_zx)
@@ -486,7 +520,7 @@ class Retriever:
             content = (zh_side if zh_side >= en_side else en_side) + agreement * (en_side if zh_side >= en_side else zh_side)
             content += dense * c.dense + charge * c.charge + translation * c.lex_tr
             content += nboost * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
-            c.score = content + law_prior * c.law_prior + art_prior * c.art_prior + mention * c.mention
+            c.score = content + law_prior * lp + art_prior * ap + mention * men
 
         # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
         ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
@@ -495,6 +529,24 @@ class Retriever:
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang)
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
+
+    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None) -> None:
+        """The texts of a long question this search will embed (the whole, its question sentences, each sentence of
+        either), embedded in one batch beforehand (kb.channels.prefetch_queries)."""
+        channels = self.channels
+        dense = channels.get("dense")
+        if "notes_dense" not in channels and not (isinstance(dense, DenseChannel) and dense.embeds(qa.lang)):
+            return
+        texts = [qa.text]
+        splits = self.weights.subquery > 0 or self.weights.notes_clause > 0
+        for text in (qa.text, focus):
+            if text:
+                if text is focus:
+                    texts.append(text.strip())
+                if splits:
+                    texts.extend(t for t, _ in subqueries(text.strip()))
+        if len(texts) > 1:
+            prefetch_queries(self.index.embedder, self._qvecs, self._lock, texts)
 
     def _core_question(self, qa: QueryAnalysis) -> bool:
         """Whether the glossary recognises a concept of the core laws' subject in the question."""
@@ -635,10 +687,20 @@ class Retriever:
         return out
 
     # ------------------------------------------------------------------ channels
-    @staticmethod
-    def _cand(cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
+    def _cand_key(self, article_id: str, law_id: str) -> tuple[str, str]:
+        """(law id, article key) of an article id: one candidate per article whatever its version (remembered per
+        generation: the same few thousand articles come back search after search)."""
         _, sep, key = article_id.partition("#")
         ck = (law_id, key if sep else article_id)
+        if len(self._ck_of) >= 200_000:
+            self._ck_of.clear()
+        self._ck_of[article_id] = ck
+        return ck
+
+    def _cand(self, cands: dict[tuple[str, str], _Cand], article_id: str, law_id: str) -> _Cand:
+        ck = self._ck_of.get(article_id)
+        if ck is None or ck[0] != law_id:
+            ck = self._cand_key(article_id, law_id)
         c = cands.get(ck)
         if c is None:
             c = cands[ck] = _Cand(article_id, law_id, ck[1])
@@ -718,15 +780,18 @@ def _t(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(values) if values else None
 
 
-def _matched(qa: QueryAnalysis, art: ArticleRecord) -> list[str]:
-    """Query terms (own content words and expansions) that occur in the article text."""
+def _match_terms(qa: QueryAnalysis) -> list[tuple[str, str]]:
+    """(term, lower-cased) of the query terms `_matched` looks for: own content words and expansions, 2+ characters."""
+    return [(term, t) for term in [*qa.content_tokens, *qa.expansions] if len(t := term.lower()) >= 2]
+
+
+def _matched(qa: QueryAnalysis, art: ArticleRecord, terms: list[tuple[str, str]] | None = None) -> list[str]:
+    """Query terms (own content words and expansions) that occur in the article text. ``terms``: `_match_terms` of
+    ``qa``, made once for all the hits of a search."""
     out = []
     zh = art.text_zh or ""
     en = (art.text_en or "").lower()
-    for term in [*qa.content_tokens, *qa.expansions]:
-        t = term.lower()
-        if len(t) < 2:
-            continue
+    for term, t in _match_terms(qa) if terms is None else terms:
         if (zh and t in zh) or (en and t in en):
             out.append(term)
     return list(dict.fromkeys(out))[:20]

@@ -54,6 +54,13 @@ def tokenize_zh(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def query_tokens_zh(text: str) -> tuple[str, ...]:
+    """`tokenize_zh` of a question or a part of one, remembered (bounded): a Chinese question's text is tokenised by
+    its lexical analysis and again by the question memory (kb.qmemory.features), each of its sentences too."""
+    return tuple(tokenize_zh(text))
+
+
 def tokenize_en(text: str) -> list[str]:
     words = [w.lower() for w in _EN_WORD.findall(text)]
     words = [w for w in words if w not in EN_STOP]

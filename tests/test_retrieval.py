@@ -412,3 +412,58 @@ def test_memory_votes_are_summed_in_the_order_of_the_neighbours() -> None:
     gold = tuple((law, "1") for law in ("广告法", "民法典", "刑法", "商标法", "电子商务法"))
     votes = QuestionMemory([MemoryItem("明星肖像广告", gold)]).votes("明星肖像广告")
     assert list(votes.laws) == [g[0] for g in gold]
+
+
+def test_an_opened_index_runs_numpy_blas_on_one_thread(raw_index: Any) -> None:
+    """A search's products are matrix × one vector; OpenBLAS threads spinning beside them cost ten times the CPU."""
+    from threadpoolctl import threadpool_info
+
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is not visible to threadpoolctl"
+    assert raw_index.settings.blas_threads == 1
+    assert all(p["num_threads"] == 1 for p in blas), blas
+
+
+def test_a_long_question_is_embedded_in_one_batch_and_ranks_as_one_by_one(raw_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The texts a long fact pattern searches (the whole, its question sentence, each sentence) are embedded in one
+    batch of the bundled engine; each vector is the one the text gets alone, so the search ranks exactly the same."""
+    question = ("我在一家小公司做运营。老板让我把客户的手机号和人脸照片整理成表格，卖给一家做面具的工厂。"
+                "工厂用这些照片做了很多硅胶面具在网上卖。我这样做要承担什么责任？")
+    embedder = raw_index.embedder
+    assert getattr(embedder, "batch_exact", False)
+    original = embedder.embed_queries
+    batches: list[list[str]] = []
+
+    def counting(texts: Any) -> Any:
+        batches.append(list(texts))
+        return original(texts)
+
+    monkeypatch.setattr(embedder, "embed_queries", counting)
+    batched = Retriever(raw_index).search(question, k=20)
+    assert len(batches) == 1 and len(batches[0]) >= 4 and question in batches[0], batches
+    for text in batches[0]:
+        assert original([text])[0] == original(batches[0])[batches[0].index(text)]  # alone = in the batch, bit for bit
+    batches.clear()
+    monkeypatch.setattr(type(embedder), "batch_exact", False)
+    alone = Retriever(raw_index).search(question, k=20)
+    assert len(batches) >= 4 and all(len(b) == 1 for b in batches)  # one text at a time
+    assert [(h.article.article_id, h.score) for h in alone.hits] == [(h.article.article_id, h.score) for h in batched.hits]
+
+
+def test_the_memorys_query_row_is_the_vectorizers_own_transform() -> None:
+    """QuestionMemory computes a question's TF-IDF row without scikit-learn's per-call validation: bit for bit the
+    row the fitted vectorizer's transform gives (repeated words, unknown words, no known word at all)."""
+    import numpy as np
+
+    from kb.qmemory import features, load_memory
+
+    memory = load_memory()
+    texts = [it.question for it in memory.items[::5]] + [
+        "肖像权 肖像权 肖像 姓名权 面具 面具 面具", "未经本人同意，商家用明星的脸做成硅胶面具出售，是否侵犯肖像权？",
+        "portrait likeness mask", "ζζζ", "",
+    ]
+    for text in texts:
+        feats = features(text)
+        ours, theirs = memory._query_row(feats), memory._vec.transform([feats])
+        assert ours.shape == theirs.shape
+        assert np.array_equal(ours.indices, theirs.indices) and np.array_equal(ours.data, theirs.data), text

@@ -3,7 +3,7 @@ citation gate removed. Plain dataclasses so the CLI, the API and the metrics sha
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,7 @@ class Citation:
     issue: str | None = None  # id of the issue this citation supports
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _flat(self)
         d["effective_from"] = self.effective_from.isoformat() if self.effective_from else None
         return d
 
@@ -46,7 +46,7 @@ class RemovedCitation:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _flat(self)
 
 
 @dataclass
@@ -59,7 +59,7 @@ class IssueFinding:
     citation_keys: list[str] = field(default_factory=list)  # article ids
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**_flat(self), "citation_keys": list(self.citation_keys)}
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,10 @@ class Answer:
             "searched": self.searched,
             "notes": self.notes,
         }
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    """A dataclass of plain values (str, int, bool, date, None) as a dict, field by field: what ``asdict`` gives
+    for them without its recursive deep copy (an answer holds up to ~20 citations; a list field is copied by the
+    caller)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
