@@ -95,7 +95,7 @@ def open_generation(settings: Settings, generation: str, path: Path) -> Index:
     store = ArticleStore(path / STORE_FILE)
     try:
         lexical = {lang: load_lexical(path / LEXICAL_DIR / lang) for lang in LANGS}
-        vectors = open_vector_index(chroma_client(settings), manifest)
+        vectors = open_vector_index(chroma_client(settings), manifest, exact=settings.exact_vector_search)
         expected = int(manifest.get("counts", {}).get("vectors", -1))
         if expected >= 0 and vectors.count() != expected:
             raise IndexCorrupt(f"vector collection {manifest['collection']} holds {vectors.count()} vectors, expected {expected}")

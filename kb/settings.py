@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     embedding_device: str = Field(default="cpu")
     embedding_threads: int = Field(default=0, ge=0, description="Threads of the bundled model's engine per process; 0 = OpenMP's default (one per core). Waiting threads sleep (OMP_WAIT_POLICY=PASSIVE unless set).")
     blas_threads: int = Field(default=1, ge=0, description="Threads of numpy's BLAS in a process that opens an index; 0 = the library's default (one per core). A search's products are small (the notes' vectors against one question): OpenBLAS's spinning threads made that product cost 7.6 ms of CPU instead of 0.74 ms.")
+    exact_vector_search: bool = Field(default=True, description="Serve unfiltered vector queries by an exact search over the generation's vectors read into memory (≈ 94 MB per worker on the full index) instead of Chroma's HNSW graph, whose neighbours differ from process to process; KB_EXACT_VECTOR_SEARCH=0 asks Chroma.")
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------

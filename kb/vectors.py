@@ -5,6 +5,7 @@ flat scalar metadata on every vector for filtering (effective range, law, jurisd
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from urllib.parse import urlparse
 
 from kb.errors import BackendUnavailable, IndexCorrupt
 from kb.settings import Settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "VectorIndex", "ChromaVectorIndex", "PartitionedVectorIndex", "chroma_client", "collection_name", "build_where",
@@ -126,11 +129,21 @@ def build_where(
 
 
 class ChromaVectorIndex:
-    """One Chroma collection; the client is injected (embedded or HTTP, the adapter does not care)."""
+    """One Chroma collection; the client is injected (embedded or HTTP, the adapter does not care).
 
-    def __init__(self, client: Any, name: str, *, create: bool = False) -> None:
+    ``exact``: a query without a filter is answered by an exact cosine search over the collection's vectors, read
+    into memory once (the serving path). Chroma's HNSW graph answers it approximately, and differently in each
+    process that opens the same collection: on the full index one in two evaluation questions came back with other
+    neighbours in a second process, so two workers could answer one question differently. The exact product over
+    59k × 384 floats costs about what the HNSW query did (≈ 3–5 ms); a filtered query (a law, a date range …) still
+    goes to Chroma."""
+
+    def __init__(self, client: Any, name: str, *, create: bool = False, exact: bool = False) -> None:
         self.name = name
         self._client = client
+        self.exact = exact
+        self._matrix: tuple[list[str], Any] | None = None
+        self._matrix_lock = threading.Lock()
         try:
             if create:
                 self._col = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
@@ -145,6 +158,7 @@ class ChromaVectorIndex:
         return int(self._call(self._col.count))
 
     def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict[str, Any]]) -> None:
+        self._matrix = None
         for i in range(0, len(ids), _ADD_BATCH):
             self._call(
                 self._col.upsert,
@@ -167,10 +181,39 @@ class ChromaVectorIndex:
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         if k <= 0:
             return []
+        if self.exact and not where:
+            matrix = self._exact_matrix()
+            if matrix is not None:
+                return _exact_top(matrix, vector, k)
         res = self._call(self._col.query, query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
         ids = res["ids"][0] if res["ids"] else []
         dists = res["distances"][0] if res.get("distances") else []
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
+
+    def _exact_matrix(self) -> tuple[list[str], Any] | None:
+        """The collection's ids and unit vectors (float32), read once; None when they cannot be read (the query then
+        goes to Chroma)."""
+        if self._matrix is None:
+            with self._matrix_lock:
+                if self._matrix is None:
+                    import numpy as np
+
+                    ids: list[str] = []
+                    parts = []
+                    try:
+                        while True:
+                            got = self._call(self._col.get, include=["embeddings"], limit=_ADD_BATCH * 10, offset=len(ids))
+                            if not got["ids"]:
+                                break
+                            ids += got["ids"]
+                            parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+                    except Exception as exc:  # noqa: BLE001 - the approximate search still answers
+                        log.warning("exact vector search unavailable for %s: %s", self.name, exc)
+                        return None
+                    m = np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+                    norms = np.linalg.norm(m, axis=1, keepdims=True) if len(m) else m[:, :1]
+                    self._matrix = (ids, m / np.where(norms > 0, norms, 1.0))
+        return self._matrix
 
     def drop(self) -> None:
         self._call(self._client.delete_collection, self.name)
@@ -194,12 +237,12 @@ class PartitionedVectorIndex:
     cosines run higher within one language), so every English question paid for a filtered Chinese query. A query
     whose ``where`` names languages goes to their collections, unfiltered unless other conditions remain."""
 
-    def __init__(self, client: Any, name: str, partitions: Sequence[str], *, create: bool = False) -> None:
+    def __init__(self, client: Any, name: str, partitions: Sequence[str], *, create: bool = False, exact: bool = False) -> None:
         self.name = name
         self.partitions = tuple(sorted(set(partitions)))
         if not self.partitions:
             raise ValueError("a partitioned vector index needs at least one partition")
-        self._parts = {p: ChromaVectorIndex(client, partition_name(name, p), create=create) for p in self.partitions}
+        self._parts = {p: ChromaVectorIndex(client, partition_name(name, p), create=create, exact=exact) for p in self.partitions}
 
     def count(self) -> int:
         return sum(part.count() for part in self._parts.values())
@@ -234,6 +277,22 @@ class PartitionedVectorIndex:
             part.drop()
 
 
+def _exact_top(matrix: tuple[list[str], Any], vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+    """The ``k`` ids of highest cosine, best first (ties by position: the same order in every process)."""
+    import numpy as np
+
+    ids, m = matrix
+    if not ids:
+        return []
+    q = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(q))
+    sims = m @ (q / norm if norm > 0 else q)
+    k = min(k, len(ids))
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[np.lexsort((top, -sims[top]))]
+    return [(ids[i], float(sims[i])) for i in top]
+
+
 def partition_name(name: str, partition: str) -> str:
     return f"{name}-{partition}"
 
@@ -264,13 +323,14 @@ def split_lang(where: dict[str, Any] | None) -> tuple[set[str] | None, dict[str,
     return langs, (None if not rest else rest[0] if len(rest) == 1 else {"$and": rest})
 
 
-def open_vector_index(client: Any, manifest: dict[str, Any], *, create: bool = False) -> VectorIndex:
+def open_vector_index(client: Any, manifest: dict[str, Any], *, create: bool = False, exact: bool = False) -> VectorIndex:
     """The vector index a generation's manifest records: partitioned by language (``vector_partitions``) or, for
-    generations built before the partitioning, one collection."""
+    generations built before the partitioning, one collection. ``exact``: unfiltered queries searched exactly in
+    memory (ChromaVectorIndex)."""
     parts = manifest.get("vector_partitions")
     if parts:
-        return PartitionedVectorIndex(client, manifest["collection"], parts, create=create)
-    return ChromaVectorIndex(client, manifest["collection"], create=create)
+        return PartitionedVectorIndex(client, manifest["collection"], parts, create=create, exact=exact)
+    return ChromaVectorIndex(client, manifest["collection"], create=create, exact=exact)
 
 
 class ChromaVectorBackend:

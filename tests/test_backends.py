@@ -87,19 +87,48 @@ def _backends() -> list[Any]:
     return ["embedded", *server]
 
 
-@pytest.fixture(params=[(backend, layout) for backend in _backends() for layout in ("one-collection", "by-language")])
+@pytest.fixture(params=[(backend, layout, exact) for backend in _backends() for layout in ("one-collection", "by-language")
+                        for exact in (False, True)])
 def vector_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorIndex]:
-    backend, layout = request.param
+    backend, layout, exact = request.param
     if backend == "server":
         settings = Settings(data_dir=tmp_path, chroma_url=os.environ["KB_TEST_CHROMA_URL"])
     else:
         settings = Settings(data_dir=tmp_path)
     name = f"kb_test_{uuid.uuid4().hex[:8]}"
     client = chroma_client(settings)
-    index: VectorIndex = (ChromaVectorIndex(client, name, create=True) if layout == "one-collection"
-                          else PartitionedVectorIndex(client, name, ("en", "zh"), create=True))
+    index: VectorIndex = (ChromaVectorIndex(client, name, create=True, exact=exact) if layout == "one-collection"
+                          else PartitionedVectorIndex(client, name, ("en", "zh"), create=True, exact=exact))
     yield index
     index.drop()
+
+
+def test_exact_search_is_the_brute_force_order_and_the_same_in_every_opening(tmp_path: Path) -> None:
+    """Unfiltered queries of an exact index: the true nearest neighbours by cosine, best first, identical for two
+    indexes opened on the same collection by two clients (Chroma's HNSW answer may differ between processes); a
+    filtered query still goes to Chroma, and an added vector is seen by the next exact query."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    vecs = rng.normal(size=(300, 24)).astype(np.float32)
+    ids = [f"v{i:03d}" for i in range(300)]
+    settings = Settings(data_dir=tmp_path)
+    ChromaVectorIndex(chroma_client(settings), "kb_exact_test", create=True).add(
+        ids, vecs.tolist(), [_meta("law-a" if i % 2 else "law-b", 20200101, 99991231) for i in range(300)])
+    first = ChromaVectorIndex(chroma_client(settings), "kb_exact_test", exact=True)
+    second = ChromaVectorIndex(chroma_client(settings), "kb_exact_test", exact=True)
+    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    for q in rng.normal(size=(5, 24)).astype(np.float32):
+        sims = unit @ (q / np.linalg.norm(q))
+        want = [ids[i] for i in np.argsort(-sims, kind="stable")[:20]]
+        got = first.query(q.tolist(), 20)
+        assert [i for i, _ in got] == want
+        assert got == second.query(q.tolist(), 20)
+        filtered = first.query(q.tolist(), 5, build_where(law_ids=["law-a"]))
+        assert filtered and all(int(i[1:]) % 2 == 1 for i, _ in filtered)
+    first.add(["new"], [vecs[0].tolist()], [_meta("law-a", 20200101, 99991231)])
+    assert {i for i, _ in first.query(vecs[0].tolist(), 2)} == {"v000", "new"}
+    first.drop()
 
 
 def _meta(law: str, eff_from: int, eff_to: int, lang: str = "en") -> dict[str, Any]:
