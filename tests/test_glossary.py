@@ -303,6 +303,7 @@ def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
     ("The only way in is now a face scan.", "superlatives"),
     ("A batch failed the check at the warehouse.", "storage-contract"),
     ("Customers upload a video of their face.", "online-infringement"),
+    ("The boxes carry no factory name or address.", "name"),
 ])
 def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question: str, not_concept: str) -> None:
     assert not_concept not in g.expand(question).concepts
@@ -313,6 +314,7 @@ def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question
     ("Can we advertise our masks as the best in the world?", "superlatives"),
     ("How much import duty is charged on silicone?", "customs"),
     ("The two business partners fell out over the profits.", "partnership"),
+    ("Can I put a famous singer's name in my listing title?", "name"),
 ])
 def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
     assert concept in g.expand(question).concepts
