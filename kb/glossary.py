@@ -57,6 +57,23 @@ def _stem(word: str) -> str:
     return word
 
 
+# "Face" is the likeness (a noun) and also what one faces (a verb: "what fine could we face?", "he is facing charges"):
+# as a verb it raises no concept. It is a verb after a modal or a pronoun, or before a penalty or a consequence.
+_VERB_SENSE = frozenset({"face", "facing", "faced"})
+_BEFORE_A_VERB = frozenset({"could", "would", "will", "may", "might", "can", "shall", "should", "must", "to", "we", "they",
+                            "i", "you", "he", "she", "it", "doe", "do", "did", "not", "also", "still", "now", "who", "that",
+                            "is", "are", "wa", "be", "been"})
+_FACED = frozenset({"fine", "penalty", "charge", "liability", "prison", "jail", "sanction", "consequence", "lawsuit",
+                    "prosecution", "punishment", "criminal", "legal", "detention", "sentence", "claim", "risk"})
+
+
+def _verb_sense(toks: list[str], pos: int, n: int) -> bool:
+    """Whether the one word at ``pos`` is "face" used as a verb (see _VERB_SENSE)."""
+    if n != 1 or toks[pos] not in _VERB_SENSE:
+        return False
+    return (pos > 0 and toks[pos - 1] in _BEFORE_A_VERB) or (pos + 1 < len(toks) and toks[pos + 1] in _FACED)
+
+
 def en_tokens(text: str) -> list[str]:
     """Lower-cased, plural-folded English word tokens (possessive 's and articles dropped); the matching unit."""
     text = text.lower().replace("’", "'").replace("'s ", " ").replace("'s", "")
@@ -201,7 +218,7 @@ class Glossary:
         out = []
         for pos, tok in enumerate(toks):
             for phrase, ci, raw in self._en.get(tok, ()):
-                if tuple(toks[pos : pos + len(phrase)]) == phrase:
+                if tuple(toks[pos : pos + len(phrase)]) == phrase and not _verb_sense(toks, pos, len(phrase)):
                     out.append((pos, pos + len(phrase), ci, raw))
         return out
 

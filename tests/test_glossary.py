@@ -304,6 +304,9 @@ def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
     ("A batch failed the check at the warehouse.", "storage-contract"),
     ("Customers upload a video of their face.", "online-infringement"),
     ("The boxes carry no factory name or address.", "name"),
+    ("What fine could we face if the claim is untrue?", "portrait"),  # "face" the verb
+    ("He is facing criminal charges over the scam.", "portrait"),
+    ("Does the seller face liability for it?", "portrait"),
 ])
 def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question: str, not_concept: str) -> None:
     assert not_concept not in g.expand(question).concepts
@@ -315,6 +318,8 @@ def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question
     ("How much import duty is charged on silicone?", "customs"),
     ("The two business partners fell out over the profits.", "partnership"),
     ("Can I put a famous singer's name in my listing title?", "name"),
+    ("A shop sells masks of my face.", "portrait"),  # "face" the noun
+    ("We copied his face from a photo.", "portrait"),
 ])
 def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
     assert concept in g.expand(question).concepts
