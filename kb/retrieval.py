@@ -444,7 +444,7 @@ class Retriever:
             "lex_en": _coverage(qa.en_tokens, tops.get("lex_en", "")) * w.en_layer,
             "lex_tr": 1.0,
         }
-        # (≈1,000 articles a channel: the candidate key of an article id is looked up, not parsed, and the lookups inlined)
+        # (≈1,000 articles a channel: `_cand` inlined, its candidate key looked up, not parsed)
         cand_key, ck_of = self._cand_key, self._ck_of
         for name, chan in found.items():
             best = bests[name]
@@ -468,13 +468,7 @@ class Retriever:
             if ch is None:
                 continue
             for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                ck = ck_of.get(aid)
-                if ck is None or ck[0] != law_id:
-                    ck = cand_key(aid, law_id)
-                c = cands.get(ck)
-                if c is None:
-                    c = cands[ck] = _Cand(aid, law_id, ck[1])
-                setattr(c, name, s)
+                setattr(self._cand(cands, aid, law_id), name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
