@@ -244,7 +244,7 @@ class Retriever:
         lex = self.index.lexical.get("zh")
         if lex is None or not len(lex):
             return []
-        lexicon = load_lexicon(lex, lex.doc_freq, len(lex))
+        lexicon = load_lexicon(lex)
         return lexicon.translate(qa.text) if lexicon is not None else []
 
     @property

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from kb.glossary import en_tokens
+from kb.lexical import LexicalIndex
 from kb.tokenize import EN_STOP
 
 __all__ = ["Lexicon", "load_lexicon"]
@@ -108,17 +109,17 @@ def _cedict_lines() -> Iterable[str]:
 
 
 @lru_cache(maxsize=4)
-def _cached(key: object, doc_freq: Callable[[str], int], n_docs: int) -> Lexicon:
-    lex = parse_cedict(_cedict_lines(), doc_freq, n_docs)
+def _cached(index: LexicalIndex) -> Lexicon:
+    lex = parse_cedict(_cedict_lines(), index.doc_freq, len(index))
     log.info("English→Chinese lexicon: %d English entries", len(lex))
     return lex
 
 
-def load_lexicon(key: object, doc_freq: Callable[[str], int], n_docs: int) -> Lexicon | None:
-    """The lexicon for one index (``key`` identifies it: a generation's lexical index); None when the dictionary
+def load_lexicon(index: LexicalIndex) -> Lexicon | None:
+    """The lexicon for one generation's Chinese lexical index (built once per index); None when the dictionary
     package is not installed (English questions then reach Chinese-only laws through the glossary and notes)."""
     try:
-        return _cached(key, doc_freq, n_docs)
+        return _cached(index)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         log.warning("English→Chinese lexicon unavailable (%s)", exc)
         return None
