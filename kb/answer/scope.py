@@ -7,9 +7,9 @@ text, and each is refused with a reason the asker can check:
   law) in a question not set in China. PRC law or the GDPR asked for by name keeps the question, and so does an EU
   place beside a data-protection word (the GDPR answers it).
 - ``not_legal``: craft know-how or business advice: a craft/business word in what the question asks (the last
-  clause of its asking sentence), or only in its story with nothing else legal about it, and no word by which the
-  law is asked. A lay question with no legal and no craft word ("what happens to me if I hand it over?") is a legal
-  one: the evidence score weighs it.
+  clause of its asking sentence) unless that asks permission with another person's face or name at stake, or only in
+  its story with nothing else legal about it, and no word by which the law is asked. A lay question with no legal and
+  no craft word ("what happens to me if I hand it over?") is a legal one: the evidence score weighs it.
 - ``no_statute``: a legal question no article answers: statistics, typical awards or settlements, the odds of
   winning, what a named court decided, lawyers' market rates, rules rumoured but not yet made.
 
@@ -190,12 +190,12 @@ def _asking(question: str) -> str:
 
 def asks_the_law(question: str) -> bool:
     """Whether the question asks something of the law. A legal word (legal_*) anywhere decides yes; a craft or
-    business word in what the question asks (_asking) decides no, unless what is asked is permission (asks) and another
-    person's face, name or identity is at stake ("can I sell masks sculpted to look like a famous actor?"). A craft word only in the story decides no only
-    when nothing else makes it a legal question: no asking word of permission or consequence (asks, or the broad
-    markers of kb/answer/issues.py) in what is asked, and no other person's face, name or identity at stake
-    ("lifelike masks of her face …, can anyone do something about it?"). A lay question with neither legal nor
-    craft words is a legal one: the evidence score weighs it."""
+    business word in what the question asks (_asking) decides no, unless what is asked is permission (asks) and
+    another person's face, name or identity is at stake ("can I sell masks sculpted to look like a famous actor?").
+    A craft word only in the story decides no only when nothing else makes it a legal question: no asking word of
+    permission or consequence (asks, or the broad markers of kb/answer/issues.py) in what is asked, and no other
+    person's face, name or identity at stake ("lifelike masks of her face …, can anyone do something about it?").
+    A lay question with neither legal nor craft words is a legal one: the evidence score weighs it."""
     from kb.answer.issues import asks_the_law as broad
 
     data = load_scope()
