@@ -211,7 +211,7 @@ class ChromaVectorIndex:
                         log.warning("exact vector search unavailable for %s: %s", self.name, exc)
                         return None
                     m = np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
-                    norms = np.linalg.norm(m, axis=1, keepdims=True) if len(m) else m[:, :1]
+                    norms = np.linalg.norm(m, axis=1, keepdims=True)
                     self._matrix = (ids, m / np.where(norms > 0, norms, 1.0))
         return self._matrix
 
