@@ -26,6 +26,7 @@ class Note:
     lang: str  # "zh" | "en"
     text: str
     style: str = ""  # questions: lay | lawyer | facts
+    scope: str = ""  # "general": an article of general law (contracts, capacity …), outside the core laws' subject
 
 
 def _key(label: str) -> str:
@@ -61,14 +62,15 @@ def load_notes(folder: Path) -> list[Note]:
                 continue
             for e in data.get("notes", []):
                 key = _key(e["article"])
+                scope = e.get("scope", "")
                 for lang in ("zh", "en"):
                     text = (e.get(f"headnote_{lang}") or "").strip()
                     if text:
-                        out.append(Note(law_id, e["version"], key, "headnote", lang, text))
+                        out.append(Note(law_id, e["version"], key, "headnote", lang, text, scope=scope))
                 for q in e.get("questions", []):
                     text = (q.get("text") or "").strip()
                     if text and q.get("lang") in ("zh", "en"):
-                        out.append(Note(law_id, e["version"], key, "question", q["lang"], text, q.get("style", "")))
+                        out.append(Note(law_id, e["version"], key, "question", q["lang"], text, q.get("style", ""), scope))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("notes file %s skipped: %s", path.name, exc)
     return out

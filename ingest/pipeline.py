@@ -863,7 +863,7 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
         rows.append(NoteRow(
             article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
             effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
-            jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer,
+            jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer, scope=note.scope,
         ))
     say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
     return rows

@@ -33,6 +33,7 @@ class NoteRow:
     jurisdiction: str
     instrument: str
     layer: str
+    scope: str = ""  # "general": a note on general law (contracts, capacity …), not the core laws' subject
 
 
 def note_cache_text(kind: str, text: str) -> str:
@@ -73,6 +74,8 @@ class ArticleNotes:
         self._dense_row = np.array([r.kind != "charge" for r in rows], dtype=bool)  # charge names are matched whole
         article_codes: dict[str, int] = {}
         self._article_code = np.array([article_codes.setdefault(r.article_id, len(article_codes)) for r in rows], dtype=np.int64)
+        # articles whose notes are about general law: they are not boosted with the core laws' notes (kb.retrieval)
+        self.general = frozenset(r.article_id for r in rows if r.scope == "general")
         self._headnotes: dict[str, dict[str, str]] = {}
         self._charges: dict[str, list[int]] = {}
         for i, r in enumerate(rows):

@@ -98,6 +98,9 @@ class FusionWeights:
     # Our notes cover the core laws only: they count this many times more when the question is about the core laws'
     # subject (the glossary recognises a core concept of their topics), so they do not pull other questions to them.
     notes_core: float = 2.0  # with notes_clause, pooled dev sets must_recall@5 0.663 → 0.726; STARD train sample R@10 0.660 → 0.645
+    # Notes on general law (scope "general": contracts, capacity, limitation …) answer the lay questions of every
+    # subject, so they are never boosted with the core laws' notes and count this share.
+    notes_general: float = 1.0
 
 
 # What `KB_RETRIEVAL_OFF` / `kb eval --ablate` can switch off, and the weights each name zeroes.
@@ -180,8 +183,10 @@ class Retriever:
         self.store = index.store
         self.off = frozenset(self.settings.off_channels())
         self.weights = without(weights or FusionWeights(), sorted(self.off))
+        # the learned order for every question, or (settings.rerank "general") only outside the core laws' subject
+        self._rerank_core = use_reranker is not None or self.settings.rerank == "all"
         if use_reranker is None:
-            use_reranker = self.settings.rerank and "rerank" not in self.off
+            use_reranker = self.settings.rerank != "off" and "rerank" not in self.off
         if reranker is None and use_reranker:
             from kb.rerank import load_reranker
 
@@ -199,6 +204,7 @@ class Retriever:
         self._key_of: dict[str, str] = {}  # law_id → law_key of its title (asked ~4,000 times a search)
         self._names: LawNames | None = None
         self._core_ids: frozenset[str] | None = None
+        self._general_notes: frozenset[str] = frozenset()  # articles whose notes are on general law (set with the channels)
         self._qvecs: dict[str, list[float]] = {}
         self._channels: dict[str, Channel] | None = None
         self._embed = embedder_query(index.embedder, self._qvecs, self._lock)
@@ -229,6 +235,7 @@ class Retriever:
             out["dense"] = DenseChannel(idx.vectors, self.chunks, idx.embedding_languages or self.settings.embedding_langs())
         notes = idx.notes
         if notes is not None and len(notes):
+            self._general_notes = notes.general
             if w.notes_lex > 0:
                 out["notes_lex"] = NotesLexicalChannel(notes, self.laws)
             if w.notes_dense > 0:
@@ -480,6 +487,7 @@ class Retriever:
         if votes is not None:
             self._add_voted_articles(cands, votes.articles, plan)
         nboost = w.notes_core if self._core_question(qa) else 1.0
+        general = self._general_notes
         # (the loop over every candidate, ~2,000 for a short question: the weights are bound once, and what depends only
         # on the candidate's law — its memory vote, its articles' votes, whether the question names it — is found once
         # per law, not once per candidate)
@@ -513,14 +521,17 @@ class Retriever:
             en_side = lex_en * c.lex_en
             content = (zh_side if zh_side >= en_side else en_side) + agreement * (en_side if zh_side >= en_side else zh_side)
             content += dense * c.dense + charge * c.charge + translation * c.lex_tr
-            content += nboost * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
+            if c.notes_lex or c.notes_dense or c.notes_clause:
+                nb = w.notes_general if c.article_id in general else nboost
+                content += nb * (notes_lex * c.notes_lex + notes_dense * c.notes_dense + notes_clause * c.notes_clause)
             c.score = content + law_prior * lp + art_prior * ap + mention * men
 
         # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
         ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
-        if not sub and (self.reranker is not None or self.feature_sink is not None):
+        learned = self.reranker is not None and (self._rerank_core or not self._core_question(qa))
+        if not sub and (learned or self.feature_sink is not None):
             n_tokens = len(qa.zh_tokens if qa.lang == "zh" else qa.en_tokens)
-            ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang)
+            ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang, learned=learned)
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
 
@@ -615,14 +626,15 @@ class Retriever:
             c.score = floor + (len(out) - pos) * 1e-3
         return out + tail
 
-    def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float, lang: str) -> list[_Cand]:
+    def _rerank(self, ranked: list[_Cand], memory_sim: float, n_tokens: int, top_raw: float, lang: str, *,
+                learned: bool = True) -> list[_Cand]:
         from kb.rerank import DEPTH, blend, features_for
 
         head, tail = ranked[:DEPTH], ranked[DEPTH:]
         rows = features_for(head, memory_sim=memory_sim, n_tokens=n_tokens, top_raw=top_raw, lang=lang)
         if self.feature_sink is not None:
             self.feature_sink(head, rows)
-        if self.reranker is None or not head or self.weights.rerank_weight == 0:
+        if self.reranker is None or not learned or not head or self.weights.rerank_weight == 0:
             return ranked
         learned = self.reranker.scores(rows)
         # Reciprocal-rank blend of the fused order and the learned one (kb.rerank.blend): the fused order breaks the

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1,
                          description="Worker processes of `kb serve` (default: one per core, at most 2; each opens the index once).")
     warm_start: bool = Field(default=True, description="A server worker opens the index and loads the embedding model when it starts (in the background), not in its first request.")
-    rerank: bool = Field(default=False, description="Blend the learned reranker (kb/data/rerank.txt: LightGBM LambdaRank over every channel, trained on our notes questions and STARD train) into the fused order of each question (both languages; not its sub-queries). Off by default: it helps single-article questions (CV on STARD and our notes) but lowers must_recall@5 on the multi-article compliance dev sets.")
+    rerank: Literal["off", "general", "all"] = Field(default="general", description="Blend the learned reranker (kb/data/rerank.txt: LightGBM LambdaRank over every channel, trained on our notes questions and STARD train) into the fused order of a question (not its sub-queries): `general` for questions outside the core laws' subject (the glossary recognises none of its concepts; what it was trained for: single-article lay questions, STARD), `all` for every question, `off`. Not `all` by default: it lowers must_recall@5 on the multi-article compliance sets. true/false mean all/off.")
     search_cache_size: int = Field(default=512, ge=0, description="Search results kept per normalised question (and k, filters, day) in each open generation; 0 = no cache.")
     default_k: int = Field(default=10, ge=1, le=100)
     max_k: int = Field(default=50, ge=1, le=500)
@@ -79,6 +80,16 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @field_validator("rerank", mode="before")
+    @classmethod
+    def _rerank_switch(cls, value: object) -> object:
+        """The old boolean switch (KB_RERANK=true/false, 1/0) still works: on = every question."""
+        if isinstance(value, bool):
+            return "all" if value else "off"
+        if isinstance(value, str) and value.strip().lower() in {"true", "1", "yes", "on", "false", "0", "no", ""}:
+            return "all" if value.strip().lower() in {"true", "1", "yes", "on"} else "off"
+        return value
 
     def off_channels(self) -> list[str]:
         return [x.strip() for x in self.retrieval_off.split(",") if x.strip()]

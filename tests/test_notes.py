@@ -104,3 +104,24 @@ def test_notes_channel_can_be_switched_off(raw_index) -> None:
     off_r.weights = replace(off_r.weights, notes_lex=0.0, notes_dense=0.0, charge=0.0)
     off = off_r.search(q, k=20, filters=SearchFilters())
     assert [h.article.article_id for h in on.hits] != [h.article.article_id for h in off.hits]
+
+
+def test_notes_on_general_law_are_marked_and_weighted_on_their_own(raw_index) -> None:
+    """Entries with scope "general" (contracts, capacity …) are known to the index as such: the retriever weighs
+    their notes by ``notes_general`` and never with the core laws' boost."""
+    from dataclasses import replace
+
+    from kb.retrieval import Retriever
+
+    notes = raw_index.notes
+    assert "civil-code@2021-01-01#563" in notes.general  # 合同解除: general law
+    assert "civil-code@2021-01-01#1019" not in notes.general  # the portrait article: a core subject
+    q = "对方迟延履行主要债务，经我催告后在合理期限内仍未履行，我可以解除合同吗？"
+    on, off = Retriever(raw_index), Retriever(raw_index)
+    off.weights = replace(off.weights, notes_general=0.0)
+
+    def score(r: Retriever) -> float:
+        hits = r.search(q, k=50, filters=SearchFilters()).hits
+        return next((h.score for h in hits if h.article.article_id == "civil-code@2021-01-01#563"), 0.0)
+
+    assert score(on) > score(off)

@@ -467,3 +467,34 @@ def test_the_memorys_query_row_is_the_vectorizers_own_transform() -> None:
         ours, theirs = memory._query_row(feats), memory._vec.transform([feats])
         assert ours.shape == theirs.shape
         assert np.array_equal(ours.indices, theirs.indices) and np.array_equal(ours.data, theirs.data), text
+
+
+class _ReversingRanker:
+    """A stand-in for the LightGBM booster's interface (``scores``): it prefers the fused order's last candidate."""
+
+    def scores(self, rows: list[list[float]]) -> list[float]:
+        return [float(i) for i in range(len(rows))]
+
+
+def test_reranker_in_general_scope_leaves_core_questions_in_fused_order(index: Any) -> None:
+    """settings.rerank = "general" (the default): the learned order only for questions outside the core laws'
+    subject; a question the glossary places in it (false advertising) keeps the fused order."""
+    from kb.settings import Settings
+
+    fused_r = Retriever(index, settings=Settings(rerank="off"), memory=QuestionMemory([]))
+    general = Retriever(index, settings=Settings(rerank="general"), memory=QuestionMemory([]))
+    general.reranker = _ReversingRanker()
+    core_q, other_q = "发布虚假广告欺骗消费者，怎么处罚？", "借钱不还，过了几年还能起诉吗？"
+    assert general._core_question(general.analyze(core_q)) and not general._core_question(general.analyze(other_q))
+    assert _keys(general.search(core_q, k=10)) == _keys(fused_r.search(core_q, k=10))
+    assert _keys(general.search(other_q, k=10)) != _keys(fused_r.search(other_q, k=10))
+
+
+def test_rerank_setting_takes_the_old_boolean_switch() -> None:
+    from kb.settings import Settings
+
+    assert Settings().rerank == "general"
+    assert Settings(rerank=True).rerank == "all" and Settings(rerank="false").rerank == "off"
+    assert Settings(rerank="1").rerank == "all"
+    with pytest.raises(ValueError):
+        Settings(rerank="sometimes")
