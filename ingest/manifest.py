@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.commencement import read_commencement
 from kb.checksums import sha256_file
 from kb.errors import KBError
 from kb.records import in_force
@@ -439,6 +440,9 @@ class NationalEntry:
         None  # path (raw/ or national/) of the same version: the ingest skips this file
     )
     superseded_by: str | None = None  # version_id in raw/ that replaced this version
+    # where effective_from comes from: "header" (a 施行 line), "text" (the commencement clause, 本法自…起施行),
+    # "version-date" (neither states it: the date of the version's adoption/promulgation), "raw" (raw/'s version)
+    effective_source: str = "version-date"
 
     @property
     def version_id(self) -> str:
@@ -462,15 +466,19 @@ def _to_date(m: re.Match[str]) -> date | None:
         return None
 
 
-def _read_header(path: Path, marker: str) -> tuple[str | None, str | None, list[str]]:
-    """(title, part, header lines) from the lines before the marker (the whole file if it has none)."""
+def _read_header(path: Path, marker: str) -> tuple[str | None, str | None, list[str], str]:
+    """(title, part, header lines, body) of a file: the header is the lines before the marker (the first 30
+    lines if it has none), the body everything after it (the whole text if it has none)."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    head = text.split(marker, 1)[0] if marker in text else "\n".join(text.splitlines()[:30])
+    if marker in text:
+        head, body = text.split(marker, 1)
+    else:
+        head, body = "\n".join(text.splitlines()[:30]), text
     lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
     heads = [ln[2:].strip() for ln in lines if ln.startswith("# ")]
     title = heads[0] if heads else None
     part = heads[1] if len(heads) > 1 else None
-    return title, part, [ln for ln in lines if not ln.startswith("#")]
+    return title, part, [ln for ln in lines if not ln.startswith("#")], body
 
 
 def _header_dates(lines: list[str]) -> tuple[date | None, date | None]:
@@ -496,7 +504,7 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
     rel = path.relative_to(root).as_posix()
     parts = path.relative_to(root / rule.folder).parts
     folder = parts[0] if len(parts) > 1 else ""
-    title, part, lines = _read_header(path, rule.info_marker)
+    title, part, lines, body = _read_header(path, rule.info_marker)
     title = title or path.stem
     fm = _FILE_DATE.search(path.name)
     version_date, eff = _header_dates(lines)
@@ -506,7 +514,15 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
         version_date = eff
     if "之日施行" in "".join(lines) and eff is None:
         eff = version_date
-    effective_from = eff if (eff and version_date and eff >= version_date) else version_date
+    # entry into force: the header's 施行 line, else the text's own commencement clause when it dates this
+    # version (not the original enactment kept in an amended text), else the version (promulgation) date
+    stated = read_commencement(body).date_for(version_date)
+    if eff and version_date and eff >= version_date:
+        effective_from, source = eff, "header"
+    elif stated is not None:
+        effective_from, source = stated, "text"
+    else:
+        effective_from, source = version_date, "version-date"
     instrument = rule.instrument_by_folder.get(folder, "law")
     if rule.amendment_pattern and rule.amendment_pattern in title:
         instrument = "amendment"
@@ -521,6 +537,7 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
         issuer=issuer,
         version_date=version_date,
         effective_from=effective_from,
+        effective_source=source,
     )
 
 
@@ -617,6 +634,7 @@ def scan_national(corpus_root: Path | str, manifest: Manifest | None = None) -> 
                         status="superseded" if effective_to else "in-force",
                         duplicate_of=dup,
                         superseded_by=superseded_by,
+                        effective_source="raw" if raw_dup is not None else f.effective_source,
                     )
                 )
     out.sort(key=lambda e: e.path)
