@@ -90,6 +90,17 @@ def _version_label(label: str, eff: date | None) -> str:
     return f"{label} (effective {eff.isoformat()})" if eff else label
 
 
+def _national_label(e: Any) -> str:
+    """A national/ version's label: its text's date and when it took effect, saying so when no source states
+    the date of entry into force (an amended text whose amending decision is not in the snapshot)."""
+    if e.version_date is None:
+        return _version_label("national/ text (undated)", e.effective_from)
+    label = f"national/ text of {e.version_date.isoformat()}"
+    if e.effective_source == "version-date":
+        return f"{label} (dated by its adoption/promulgation: the text states no later entry into force)"
+    return _version_label(label, e.effective_from)
+
+
 def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[SourceFile], list[Skipped], str]:
     """The files of ``layer`` with their facts, the files deliberately skipped, and the manifest's sha256."""
     from ingest.manifest import load_manifest, scan_national
@@ -145,9 +156,8 @@ def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[Source
                     law_id=e0.law_id, title_zh=e0.title_zh, title_en=None, jurisdiction=manifest.national.jurisdiction,
                     instrument=e0.instrument, issuer=e0.issuer, layer="national",
                 )
-            label = f"national/ text of {e0.version_date.isoformat()}" if e0.version_date else "national/ text (undated)"
             ver = VersionRecord(
-                version_id=version_id, law_id=e0.law_id, label=_version_label(label, e0.effective_from),
+                version_id=version_id, law_id=e0.law_id, label=_national_label(e0),
                 promulgated=e0.version_date, effective_from=e0.effective_from, effective_to=e0.effective_to,
                 status=e0.status, layer="national", source_path=e0.path, source_url=None, official=True,
             )

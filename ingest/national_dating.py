@@ -4,7 +4,7 @@ Runs only the scan step (``ingest.manifest.scan_national``) and reads each file'
 articles, no index. One line per category, counted over the versions the ingest indexes (files that repeat a
 raw/ version or another national/ file are left out; a law split over several files counts once):
 
-    PYTHONPATH=$PWD python scripts/measure_national_dates.py [--list CATEGORY] [--corpus DIR]
+    PYTHONPATH=$PWD python -m ingest.national_dating [--list CATEGORY] [--corpus DIR]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ingest.commencement import read_commencement
-from ingest.manifest import load_manifest, scan_national
+from ingest.manifest import NationalEntry, load_manifest, scan_national
 from kb.settings import get_settings
 
 CATEGORIES = {
@@ -29,9 +29,10 @@ CATEGORIES = {
 
 
 def classify(corpus: Path) -> dict[str, list[str]]:
+    """Category (see ``CATEGORIES``) → one line per version: path, version date, effective_from, stated date."""
     manifest = load_manifest(get_settings().manifest_path)
     entries = [e for e in scan_national(corpus, manifest) if e.duplicate_of is None]
-    by_version: dict[str, list] = defaultdict(list)
+    by_version: dict[str, list[NationalEntry]] = defaultdict(list)
     for e in entries:
         by_version[e.version_id].append(e)
     out: dict[str, list[str]] = {k: [] for k in CATEGORIES}
@@ -63,11 +64,11 @@ def classify(corpus: Path) -> dict[str, list[str]]:
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=None, help="corpus root (default: settings.corpus_root)")
     ap.add_argument("--list", choices=sorted(CATEGORIES), action="append", default=[], help="print its versions")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     corpus = args.corpus or get_settings().corpus_root
     got = classify(corpus)
     total = sum(len(v) for v in got.values())
