@@ -10,6 +10,11 @@ article — 专利法 as amended in 2020 still ends "本法自1985年4月1日起
 version's own date is the original enactment's and says nothing about this version. A stated date on or after the
 version's date is this version's commencement: a new law, a full revision (修订) that rewrote the final article,
 an interpretation, or an amending decision's "本决定自…起施行". ``Commencement.date_for`` applies that rule.
+
+An amended text is also dated by its amending decision when the snapshot holds the decision (the SPC's decisions
+of December 2020 amending 27 civil, 29 commercial and 18 IP interpretations, "本决定自2021年1月1日起施行"):
+``decision_targets`` names the instruments a decision amends, and ``scan_national`` gives the decision's date to
+their versions published between the decision's adoption and its entry into force.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Commencement", "read_commencement"]
+__all__ = ["Commencement", "decision_targets", "read_commencement"]
 
 # "本法", "本条例", "本规定", "本解释", "本决定", "本安排的修改文本" … then 自<date>起施行 / 生效 / 实施;
 # the subject stays inside one clause (no 。；, or line break between 本 and 自).
@@ -62,3 +67,19 @@ def read_commencement(body: str) -> Commencement:
     instrument without articles)."""
     days = tuple(d for d in (_day(m) for m in _STATED.finditer(body)) if d is not None)
     return Commencement(dates=days, on_promulgation=bool(_ON_PROMULGATION.search(body)))
+
+
+_AMENDING_DECISION = re.compile(r"^(?P<issuer>.*?)关于修改《(?P<first>.+?)》(?:等[^《》]*)?的决定$")
+_AMENDS_HEADING = re.compile(r"^[一二三四五六七八九十百]+、修改《(.+)》\s*$", re.M)
+
+
+def decision_targets(title: str, body: str) -> tuple[str, ...]:
+    """The titles of the instruments an amending decision (``…关于修改《X》[等N件…]的决定``) amends: its
+    "一、修改《X》" headings, else the one instrument its title names. A title that leaves out the issuer
+    ("关于修改《关于办理…的解释》的决定") gets the decision's issuer. Empty for any other instrument."""
+    m = _AMENDING_DECISION.match(title.strip())
+    if m is None:
+        return ()
+    named = _AMENDS_HEADING.findall(body) or [m["first"]]
+    issuer = m["issuer"]
+    return tuple(issuer + t if t.startswith("关于") and issuer else t for t in named)

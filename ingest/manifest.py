@@ -13,13 +13,13 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.commencement import read_commencement
+from ingest.commencement import decision_targets, read_commencement
 from kb.checksums import sha256_file
 from kb.errors import KBError
 from kb.records import in_force
@@ -441,8 +441,11 @@ class NationalEntry:
     )
     superseded_by: str | None = None  # version_id in raw/ that replaced this version
     # where effective_from comes from: "header" (a 施行 line), "text" (the commencement clause, 本法自…起施行),
-    # "version-date" (neither states it: the date of the version's adoption/promulgation), "raw" (raw/'s version)
+    # "decision" (the amending decision in national/, path in dated_by), "raw" (raw/'s version), or
+    # "version-date" (nothing states it: the date of the version's adoption/promulgation)
     effective_source: str = "version-date"
+    dated_by: str | None = None  # the amending decision whose "本决定自…起施行" dates this version
+    amends: tuple[str, ...] = ()  # an amending decision: the titles of the instruments it amends
 
     @property
     def version_id(self) -> str:
@@ -538,7 +541,28 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
         version_date=version_date,
         effective_from=effective_from,
         effective_source=source,
+        amends=decision_targets(title, body),
     )
+
+
+def _date_by_decisions(entries: list[NationalEntry]) -> list[NationalEntry]:
+    """Versions that state no date of their own, published between an amending decision's adoption and its entry
+    into force, of an instrument the decision amends: the decision's text as amended, in force on its date."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(entries):
+        by_key[normalize_title(e.title_zh)].append(i)
+    out = list(entries)
+    for d in entries:
+        if not d.amends or d.effective_source not in {"header", "text"} or not (d.version_date and d.effective_from):
+            continue
+        for target in d.amends:
+            for i in by_key.get(normalize_title(target), []):
+                e = out[i]
+                if e.effective_source == "version-date" and e.version_date and (
+                    d.version_date <= e.version_date < d.effective_from
+                ):
+                    out[i] = replace(e, effective_from=d.effective_from, effective_source="decision", dated_by=d.path)
+    return out
 
 
 def _iter_national_files(root: Path, rule: NationalRule) -> list[Path]:
@@ -561,7 +585,7 @@ def scan_national(corpus_root: Path | str, manifest: Manifest | None = None) -> 
     root = Path(corpus_root)
     manifest = manifest or load_manifest()
     rule = manifest.national
-    entries = [_parse_national(p, root, rule) for p in _iter_national_files(root, rule)]
+    entries = _date_by_decisions([_parse_national(p, root, rule) for p in _iter_national_files(root, rule)])
 
     titles = manifest.title_index()
     raw_versions: dict[str, list[LawVersion]] = {}
@@ -635,6 +659,8 @@ def scan_national(corpus_root: Path | str, manifest: Manifest | None = None) -> 
                         duplicate_of=dup,
                         superseded_by=superseded_by,
                         effective_source="raw" if raw_dup is not None else f.effective_source,
+                        dated_by=None if raw_dup is not None else f.dated_by,
+                        amends=f.amends,
                     )
                 )
     out.sort(key=lambda e: e.path)

@@ -21,6 +21,7 @@ CATEGORIES = {
     "by-promulgation": "text states when this version takes effect, store dates it by promulgation",
     "by-text-date": "text states when this version takes effect, store dates it so",
     "header-differs": "text states a date, the store uses another (the header's 施行 line)",
+    "by-decision": "amended text dated by its amending decision in national/ (本决定自…起施行)",
     "amended-original-only": "amended text whose final article names only the original enactment's date",
     "on-promulgation": "text says it takes effect on promulgation (自公布/发布之日起施行)",
     "header-only": "no clause in the text; the header's 施行 line dates it",
@@ -44,7 +45,7 @@ def classify(corpus: Path) -> dict[str, list[str]]:
         )
         c = read_commencement(body)
         stated = c.date_for(e.version_date)
-        line = f"{e.path}\tversion {e.version_date}\teffective_from {e.effective_from}\ttext {stated or '-'}"
+        line = f"{e.path}\tversion {e.version_date}\teffective_from {e.effective_from}\ttext {stated or '-'}\t{e.effective_source}"
         if stated is not None:
             if e.effective_from == stated:
                 key = "by-text-date"
@@ -52,6 +53,8 @@ def classify(corpus: Path) -> dict[str, list[str]]:
                 key = "by-promulgation"
             else:
                 key = "header-differs"
+        elif e.effective_source == "decision":
+            key = "by-decision"
         elif c.original_only(e.version_date):
             key = "amended-original-only"
         elif c.on_promulgation:

@@ -98,6 +98,8 @@ def _national_label(e: Any) -> str:
     label = f"national/ text of {e.version_date.isoformat()}"
     if e.effective_source == "version-date":
         return f"{label} (dated by its adoption/promulgation: the text states no later entry into force)"
+    if e.effective_source == "decision" and e.effective_from is not None:
+        return f"{label} (effective {e.effective_from.isoformat()}, as its amending decision states)"
     return _version_label(label, e.effective_from)
 
 

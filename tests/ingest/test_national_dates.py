@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.commencement import read_commencement
+from ingest.commencement import decision_targets, read_commencement
 from ingest.manifest import NationalEntry, load_manifest, scan_national
 from ingest.national_dating import classify
 from kb.settings import Settings, get_settings
@@ -24,6 +24,13 @@ PATENT = "民法商法/专利法(2020-10-17).md"  # amended four times; final ar
 SPORT_OLD, SPORT_NEW = "行政法/体育法(2016-11-07).md", "行政法/体育法(2022-06-24).md"  # 2022 revision: 2023-01-01
 GENETIC = "行政法规/人类遗传资源管理条例(2019-05-28).md"  # regulation: "本条例自2019年7月1日起施行"
 THEFT = "司法解释/最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释(2013-04-02).md"  # header 施行 line
+SALE = "司法解释/最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释(2020-12-29).md"  # amended by CIVIL_DECISION
+CIVIL_DECISION = (
+    "司法解释/最高人民法院关于修改《最高人民法院关于在民事审判工作中适用〈工会法〉若干问题的解释》"
+    "等二十七件民事类司法解释的决定.md"
+)
+COMPANY_II = "司法解释/最高人民法院关于适用《公司法》若干问题的规定（二）(2008-05-12).md"
+INJURY = "最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释"
 RAIL = "司法解释/最高人民法院关于人民法院扣押铁路运输货物若干问题的规定(2020-12-29).md"  # no date stated anywhere
 
 
@@ -106,6 +113,38 @@ def test_regulations_and_interpretations(national: dict[str, NationalEntry]) -> 
     assert (rail.effective_from, rail.effective_source) == (date(2020, 12, 29), "version-date")
 
 
+def test_the_instruments_an_amending_decision_names() -> None:
+    body = "根据审判实践需要……作如下修改：\n\n一、修改《最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释》\n\n1.将引言修改为：\n\n" \
+        "二、修改《最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）》\n\n本决定自2021年1月1日起施行。"
+    assert decision_targets("最高人民法院关于修改《最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释》等二件司法解释的决定", body) == (
+        "最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释",
+        "最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）",
+    )
+    # one instrument named by the title without its issuer: the decision's issuer is prefixed
+    assert decision_targets("最高人民法院、最高人民检察院关于修改《关于办理妨害信用卡管理刑事案件具体应用法律若干问题的解释》的决定", "") == (
+        "最高人民法院、最高人民检察院关于办理妨害信用卡管理刑事案件具体应用法律若干问题的解释",
+    )
+    assert decision_targets("最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释", body) == ()
+
+
+@needs_national
+def test_amended_interpretations_take_the_date_of_their_amending_decision(national: dict[str, NationalEntry]) -> None:
+    sale = national[SALE]
+    assert read_commencement(_body(SALE)).dates == ()  # the amended text states no date of its own
+    assert (sale.version_date, sale.effective_from, sale.effective_source) == (date(2020, 12, 29), date(2021, 1, 1), "decision")
+    assert sale.dated_by == "national/" + CIVIL_DECISION
+    assert "本决定自2021年1月1日起施行" in _body(CIVIL_DECISION)
+    assert national[CIVIL_DECISION].amends[2] == "最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释"
+    # the snapshot's 2008 text of an interpretation the commercial decision amended is older than the decision
+    company = national[COMPANY_II]
+    assert (company.effective_from, company.effective_source, company.dated_by) == (date(2008, 5, 19), "header", None)
+    # amended again in 2022: the 2020 text is in force from the decision's date until the day before the 2022 one
+    injury = sorted((e for e in national.values() if e.law_id == INJURY), key=lambda e: e.effective_from or date.min)
+    assert [(e.effective_from, e.effective_to) for e in injury] == [
+        (date(2021, 1, 1), date(2022, 4, 30)), (date(2022, 5, 1), None),
+    ]  # fmt: skip
+
+
 @needs_national
 def test_versions_stay_ordered_and_contiguous(national: dict[str, NationalEntry]) -> None:
     by_law: dict[str, dict[date, NationalEntry]] = defaultdict(dict)
@@ -139,8 +178,8 @@ def test_raw_versions_keep_their_curated_dates(national: dict[str, NationalEntry
 def test_no_version_is_dated_by_promulgation_where_its_text_says_otherwise() -> None:
     got = classify(CORPUS)
     assert got["by-promulgation"] == [] and got["header-differs"] == []
-    assert len(got["by-text-date"]) == 447 and len(got["amended-original-only"]) == 313
-    assert len(got["no-stated-date"]) == 144
+    assert len(got["by-text-date"]) == 447 and len(got["by-decision"]) == 58
+    assert len(got["amended-original-only"]) == 296 and len(got["no-stated-date"]) == 104
 
 
 # --------------------------------------------------------------------------------------- through a real ingest
@@ -195,5 +234,5 @@ def test_the_measuring_script_runs_on_a_copy(tmp_path: Path) -> None:
     dst.parent.mkdir(parents=True)
     shutil.copyfile(CORPUS / "national" / DSL, dst)
     got = classify(tmp_path)
-    assert [len(v) for v in got.values()] == [0, 1, 0, 0, 0, 0, 0]
+    assert [len(v) for v in got.values()] == [0, 1, 0, 0, 0, 0, 0, 0]
     assert "effective_from 2021-09-01" in got["by-text-date"][0]
