@@ -864,20 +864,32 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
     for v in assembly.versions.values():
         eff = v.version.effective_from
         by_law_date[(v.law.law_id, eff.isoformat() if eff else "")] = v
+    # a note may still name a national/ version by its promulgation date (its key before versions were dated by
+    # entry into force): it resolves to that version unless the date is another version's effective date
+    by_promulgation: dict[tuple[str, str], _Version] = {}
+    for v in assembly.versions.values():
+        prom = v.version.promulgated
+        if prom is not None and (v.law.law_id, prom.isoformat()) not in by_law_date:
+            by_promulgation.setdefault((v.law.law_id, prom.isoformat()), v)
     rows: list[NoteRow] = []
-    dropped = 0
+    dropped = by_old_key = 0
     for note in load_notes(settings.notes_dir):
         held = by_law_date.get((note.law_id, note.version))
+        old_key = held is None
+        if old_key:
+            held = by_promulgation.get((note.law_id, note.version))
         if held is None or note.key not in assembly.keys_by_version.get(held.version.version_id, ()):
             dropped += 1
             continue
+        by_old_key += old_key
         ver, law = held.version, held.law
         rows.append(NoteRow(
             article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
             effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
             jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer,
         ))
-    say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
+    old = f"; {by_old_key} name their version by its promulgation date" if by_old_key else ""
+    say(f"notes: {len(rows)} for this build ({dropped} name articles outside it{old})")
     return rows
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import defaultdict
 from datetime import date, timedelta
@@ -194,9 +195,23 @@ def test_as_of_between_promulgation_and_entry_into_force_gives_the_previous_vers
         dst = small_corpus.corpus_root / "national" / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CORPUS / "national" / rel, dst)
-    report = run_ingest(small_corpus, layer="national")
+    # a note written before the change names 数据安全法 by its promulgation date: it still reaches its article;
+    # one naming the new effective date does too, and one naming a date of no version is dropped
+    notes = small_corpus.corpus_root.parent / "notes"
+    notes.mkdir()
+    entry = {"article": "第一条", "headnote_zh": "（本项目所写，非法律）数据安全法的目的。", "headnote_en": "", "questions": []}
+    (notes / "dsl.json").write_text(json.dumps({
+        "law_id": "中华人民共和国数据安全法", "provenance": "written by this project, not law",
+        "notes": [{**entry, "version": d} for d in ("2021-06-10", "2021-09-01", "2020-01-01")],
+    }, ensure_ascii=False), encoding="utf-8")
+    said: list[str] = []
+    settings = small_corpus.model_copy(update={"notes_dir": notes})
+    report = run_ingest(settings, layer="national", progress=said.append)
     assert report.status == "built" and report.failures == [], report.message
-    index = open_index(small_corpus)
+    assert report.counts["notes"] == 2
+    assert any("notes: 2 for this build (1 name articles outside it; 1 name their version by its promulgation date)" in m
+               for m in said), said
+    index = open_index(settings)
     try:
         store = index.store
         sport = store.resolve_law("体育法")
