@@ -418,7 +418,7 @@ def load_manifest(path: Path | str | None = None) -> Manifest:
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _FILE_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
-_EFFECTIVE_AFTER = re.compile(r"^\s*(?:起)?\s*施行")
+_EFFECTIVE_AFTER = re.compile(r"^\s*(?:起)?\s*(?:施行|实施|生效|执行)")  # "2021年1月1日 施行", "2008年8月1日 起生效）"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ CIVIL_DECISION = (
 )
 COMPANY_II = "司法解释/最高人民法院关于适用《公司法》若干问题的规定（二）(2008-05-12).md"
 INJURY = "最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释"
+WAGES = "行政法规/工资支付暂行规定(1994-12-06).md"
 RAIL = "司法解释/最高人民法院关于人民法院扣押铁路运输货物若干问题的规定(2020-12-29).md"  # no date stated anywhere
 
 
@@ -108,6 +109,8 @@ def test_regulations_and_interpretations(national: dict[str, NationalEntry]) -> 
     )  # fmt: skip
     theft = national[THEFT]  # its header says "2013年4月4日 施行"; that line is still the source
     assert (theft.effective_from, theft.effective_source) == (date(2013, 4, 4), "header")
+    wages = national[WAGES]  # header "1995年1月1日 执行": a date of entry into force, whatever the verb
+    assert (wages.version_date, wages.effective_from, wages.effective_source) == (date(1994, 12, 6), date(1995, 1, 1), "header")
     rail = national[RAIL]  # neither header nor text states a date of entry into force
     body = _body(RAIL)
     assert read_commencement(body).dates == () and not read_commencement(body).on_promulgation
@@ -180,7 +183,8 @@ def test_no_version_is_dated_by_promulgation_where_its_text_says_otherwise() -> 
     got = classify(CORPUS)
     assert got["by-promulgation"] == [] and got["header-differs"] == []
     assert len(got["by-text-date"]) == 447 and len(got["by-decision"]) == 58
-    assert len(got["amended-original-only"]) == 296 and len(got["no-stated-date"]) == 104
+    assert len(got["amended-original-only"]) == 296 and len(got["no-stated-date"]) == 100
+    assert len(got["header-only"]) == 140 and len(got["on-promulgation"]) == 304
 
 
 # --------------------------------------------------------------------------------------- through a real ingest
