@@ -29,7 +29,7 @@ __all__ = ["Commencement", "decision_targets", "read_commencement"]
 # the subject stays inside one clause (no 。；, or line break between 本 and 自).
 _SUBJECT = r"本[^。；，,\n]{0,12}?"
 _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
-_STATED = re.compile(_SUBJECT + r"自" + _DATE + r"起?(?:施行|生效|实施)")
+_STATED = re.compile(r"(" + _SUBJECT + r")自" + _DATE + r"起?(?:施行|生效|实施)")
 _ON_PROMULGATION = re.compile(_SUBJECT + r"自(?:公布|发布|颁布|印发|通过)之日起(?:施行|生效|实施)")
 
 
@@ -40,33 +40,44 @@ class Commencement:
 
     dates: tuple[date, ...] = ()
     on_promulgation: bool = False
+    partial: tuple[date, ...] = ()  # clauses for some articles only ("本补充安排第一条、第四条自…起施行")
 
     def date_for(self, version_date: date | None) -> date | None:
         """The latest stated date on or after ``version_date`` (this version's entry into force), else None:
-        no date, or only the original enactment's date kept in an amended text."""
+        no date, or only the original enactment's date kept in an amended text. A clause for the whole text
+        wins over one for some of its articles."""
         if version_date is None:
             return None
-        later = [d for d in self.dates if d >= version_date]
-        return max(later) if later else None
+        for dates in (self.dates, self.partial):
+            later = [d for d in dates if d >= version_date]
+            if later:
+                return max(later)
+        return None
 
     def original_only(self, version_date: date | None) -> bool:
         """True when every stated date is before ``version_date``: the unchanged final article of an amended
         text, which dates the original enactment, not this version."""
-        return bool(self.dates) and version_date is not None and self.date_for(version_date) is None
+        return bool(self.dates or self.partial) and version_date is not None and self.date_for(version_date) is None
 
 
-def _day(m: re.Match[str]) -> date | None:
+def _valid(y: str, m: str, d: str) -> bool:
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        date(int(y), int(m), int(d))
     except ValueError:
-        return None
+        return False
+    return True
 
 
 def read_commencement(body: str) -> Commencement:
     """The commencement clauses of ``body`` (the text after the header: articles, or the items of an
     instrument without articles)."""
-    days = tuple(d for d in (_day(m) for m in _STATED.finditer(body)) if d is not None)
-    return Commencement(dates=days, on_promulgation=bool(_ON_PROMULGATION.search(body)))
+    whole: list[date] = []
+    partial: list[date] = []
+    for m in _STATED.finditer(body):
+        day = date(int(m[2]), int(m[3]), int(m[4])) if _valid(m[2], m[3], m[4]) else None
+        if day is not None:
+            (partial if "第" in m[1] else whole).append(day)
+    return Commencement(dates=tuple(whole), on_promulgation=bool(_ON_PROMULGATION.search(body)), partial=tuple(partial))
 
 
 _AMENDING_DECISION = re.compile(r"^(?P<issuer>.*?)关于修改《(?P<first>.+?)》(?:等[^《》]*)?的决定$")

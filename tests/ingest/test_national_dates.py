@@ -56,6 +56,13 @@ def test_commencement_clauses_of_each_kind() -> None:
     assert read_commencement("本决定自2021年6月1日起施行。").dates == (date(2021, 6, 1),)
     pub = read_commencement("第四十五条 本办法自发布之日起施行。财政部1986年发布的《全国发票管理暂行办法》同时废止。")
     assert pub.on_promulgation and pub.dates == ()
+    # a clause for the whole text wins over a later one for some of its articles, which is used only alone
+    mixed = read_commencement("本法自2020年1月1日起施行。本法第十条自2021年1月1日起施行。")
+    assert (mixed.dates, mixed.partial) == ((date(2020, 1, 1),), (date(2021, 1, 1),))
+    assert mixed.date_for(date(2019, 6, 1)) == date(2020, 1, 1)
+    alone = read_commencement("五、本补充安排第一条、第四条自2020年11月27日起施行，第二条、第三条……由最高人民法院公布施行日期。")
+    assert alone.date_for(date(2020, 11, 26)) == date(2020, 11, 27)
+    assert read_commencement("本法自2021年2月30日起施行。").dates == ()  # no such day
     # a date elsewhere in the text is not a commencement clause; neither is one of another instrument
     assert read_commencement("2021年9月1日以前已经取得许可的，继续有效。").dates == ()
     assert read_commencement("《某某条例》（2001年1月1日起施行）").dates == ()
