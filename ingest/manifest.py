@@ -13,12 +13,13 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.commencement import decision_targets, read_commencement
 from kb.checksums import sha256_file
 from kb.errors import KBError
 from kb.records import in_force
@@ -417,7 +418,7 @@ def load_manifest(path: Path | str | None = None) -> Manifest:
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _FILE_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
-_EFFECTIVE_AFTER = re.compile(r"^\s*(?:起)?\s*施行")
+_EFFECTIVE_AFTER = re.compile(r"^\s*(?:起)?\s*(?:施行|实施|生效|执行)")  # "2021年1月1日 施行", "2008年8月1日 起生效）"
 
 
 @dataclass(frozen=True)
@@ -439,6 +440,12 @@ class NationalEntry:
         None  # path (raw/ or national/) of the same version: the ingest skips this file
     )
     superseded_by: str | None = None  # version_id in raw/ that replaced this version
+    # where effective_from comes from: "header" (a 施行 line), "text" (the commencement clause, 本法自…起施行),
+    # "decision" (the amending decision in national/, path in dated_by), "raw" (raw/'s version), or
+    # "version-date" (nothing states it: the date of the version's adoption/promulgation)
+    effective_source: str = "version-date"
+    dated_by: str | None = None  # the amending decision whose "本决定自…起施行" dates this version
+    amends: tuple[str, ...] = ()  # an amending decision: the titles of the instruments it amends
 
     @property
     def version_id(self) -> str:
@@ -462,15 +469,19 @@ def _to_date(m: re.Match[str]) -> date | None:
         return None
 
 
-def _read_header(path: Path, marker: str) -> tuple[str | None, str | None, list[str]]:
-    """(title, part, header lines) from the lines before the marker (the whole file if it has none)."""
+def _read_header(path: Path, marker: str) -> tuple[str | None, str | None, list[str], str]:
+    """(title, part, header lines, body) of a file: the header is the lines before the marker (the first 30
+    lines if it has none), the body everything after it (the whole text if it has none)."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    head = text.split(marker, 1)[0] if marker in text else "\n".join(text.splitlines()[:30])
+    if marker in text:
+        head, body = text.split(marker, 1)
+    else:
+        head, body = "\n".join(text.splitlines()[:30]), text
     lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
     heads = [ln[2:].strip() for ln in lines if ln.startswith("# ")]
     title = heads[0] if heads else None
     part = heads[1] if len(heads) > 1 else None
-    return title, part, [ln for ln in lines if not ln.startswith("#")]
+    return title, part, [ln for ln in lines if not ln.startswith("#")], body
 
 
 def _header_dates(lines: list[str]) -> tuple[date | None, date | None]:
@@ -496,7 +507,7 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
     rel = path.relative_to(root).as_posix()
     parts = path.relative_to(root / rule.folder).parts
     folder = parts[0] if len(parts) > 1 else ""
-    title, part, lines = _read_header(path, rule.info_marker)
+    title, part, lines, body = _read_header(path, rule.info_marker)
     title = title or path.stem
     fm = _FILE_DATE.search(path.name)
     version_date, eff = _header_dates(lines)
@@ -506,7 +517,15 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
         version_date = eff
     if "之日施行" in "".join(lines) and eff is None:
         eff = version_date
-    effective_from = eff if (eff and version_date and eff >= version_date) else version_date
+    # entry into force: the header's 施行 line, else the text's own commencement clause when it dates this
+    # version (not the original enactment kept in an amended text), else the version (promulgation) date
+    stated = read_commencement(body).date_for(version_date)
+    if eff and version_date and eff >= version_date:
+        effective_from, source = eff, "header"
+    elif stated is not None:
+        effective_from, source = stated, "text"
+    else:
+        effective_from, source = version_date, "version-date"
     instrument = rule.instrument_by_folder.get(folder, "law")
     if rule.amendment_pattern and rule.amendment_pattern in title:
         instrument = "amendment"
@@ -521,7 +540,29 @@ def _parse_national(path: Path, root: Path, rule: NationalRule) -> NationalEntry
         issuer=issuer,
         version_date=version_date,
         effective_from=effective_from,
+        effective_source=source,
+        amends=decision_targets(title, body),
     )
+
+
+def _date_by_decisions(entries: list[NationalEntry]) -> list[NationalEntry]:
+    """Versions that state no date of their own, published between an amending decision's adoption and its entry
+    into force, of an instrument the decision amends: the decision's text as amended, in force on its date."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(entries):
+        by_key[normalize_title(e.title_zh)].append(i)
+    out = list(entries)
+    for d in entries:
+        if not d.amends or d.effective_source not in {"header", "text"} or not (d.version_date and d.effective_from):
+            continue
+        for target in d.amends:
+            for i in by_key.get(normalize_title(target), []):
+                e = out[i]
+                if e.effective_source == "version-date" and e.version_date and (
+                    d.version_date <= e.version_date < d.effective_from
+                ):
+                    out[i] = replace(e, effective_from=d.effective_from, effective_source="decision", dated_by=d.path)
+    return out
 
 
 def _iter_national_files(root: Path, rule: NationalRule) -> list[Path]:
@@ -544,7 +585,7 @@ def scan_national(corpus_root: Path | str, manifest: Manifest | None = None) -> 
     root = Path(corpus_root)
     manifest = manifest or load_manifest()
     rule = manifest.national
-    entries = [_parse_national(p, root, rule) for p in _iter_national_files(root, rule)]
+    entries = _date_by_decisions([_parse_national(p, root, rule) for p in _iter_national_files(root, rule)])
 
     titles = manifest.title_index()
     raw_versions: dict[str, list[LawVersion]] = {}
@@ -617,6 +658,9 @@ def scan_national(corpus_root: Path | str, manifest: Manifest | None = None) -> 
                         status="superseded" if effective_to else "in-force",
                         duplicate_of=dup,
                         superseded_by=superseded_by,
+                        effective_source="raw" if raw_dup is not None else f.effective_source,
+                        dated_by=None if raw_dup is not None else f.dated_by,
+                        amends=f.amends,
                     )
                 )
     out.sort(key=lambda e: e.path)

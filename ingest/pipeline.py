@@ -90,6 +90,19 @@ def _version_label(label: str, eff: date | None) -> str:
     return f"{label} (effective {eff.isoformat()})" if eff else label
 
 
+def _national_label(e: Any) -> str:
+    """A national/ version's label: its text's date and when it took effect, saying so when no source states
+    the date of entry into force (an amended text whose amending decision is not in the snapshot)."""
+    if e.version_date is None:
+        return _version_label("national/ text (undated)", e.effective_from)
+    label = f"national/ text of {e.version_date.isoformat()}"
+    if e.effective_source == "version-date":
+        return f"{label} (dated by its adoption/promulgation: the text states no later entry into force)"
+    if e.effective_source == "decision" and e.effective_from is not None:
+        return f"{label} (effective {e.effective_from.isoformat()}, as its amending decision states)"
+    return _version_label(label, e.effective_from)
+
+
 def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[SourceFile], list[Skipped], str]:
     """The files of ``layer`` with their facts, the files deliberately skipped, and the manifest's sha256."""
     from ingest.manifest import load_manifest, scan_national
@@ -145,9 +158,8 @@ def collect_sources(settings: Settings, layer: str = "raw") -> tuple[list[Source
                     law_id=e0.law_id, title_zh=e0.title_zh, title_en=None, jurisdiction=manifest.national.jurisdiction,
                     instrument=e0.instrument, issuer=e0.issuer, layer="national",
                 )
-            label = f"national/ text of {e0.version_date.isoformat()}" if e0.version_date else "national/ text (undated)"
             ver = VersionRecord(
-                version_id=version_id, law_id=e0.law_id, label=_version_label(label, e0.effective_from),
+                version_id=version_id, law_id=e0.law_id, label=_national_label(e0),
                 promulgated=e0.version_date, effective_from=e0.effective_from, effective_to=e0.effective_to,
                 status=e0.status, layer="national", source_path=e0.path, source_url=None, official=True,
             )
@@ -852,20 +864,32 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
     for v in assembly.versions.values():
         eff = v.version.effective_from
         by_law_date[(v.law.law_id, eff.isoformat() if eff else "")] = v
+    # a note may still name a national/ version by its promulgation date (its key before versions were dated by
+    # entry into force): it resolves to that version unless the date is another version's effective date
+    by_promulgation: dict[tuple[str, str], _Version] = {}
+    for v in assembly.versions.values():
+        prom = v.version.promulgated
+        if prom is not None and (v.law.law_id, prom.isoformat()) not in by_law_date:
+            by_promulgation.setdefault((v.law.law_id, prom.isoformat()), v)
     rows: list[NoteRow] = []
-    dropped = 0
+    dropped = by_old_key = 0
     for note in load_notes(settings.notes_dir):
         held = by_law_date.get((note.law_id, note.version))
+        old_key = held is None
+        if old_key:
+            held = by_promulgation.get((note.law_id, note.version))
         if held is None or note.key not in assembly.keys_by_version.get(held.version.version_id, ()):
             dropped += 1
             continue
+        by_old_key += old_key
         ver, law = held.version, held.law
         rows.append(NoteRow(
             article_id=f"{ver.version_id}#{note.key}", law_id=law.law_id, kind=note.kind, lang=note.lang, text=note.text,
             effective_from=date_int(ver.effective_from, NO_START), effective_to=date_int(ver.effective_to, OPEN_END),
             jurisdiction=law.jurisdiction, instrument=law.instrument, layer=ver.layer, scope=note.scope,
         ))
-    say(f"notes: {len(rows)} for this build ({dropped} name articles outside it)")
+    old = f"; {by_old_key} name their version by its promulgation date" if by_old_key else ""
+    say(f"notes: {len(rows)} for this build ({dropped} name articles outside it{old})")
     return rows
 
 
