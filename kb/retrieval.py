@@ -753,7 +753,11 @@ def focus_text(text: str) -> str | None:
 
 
 _CLAUSE_END = re.compile(r"(?<=[。？！?!；;\n])|(?<=\.)(?=\s)")
-_ASKS = re.compile(r"[？?]|吗|是否|能否|可否|可以.{0,6}[吗么]|怎么|如何|哪些|什么|\b(?:can|may|must|is|are|does|do|should|what|which|how|whether)\b", re.IGNORECASE)
+# A sentence asks when it ends in a question mark, carries a Chinese question word, or is an English sentence that
+# opens like a question ("Can we …", "What …") or asks "whether": an English statement carries "are", "do", "can" too.
+_ASKS = re.compile(r"[？?]|吗|是否|能否|可否|可以.{0,6}[吗么]|怎么|如何|哪些|什么|\bwhether\b|"
+                   r"^\W*(?:can|could|may|might|must|is|are|was|were|does|do|did|should|would|will|shall|have|has|"
+                   r"what|which|how|who|whom|whose|when|where|why)\b", re.IGNORECASE)
 MAX_SUBQUERIES = 6
 
 

@@ -498,3 +498,15 @@ def test_rerank_setting_takes_the_old_boolean_switch() -> None:
     assert Settings(rerank="1").rerank == "all"
     with pytest.raises(ValueError):
         Settings(rerank="sometimes")
+
+
+def test_sentences_of_a_fact_pattern_ask_only_when_they_are_questions() -> None:
+    """An English statement carries "are", "do" and "can" too; it asks only when it opens like a question, asks
+    whether, or ends in a question mark. Chinese sentences ask by their question words."""
+    from kb.retrieval import subqueries
+
+    en = subqueries("We are a workshop that can make masks to order. Customers do send us their photos. "
+                    "A rival says we must stop. Can they force us to stop? I also wonder whether the photos count as data.")
+    assert [asks for _, asks in en] == [False, False, False, True, True]
+    zh = subqueries("我们是一家面具作坊。客户会发来照片。对方要求我们停止生产。他们能强制我们停产吗？")
+    assert [asks for _, asks in zh] == [False, False, False, True]
