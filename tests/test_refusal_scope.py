@@ -82,6 +82,9 @@ def test_craft_and_business_questions_ask_nothing_of_the_law(question: str) -> N
         "Is it legal to advertise my pricing as 'lowest ever' when it isn't?",  # business word + legal
         "Can I sell masks of a famous actor's face without asking him?",  # no craft word: the broad markers decide
         "买家收到面具后想无理由退回，店家能拒绝吗？",
+        # business words in the story, what the authorities do when they find it out is asked
+        "新店想请人刷单冲销量，万一被查到会怎么样？",
+        "We want to boost sales with fake reviews from friends. What if the regulator investigates?",
     ],
 )
 def test_legal_questions_with_craft_or_business_words_are_legal(question: str) -> None:
