@@ -46,27 +46,32 @@ PARAMS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 15, "min_chi
 
 
 class HeldOutNotes:
-    """The index's notes with one text held out of every notes search (the training question itself)."""
+    """The index's notes with one text held out of every notes search (the training question itself): the notes'
+    row mask (in force on the day, law allowed) also drops the rows with that text."""
 
     def __init__(self, notes: Any) -> None:
         self._notes = notes
         self.held: str | None = None
+        rows_of: dict[str, list[int]] = defaultdict(list)
+        for i, row in enumerate(notes.rows):
+            rows_of[row.text].append(i)
+        self._rows_of = rows_of
+        inner = notes._mask
+
+        def mask(day: int, allow_law: Any) -> Any:
+            m = inner(day, allow_law)
+            if self.held is not None and self.held in rows_of:
+                m = m.copy()
+                m[rows_of[self.held]] = False
+            return m
+
+        notes._mask = mask  # the searches below read the mask through the instance
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._notes, name)
 
     def __len__(self) -> int:
         return len(self._notes)
-
-    def _allow(self, allow: Any) -> Any:
-        held = self.held
-        return lambda row: row.text != held and allow(row)
-
-    def search_lexical(self, lang: str, groups: Any, depth: int, day: int, allow: Any) -> Any:
-        return self._notes.search_lexical(lang, groups, depth, day, self._allow(allow))
-
-    def search_dense(self, vector: Any, depth: int, day: int, allow: Any) -> Any:
-        return self._notes.search_dense(vector, depth, day, self._allow(allow))
 
 
 def _day(n: int) -> date:
