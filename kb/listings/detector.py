@@ -15,6 +15,7 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
+from kb.listings.normalise import normalise
 from kb.listings.names import could_be_a_character, find_en_people, find_people, own_people, pronoun_face
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
@@ -190,8 +191,22 @@ def _historical(whole: str, rules: Rules) -> bool:
 
 
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
-    """All risky spans of a listing, merged, most severe first (no store needed)."""
+    """All risky spans of a listing, merged, most severe first (no store needed). The rules see the fields with
+    the sellers' evasions undone (最 佳, 刷lian, n0.1: kb/listings/normalise.py); every hit points at the
+    seller's own words."""
     rules = rules or load_rules()
+    norm = {f: normalise(t or "", rules.evasion_pinyin, rules.evasion_homophones)
+            for f, t in (("title", title), ("description", description))}
+    hits = []
+    for h in _detect(norm["title"].text, norm["description"].text, rules):
+        n = norm[h.field]
+        s, e = n.span(h.start, h.end)
+        fix = n.span(*h.fix) if h.fix is not None else None
+        hits.append(replace(h, start=s, end=e, text=n.original[s:e], fix=fix))
+    return sorted(hits, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def _detect(title: str, description: str, rules: Rules) -> list[Hit]:
     fields = {"title": title or "", "description": description or ""}
     whole = "\n".join(fields.values())
     hits: list[Hit] = []

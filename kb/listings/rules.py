@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,6 +103,10 @@ class Rules:
     triggers: tuple[Trigger, ...]
     names: NameRules
     source: str = ""
+    # evasions undone before matching (kb/listings/normalise.py): a pinyin syllable written inside Chinese → its
+    # character; a look-alike or sound-alike character sequence → the word it stands for
+    evasion_pinyin: dict[str, str] = field(default_factory=dict)
+    evasion_homophones: dict[str, str] = field(default_factory=dict)
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -214,7 +218,14 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
             raise RulesError(f"category {needed!r} is required by the person-name finder")
-    return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source)
+    ev = data.get("evasion", {})
+    pinyin = {str(k).lower(): str(v) for k, v in (ev.get("pinyin") or {}).items()}
+    homophones = {str(k): str(v) for k, v in (ev.get("homophones") or {}).items()}
+    bad = [k for k, v in pinyin.items() if not k.isascii() or not k.isalpha() or not v] + [k for k, v in homophones.items() if not k or not v]
+    if bad:
+        raise RulesError(f"[evasion]: bad entries {bad} (pinyin keys are ASCII letters; no empty words)")
+    return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source,
+                 evasion_pinyin=pinyin, evasion_homophones=homophones)
 
 
 def load_rules(path: Path | str | None = None) -> Rules:
