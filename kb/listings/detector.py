@@ -15,8 +15,8 @@ from typing import Any
 from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
-from kb.listings.normalise import normalise
 from kb.listings.names import could_be_a_character, find_en_people, find_people, own_people, pronoun_face
+from kb.listings.normalise import normalise
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -210,7 +210,9 @@ def _detect(title: str, description: str, rules: Rules) -> list[Hit]:
     fields = {"title": title or "", "description": description or ""}
     whole = "\n".join(fields.values())
     hits: list[Hit] = []
-    en = {f: find_en_people(t, rules.names) if t.strip() else [] for f, t in fields.items()}
+    face_in = {f: pronoun_face(t) for f, t in fields.items()}
+    en = {f: find_en_people(t, rules.names, face_in["description" if f == "title" else "title"]) if t.strip() else []
+          for f, t in fields.items()}
     for field, text in fields.items():
         if not text.strip():
             continue
@@ -219,7 +221,7 @@ def _detect(title: str, description: str, rules: Rules) -> list[Hit]:
         for trig in rules.triggers:
             hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
         other = "description" if field == "title" else "title"
-        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(fields[other]),
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=face_in[other],
                                  own=frozenset(own_people(fields[other], rules.names, en[other])), en=en[field]))
     hits = _in_context(_fiction(hits, whole, rules), fields, whole, rules)
     merged = _merge(hits, fields)

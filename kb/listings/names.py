@@ -315,10 +315,13 @@ def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
     return offset, " ".join(parts)
 
 
-def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]], face_elsewhere: bool = False) -> list[PersonMention]:
     """Capitalised two/three-word names bound to a face: before mask/face ("Taylor Swift silicone mask"),
-    or followed in the same field by "his/her face" ("… after Margot Robbie … her face")."""
-    if title_case(text):
+    or followed in the same field by "his/her face" ("… after Margot Robbie … her face"). In a title-case
+    title a capitalised run says nothing about names, unless the other field speaks of "his/her face": then
+    a run right before the mask words is the person whose face it is ("Hyper-Real Lionel Messi Silicone Mask")."""
+    titled = title_case(text)
+    if titled and not face_elsewhere:
         return []
     out = []
     face_later = [m.start() for m in _PRONOUN_FACE.finditer(text)]
@@ -334,6 +337,8 @@ def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> l
         after = _EN_LIKENESS_AFTER.match(text[e:])
         if after:
             out.append(PersonMention(name, s, e, "likeness", s, e + after.end()))
+        elif titled:
+            continue
         elif any(e <= f <= e + 160 for f in face_later):
             out.append(PersonMention(name, s, e, "likeness", s, e))
     return out
@@ -457,17 +462,43 @@ def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
     return out
 
 
-def _find_en_all(text: str, rules: NameRules) -> list[PersonMention]:
+_SINGLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[\w]")
+
+
+def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """A public figure known by one word (``en_single_names``: Putin, Zendaya), capitalised or in capitals, in any
+    field, title case or not; a likeness when mask/face words follow within a few words, else a mention."""
+    if not rules.en_single_names:
+        return []
+    out = []
+    for m in _SINGLE_WORD.finditer(text):
+        word = re.sub(r"['’]s$", "", m.group(0))
+        if word not in rules.en_single_names and word.capitalize() not in rules.en_single_names:
+            continue
+        s, e = m.start(), m.start() + len(word)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        after = _EN_LIKENESS_AFTER.match(text[e:]) or _FACE_NOUN_AFTER.match(text[e:e + 60])
+        kind, se = ("likeness", e + after.end()) if after else ("mention", e)
+        if kind == "mention" and _EN_BEFORE_NAME.search(text[max(0, s - 20):s]):
+            kind = "likeness"
+        out.append(PersonMention(word, s, e, kind, s, se))
+    return out
+
+
+def _find_en_all(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
     en = find_en(text, rules)
     en += find_en_given(text, rules, {(p.start, p.end) for p in en})
-    en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
+    en += find_en_runs(text, rules, [(p.start, p.end) for p in en], face_elsewhere)
     en += find_pinyin(text, rules, [(p.start, p.end) for p in en])
+    en += find_en_single(text, rules, [(p.start, p.end) for p in en])
     return en
 
 
-def find_en_people(text: str, rules: NameRules) -> list[PersonMention]:
-    """The English-script names of one field (Western, pinyin), before the seller's own people are dropped."""
-    return _find_en_all(text, rules)
+def find_en_people(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
+    """The English-script names of one field (Western, pinyin, one-word public figures), before the seller's own
+    people are dropped. ``face_elsewhere``: the other field says "his/her face"."""
+    return _find_en_all(text, rules, face_elsewhere)
 
 
 def own_people(text: str, rules: NameRules, en: list[PersonMention] | None = None) -> set[str]:

@@ -94,6 +94,8 @@ class NameRules:
     real_person: re.Pattern[str] = re.compile("(?!)")
     # a museum's reproduction of a historical figure's portrait: every pattern matches the listing
     historical: tuple[re.Pattern[str], ...] = ()
+    # public figures known by one word (Putin, Zendaya): a name wherever it stands capitalised
+    en_single_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         character=_compile(n.get("character", "(?!)"), where),
         real_person=_compile(n.get("real_person", "(?!)"), where),
         historical=tuple(_compile(x, where) for x in n.get("historical", [])),
+        en_single_names=frozenset(n.get("en_single_names", "").split()),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
