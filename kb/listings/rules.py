@@ -109,6 +109,10 @@ class Rules:
     # character; a look-alike or sound-alike character sequence → the word it stands for
     evasion_pinyin: dict[str, str] = field(default_factory=dict)
     evasion_homophones: dict[str, str] = field(default_factory=dict)
+    # what a title left empty by the rewrite becomes: the listing's first product phrase outside the findings, else
+    # the fallback (per language)
+    product: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    fallback_title: dict[str, str] = field(default_factory=dict)
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -227,8 +231,11 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     bad = [k for k, v in pinyin.items() if not k.isascii() or not k.isalpha() or not v] + [k for k, v in homophones.items() if not k or not v]
     if bad:
         raise RulesError(f"[evasion]: bad entries {bad} (pinyin keys are ASCII letters; no empty words)")
+    rw = data.get("rewrite", {})
+    product = {lang: _compile(rw[f"product_{lang}"], "[rewrite]") for lang in ("zh", "en") if rw.get(f"product_{lang}")}
+    fallback = {lang: str(rw[f"fallback_title_{lang}"]) for lang in ("zh", "en") if rw.get(f"fallback_title_{lang}")}
     return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source,
-                 evasion_pinyin=pinyin, evasion_homophones=homophones)
+                 evasion_pinyin=pinyin, evasion_homophones=homophones, product=product, fallback_title=fallback)
 
 
 def load_rules(path: Path | str | None = None) -> Rules:
