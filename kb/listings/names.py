@@ -463,11 +463,19 @@ def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
 
 
 _SINGLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[\w]")
+# what may stand between a one-word name and the mask word: style and material words only ("Zendaya inspired
+# silicone female mask"), not a place or thing the word names ("Drake Passage cruise souvenir mask")
+_SINGLE_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+|\s*[-–:|]\s*)(?:(?:inspired|style|styled|themed|realistic|lifelike|life-like|silicone|latex|rubber|full|"
+    r"full-head|head|halloween|celebrity|party|costume|cosplay|female|male|adult|hyper-?real(?:istic)?|ultra-?real(?:istic)?|"
+    r"soft|premium|deluxe|novelty|funny|scary|caricature|parody)\s+){0,4}(?:masks?|face|faces|head|likeness|look-?alike|lookalike)\b"
+    r"|^\s*(?:面具|头套|同款|的脸|脸)", re.IGNORECASE)
 
 
 def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
     """A public figure known by one word (``en_single_names``: Putin, Zendaya), capitalised or in capitals, in any
-    field, title case or not; a likeness when mask/face words follow within a few words, else a mention."""
+    field, title case or not, bound to a likeness: mask/face words after it (style and material words between),
+    or "like/of/as …" before it. One word alone is no name (a trump card, the Drake Passage)."""
     if not rules.en_single_names:
         return []
     out = []
@@ -478,11 +486,11 @@ def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) ->
         s, e = m.start(), m.start() + len(word)
         if any(a < e and s < b for a, b in taken):
             continue
-        after = _EN_LIKENESS_AFTER.match(text[e:]) or _FACE_NOUN_AFTER.match(text[e:e + 60])
-        kind, se = ("likeness", e + after.end()) if after else ("mention", e)
-        if kind == "mention" and _EN_BEFORE_NAME.search(text[max(0, s - 20):s]):
-            kind = "likeness"
-        out.append(PersonMention(word, s, e, kind, s, se))
+        after = _SINGLE_AFTER.match(text[e:e + 80])
+        if after:
+            out.append(PersonMention(word, s, e, "likeness", s, e + after.end()))
+        elif _EN_BEFORE_NAME.search(text[max(0, s - 20):s]):
+            out.append(PersonMention(word, s, e, "likeness", s, e))
     return out
 
 
