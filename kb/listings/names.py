@@ -299,8 +299,8 @@ def title_case(text: str) -> bool:
 def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
     """The name inside a capitalised run (leading/trailing not-name words dropped): two or three words,
     none of them a not-name word."""
-    def not_name(word: str) -> bool:  # a not-name word, or a compound adjective ("Hyper-real", "Full-head")
-        return word in rules.en_not_names or bool(re.search(r"-[a-z]", word))
+    def not_name(word: str) -> bool:  # a not-name word, or a compound adjective ("Hyper-real", "Full-head", "Hyper-Real")
+        return word in rules.en_not_names or bool(re.search(r"-[a-z]", word) or _COMPOUND_PREFIX.match(word))
 
     parts = run.split()
     lead = 0
@@ -313,6 +313,9 @@ def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
         return None
     offset = run.index(parts[0], lead)
     return offset, " ".join(parts)
+
+
+_COMPOUND_PREFIX = re.compile(r"(?i)(?:hyper|ultra|super|full|half|life|hand|semi|anti|non|pre|high|low|mini|multi|extra|over|all|one|two|3d|real|true|pro)-")
 
 
 def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]], face_elsewhere: bool = False) -> list[PersonMention]:

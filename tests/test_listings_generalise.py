@@ -1,0 +1,213 @@
+"""The listing check on wordings nobody wrote a rule for: evasions undone before matching (spacing, full-width,
+pinyin inside Chinese, look-alike characters, digits for letters) with findings on the seller's own words;
+concepts matched by their kinds of wording (identity checks by any name, passing someone else's check, consent
+waivers, a person described by office, a real unnamed person's face, false origin printed on request, self-set
+reference prices, impossible sales); one-word public figures only bound to a likeness; a title made of claims
+only rewritten to the product. Detection only (no store), except where the citations are checked."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+import pytest
+
+from kb.listings import ListingChecker, detect, load_rules
+from kb.listings.detector import rewritten
+from kb.listings.normalise import normalise
+from kb.listings.rules import RULES_PATH, RulesError, parse_rules
+
+
+def cats(title: str, description: str = "") -> set[str]:
+    return {h.category for h in detect(title, description)}
+
+
+# --- the normaliser ---------------------------------------------------------------------------------------
+def test_normalise_maps_every_span_back_to_the_original() -> None:
+    n = normalise("包邮 刷lian验证 ｆａｃｅ 人 脸 第②代", {"lian": "脸"}, {})
+    assert "刷脸验证" in n.text and "face" in n.text and "人脸" in n.text and "第二代" in n.text
+    for word, original in (("刷脸验证", "刷lian验证"), ("face", "ｆａｃｅ"), ("人脸", "人 脸"), ("第二", "第②")):
+        i = n.text.index(word)
+        s, e = n.span(i, i + len(word))
+        assert n.original[s:e] == original
+
+
+def test_normalise_leaves_plain_text_alone() -> None:
+    text = "Silicone mask, model B3, iPhone 13 case; 原创设计 老人脸面具 2024款"
+    n = normalise(text, load_rules().evasion_pinyin, load_rules().evasion_homophones)
+    assert n.text == text
+    assert n.span(0, len(text)) == (0, len(text))
+
+
+def test_normalise_undoes_digits_for_letters_and_spaced_letters() -> None:
+    n = normalise("n0.1 seller, b3st, any1, b e s t", {}, {})
+    assert n.text == "no.1 seller, best, anyone, best"
+
+
+def test_bad_evasion_tables_fail_at_load_time() -> None:
+    data = tomllib.loads(RULES_PATH.read_text(encoding="utf-8"))
+    assert parse_rules(data).evasion_pinyin
+    data["evasion"]["pinyin"]["li an"] = "脸"
+    with pytest.raises(RulesError, match="evasion"):
+        parse_rules(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "seller_words"),
+    [
+        ("硅胶面具 最 佳 品 质", "absolute_claim", "最 佳"),
+        ("硅胶面具 全网zui低价", "absolute_claim", "zui低价"),
+        ("硅胶面具 蕞逼真", "absolute_claim", "蕞逼真"),
+        ("ｂｅｓｔ silicone mask", "absolute_claim", "ｂｅｓｔ"),
+        ("Silicone mask, the n0.1 choice", "absolute_claim", "n0.1"),
+        ("硅胶面具 可过人lian识别", "false_function_claim", "lian识别"),
+        ("硅胶面具 活休检测秒过", "false_function_claim", "活休检测"),
+    ],
+)
+def test_evasions_are_found_and_point_at_the_sellers_words(title: str, category: str, seller_words: str) -> None:
+    hits = [h for h in detect(title, "") if h.category == category]
+    assert hits
+    assert any(seller_words in h.text and title[h.start:h.end] == h.text for h in hits)
+
+
+# --- people ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("title", ["Obama latex party mask", "BIDEN full-head mask", "Realistic Zelensky silicone face"])
+def test_one_word_public_figures_before_mask_words(title: str) -> None:
+    hits = detect(title, "")
+    assert {"likeness", "name_use"} <= {h.category for h in hits}
+
+
+@pytest.mark.parametrize(("title", "description"), [
+    ("Trump card game deck", "Classic trick-taking game."),
+    ("Drake Passage cruise souvenir mask", "Penguin mask from the ship's gift shop."),
+])
+def test_one_word_names_that_are_words_or_places_are_not_people(title: str, description: str) -> None:
+    assert not {"likeness", "name_use"} & cats(title, description)
+
+
+def test_title_case_name_before_mask_words_with_his_face_in_the_description() -> None:
+    title = "Hyper-Real Corvin Ashdale Silicone Mask – Collector Edition"
+    assert not {"likeness", "name_use"} & cats(title, "Hand-punched hair, one size.")
+    hits = detect(title, "Every wrinkle of his face sculpted from match photos.")
+    assert "Corvin Ashdale" in {h.person for h in hits if h.category == "likeness"}
+
+
+def test_your_own_face_is_nobodys_name() -> None:
+    assert not {"likeness", "name_use"} & cats("Latex Copy of Your Own Face", "Made to order.")
+
+
+@pytest.mark.parametrize("text", [
+    "It appears just like the new Spanish prime minister.",
+    "A likeness of the incumbent Brazilian president.",
+    "Moulded from a real teenage model at our studio.",
+    "A life cast of my neighbour's face.",
+])
+def test_people_described_not_named(text: str) -> None:
+    assert "likeness" in cats("Silicone mask", text)
+
+
+def test_a_cast_of_our_own_face_is_no_third_partys_likeness() -> None:
+    assert "likeness" not in cats("Silicone mask", "Cast from our own faces in the studio.")
+
+
+# --- concepts worded many ways ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Beats the liveness test of most wallet apps.",
+    "Gets past ID verification on most apps.",
+])
+def test_identity_checks_by_any_name(text: str) -> None:
+    assert "false_function_claim" in cats("Silicone mask", text)
+
+
+@pytest.mark.parametrize("text", [
+    "Let a family member register on the bank app for you.",
+    "Sit the bank's video interview on his behalf.",
+    "Gets you into your flatmate's phone.",
+    "可代开户、代激活账户",
+])
+def test_passing_someone_elses_check_is_fraud_facilitation(text: str) -> None:
+    assert "fraud_facilitation" in cats("Silicone mask", text)
+
+
+def test_fraud_facilitation_cites_the_help_offences_with_penalties() -> None:
+    rules = load_rules()
+    refs = [rules.citations[c] for c in rules.categories["fraud_facilitation"].citations]
+    assert ("criminal-law", "287之二") in {(r.law, r.key) for r in refs}
+    assert any(r.law == "中华人民共和国反电信网络诈骗法" and r.key == "25" for r in refs)
+    assert any(r.penalty for r in refs) and any(not r.penalty for r in refs)
+
+
+@pytest.mark.parametrize("text", [
+    "No fuss: we never ask for their consent.",
+    "The girl's guardians were not consulted.",
+    "By submitting your order you consent to us using the photos in our catalogue.",
+    "We keep customers' head photos indefinitely.",
+    "未经家长同意也可定制",
+])
+def test_consent_waivers_worded_many_ways(text: str) -> None:
+    assert "consent_waiver" in cats("Custom mask", text)
+
+
+@pytest.mark.parametrize("text", ["未经本店同意不得盗图。", "没有其他颜色。", "Custom orders with the person's signed consent only."])
+def test_consent_words_that_waive_nothing(text: str) -> None:
+    assert "consent_waiver" not in cats("Custom mask", text)
+
+
+def test_impersonation_they_will_think_it_is_him() -> None:
+    assert "impersonation" in cats("Mask", "Sculpted from photos; even his secretary thinks it's him.")
+
+
+def test_a_face_recognition_device_is_not_a_mask_claiming_to_pass() -> None:
+    assert cats("智能门禁 人脸识别开门 小区 写字楼", "人脸库本地存储") == set()
+    assert "false_function_claim" in cats("硅胶面具 人脸识别开门", "")
+
+
+@pytest.mark.parametrize("text", ["按顾客需要可贴原产地标签", "We can print Made in France on the tags.", "外箱印有国家免检标识"])
+def test_false_origin_or_mark_on_request(text: str) -> None:
+    assert "false_origin_or_mark" in cats("面具", text)
+
+
+@pytest.mark.parametrize("text", ["划线价由商家自行设定", "本款没有成交记录", "The was price is a figure we set."])
+def test_self_set_reference_prices(text: str) -> None:
+    assert "false_price" in cats("面具 现价99", text)
+
+
+def test_sales_a_new_shop_cannot_have() -> None:
+    assert "fake_sales_or_reviews" in cats("Pumpkin mask – 250,000 orders", "New shop, launched in spring.")
+    assert "fake_sales_or_reviews" not in cats("Pumpkin mask – 25 orders", "New shop, launched in spring.")
+    assert "fake_sales_or_reviews" not in cats("Pumpkin mask – 250,000 orders", "Family shop since 1998.")
+
+
+def test_paid_reviews_and_negated_ones() -> None:
+    assert "fake_sales_or_reviews" in cats("Mask", "Five-star review gets a cashback.")
+    assert "fake_sales_or_reviews" not in cats("仿真面具", "本店拒绝补单，评价均来自真实买家。")
+
+
+def test_a_patent_number_still_applied_for() -> None:
+    assert "patent_claim" in cats("面具", "专利证书还在申请")
+
+
+# --- the rewritten listing -------------------------------------------------------------------------------
+def test_a_title_of_claims_only_becomes_the_product() -> None:
+    rules = load_rules()
+    title = "Become anybody: beats banking face checks"
+    hits = detect(title, "Soft latex mask, one size.")
+    out = rewritten(title, "Soft latex mask, one size.", hits, rules)
+    assert out["title"] == "Latex mask" and out["remaining"] == 0
+    bare = rewritten(title, "", detect(title, ""), rules)
+    assert bare["title"] == rules.fallback_title["en"]
+
+
+def test_every_finding_keeps_articles_a_penalty_and_a_safer_wording(raw_index: Any) -> None:
+    checker = ListingChecker(raw_index.store)
+    res = checker.check("Obama latex mask – beats the liveness test of banking apps",
+                        "Let a family member register on the bank app for you. We never ask for their consent.")
+    found = {f["category"] for f in res["findings"]}
+    assert {"likeness", "false_function_claim", "fraud_facilitation", "consent_waiver"} <= found
+    rules = load_rules()
+    for f in res["findings"]:
+        assert f["citations"] and f["suggestion"]
+        penalties = {r.id for r in rules.citations.values() if r.penalty}
+        refs = set(rules.categories[f["category"]].citations)
+        assert refs & penalties, f["category"]
+    assert res["rewritten"]["remaining"] == 0 and res["rewritten"]["title"]
