@@ -211,3 +211,56 @@ def test_every_finding_keeps_articles_a_penalty_and_a_safer_wording(raw_index: A
         refs = set(rules.categories[f["category"]].citations)
         assert refs & penalties, f["category"]
     assert res["rewritten"]["remaining"] == 0 and res["rewritten"]["title"]
+
+
+# --- second round: short Chinese names, initials, offices with a nationality, more wordings ----------------
+@pytest.mark.parametrize("title", ["懂王同款头套 仿真", "川普面具 整蛊", "霉霉的脸 硅胶面具"])
+def test_chinese_short_names_and_nicknames_with_a_likeness_cue(title: str) -> None:
+    assert {"likeness", "name_use"} <= cats(title, "")
+
+
+def test_a_chinese_short_name_without_a_cue_is_no_likeness() -> None:
+    assert "likeness" not in cats("川普风格 贴纸", "")
+
+
+@pytest.mark.parametrize(("title", "found"), [
+    ("zly同款 硅胶面具", True), ("wyz的脸 仿真头套", True), ("ins同款 面具", False), ("XL同款 头套", False), ("cos同款面具", False),
+])
+def test_pinyin_initials_before_a_likeness_cue(title: str, found: bool) -> None:
+    assert ("likeness" in cats(title, "")) is found
+
+
+def test_an_office_with_a_nationality_and_a_lion_king() -> None:
+    assert "likeness" in cats("Silicone mask", "Looks just like the Dutch king.")
+    assert "likeness" not in cats("Lion mask", "Look like the lion king at the party.")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("无需当事人知情，发图即做", True),
+    ("They'll never know you borrowed their face.", True),
+    ("Printed from your photo; he'll never know until the party.", False),
+])
+def test_the_person_is_not_to_know(text: str, found: bool) -> None:
+    assert ("consent_waiver" in cats("Custom mask", text)) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Pretend to be your boss on video calls.", True),
+    ("戴上冒充领导开会", True),
+    ("谨防冒充客服，本店不会私信要求转账", False),
+    ("严禁用于冒充他人", False),
+])
+def test_pretending_to_be_someone(text: str, found: bool) -> None:
+    assert ("impersonation" in cats("Mask", text)) is found
+
+
+@pytest.mark.parametrize("text", ["CE certified. We simply stick the CE mark on.", "Lab tested – not actually tested, just a label."])
+def test_a_mark_or_test_claimed_without_a_certificate(text: str) -> None:
+    assert "false_origin_or_mark" in cats("Mask", text)
+
+
+def test_reviews_written_by_the_shop_and_an_invented_price() -> None:
+    assert "fake_sales_or_reviews" in cats("Mask", "Great ratings (we post a few reviews ourselves).")
+    assert "false_price" in cats("Mask – now $19", "The original price is made up.")
+    assert "absolute_claim" in cats("Top 1 mask shop", "")
+    assert "absolute_claim" not in cats("Mask", "Top 10 seller in the Halloween category")

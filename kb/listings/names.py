@@ -197,6 +197,16 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         if cand:
             word, s, e, tagged, flag = cand
             consider(word, q + s, q + e, tagged, flag)
+    # public figures called by a short name or nickname the tests above cannot see (川普, 霉霉): a likeness cue after
+    # or before them, as for any name
+    for short in rules.zh_single_names:
+        for m in re.finditer(re.escape(short), text):
+            if any(a < m.end() and m.start() < b for a, b in found):
+                continue
+            ctx = _zh_context(text, m.start(), m.end(), rules)
+            if ctx is not None:
+                kind, ss, se = ctx
+                found[(m.start(), m.end())] = PersonMention(short, m.start(), m.end(), kind, ss, se)
     # bare names: a 2–4 character keyword jieba tags as a person name (刘德华 硅胶面具), in a text that
     # talks about people at all (not 卡通熊猫头套)
     keywords = _KEYWORD.finditer(text) if rules.zh_person_context.search(text) else iter(())
@@ -244,7 +254,8 @@ def find_en(text: str, rules: NameRules) -> list[PersonMention]:
 
 _GIVEN_SURNAME = re.compile(r"\b([A-Z][a-z]+)[ \t]+([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)\b")
 _EN_LIKENESS_AFTER = re.compile(
-    r"^(?:['’]s)?\s+(?:(?:silicone|latex|rubber|realistic|lifelike|full[- ]head|halloween|celebrity)\s+)*"
+    r"^(?:['’]s)?\s+(?:(?:silicone|latex|rubber|realistic|lifelike|full[- ]head|halloween|celebrity|inspired|style|styled|themed|"
+    r"look|party|costume|cosplay)\s+)*"
     r"(?:mask|masks|face|head|likeness|look-?alike|lookalike)\b", re.IGNORECASE)
 
 

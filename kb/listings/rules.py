@@ -96,6 +96,7 @@ class NameRules:
     historical: tuple[re.Pattern[str], ...] = ()
     # public figures known by one word (Putin, Zendaya): a name wherever it stands capitalised
     en_single_names: frozenset[str] = frozenset()
+    zh_single_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         real_person=_compile(n.get("real_person", "(?!)"), where),
         historical=tuple(_compile(x, where) for x in n.get("historical", [])),
         en_single_names=frozenset(n.get("en_single_names", "").split()),
+        zh_single_names=tuple(sorted(n.get("zh_single_names", []), key=len, reverse=True)),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
