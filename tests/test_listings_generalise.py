@@ -264,3 +264,13 @@ def test_reviews_written_by_the_shop_and_an_invented_price() -> None:
     assert "false_price" in cats("Mask – now $19", "The original price is made up.")
     assert "absolute_claim" in cats("Top 1 mask shop", "")
     assert "absolute_claim" not in cats("Mask", "Top 10 seller in the Halloween category")
+
+
+def test_a_prohibition_opening_the_clause_covers_what_it_lists() -> None:
+    assert cats("仿真头套", "仅供舞台表演使用，禁止用于冒充他人或任何违法用途。") == set()
+    assert "crime_invitation" in cats("仿真头套", "仅供舞台表演使用，也可用于违法用途。")
+
+
+def test_a_disguise_for_fun_is_no_impersonation() -> None:
+    assert "impersonation" not in cats("Clown mask", "So creepy your own kids won't recognise you at the party!")
+    assert "impersonation" in cats("Silicone mask", "His own kids won't know it's not him.")

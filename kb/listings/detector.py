@@ -68,12 +68,15 @@ _PROHIBITION = re.compile(
 
 
 def _prohibited(text: str, start: int) -> bool:
+    """A prohibition opens the sentence, or the clause, holding the hit (仅供娱乐使用，禁止用于冒充他人或任何违法用途)."""
     head = text[:start]
     cut = 0
     for m in _SENTENCE_START.finditer(head):
         cut = m.end()
     sentence = head[cut:]
-    return bool(_PROHIBITION.search(sentence)) and not re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence)
+    if re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence):
+        return False
+    return bool(_PROHIBITION.search(sentence) or _PROHIBITION.search(_clause_before(text, start)))
 
 
 def is_negated(text: str, start: int, end: int) -> bool:
