@@ -274,3 +274,27 @@ def test_a_prohibition_opening_the_clause_covers_what_it_lists() -> None:
 def test_a_disguise_for_fun_is_no_impersonation() -> None:
     assert "impersonation" not in cats("Clown mask", "So creepy your own kids won't recognise you at the party!")
     assert "impersonation" in cats("Silicone mask", "His own kids won't know it's not him.")
+
+
+@pytest.mark.parametrize(("title", "person"), [
+    ("Halloween Mask Peter Vandermolt Style Latex", "Peter Vandermolt"),
+    ("罗嘉怡 同款 面具 cos", "罗嘉怡"),
+])
+def test_a_person_named_beside_the_mask_is_whose_face_it_is(title: str, person: str) -> None:
+    hits = detect(title, "")
+    assert person in {h.person for h in hits if h.category == "likeness"}
+
+
+def test_a_name_in_another_sentence_than_the_mask_stays_a_mention() -> None:
+    hits = detect("Plain white mask", "Shipped by Oswin Calloway. Paint it yourself.")
+    assert "likeness" not in {h.category for h in hits}
+
+
+def test_a_tagged_name_without_a_common_family_name_before_a_likeness_cue() -> None:
+    hits = detect("迪丽热巴同款仿真面具", "")
+    assert "迪丽热巴" in {h.person for h in hits if h.category == "likeness"}
+    assert detect("原创设计仿真面具", "") == []
+
+
+def test_a_role_before_a_one_word_name() -> None:
+    assert {"likeness", "name_use"} <= cats("K-pop idol Sorami face mask", "")

@@ -166,11 +166,17 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         # a foreign name in transliteration (特朗普; two characters when jieba tags it a name: 拜登)
         foreign = ((len(word) >= 3 and flag in ("nr", "nrt", "ns") or len(word) == 2 and flag in ("nr", "nrt"))
                    and word not in rules.zh_not_names and all(ch in rules.zh_translit_chars for ch in word))
-        if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
+        # a name jieba tags as one whose family name is not a common Han one (迪丽热巴, 古力娜扎): three or four
+        # characters, counted only with a likeness cue right after it
+        tagged_other = (tagged and flag == "nr" and 3 <= len(word) <= 4 and bool(_ALL_HAN.match(word))
+                        and word not in rules.zh_not_names and not _TITLES.search(word))
+        if not foreign and not tagged_other and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
             return
         if not tagged and not foreign and _common_word(word):
             return
         ctx = _zh_context(text, cs, ce, rules)
+        if tagged_other and not foreign and not _looks_like_name(word, rules) and (ctx is None or ctx[0] != "likeness" or ctx[1] != cs):
+            return
         if ctx is not None and (cs, ce) not in found:
             kind, ss, se = ctx
             found[(cs, ce)] = PersonMention(word, cs, ce, kind, ss, se)
@@ -537,11 +543,30 @@ def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: 
     en = list(en) if en is not None else _find_en_all(text, rules)
     en = [p for p in en if p.name not in own
           and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start, p.end))]
-    people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
+    people = _near_a_face(text, find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en))
     if face_elsewhere:
         people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p
                   for p in people]
     return people
+
+
+_FACE_WORD_NEAR = re.compile(r"面具|头套|面罩|头罩|同款|脸|\b(?:masks?|faces?|head\s*masks?|likeness|look-?alike)\b", re.IGNORECASE)
+
+
+def _near_a_face(text: str, people: list[PersonMention]) -> list[PersonMention]:
+    """A person named a few words from the mask or face the listing sells ("Halloween Mask Jackie Chan Style",
+    王一博 同款 面具) is whose face it is: a mention there is a likeness."""
+    out = []
+    for p in people:
+        if p.kind == "mention":
+            before, after = text[max(0, p.start - 25):p.start], text[p.end:p.end + 25]
+            # within the same clause: no sentence break between the name and the face word
+            after = re.split(r"[。！？!?\n]|\.\s", after)[0]
+            before = re.split(r"[。！？!?\n]|\.\s", before)[-1]
+            if _FACE_WORD_NEAR.search(after) or _FACE_WORD_NEAR.search(before):
+                p = PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end)
+        out.append(p)
+    return out
 
 
 def could_be_a_character(name: str, rules: NameRules) -> bool:
