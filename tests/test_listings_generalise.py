@@ -298,3 +298,19 @@ def test_a_tagged_name_without_a_common_family_name_before_a_likeness_cue() -> N
 
 def test_a_role_before_a_one_word_name() -> None:
     assert {"likeness", "name_use"} <= cats("K-pop idol Sorami face mask", "")
+
+
+def test_traditional_script_and_zero_width_characters() -> None:
+    hits = detect("人臉識別秒過 矽膠面具", "")
+    assert any(h.category == "false_function_claim" and h.text == "人臉識別" for h in hits)
+    assert "likeness" in cats("黃曉彤同款 頭套", "")
+    zw = "b\u200best silicone mask"
+    assert any(h.category == "absolute_claim" and h.text == zw[:5] for h in detect(zw, ""))
+
+
+def test_traditional_table_must_be_pairs() -> None:
+    data = tomllib.loads(RULES_PATH.read_text(encoding="utf-8"))
+    assert parse_rules(data).evasion_traditional["臉"] == "脸"
+    data["evasion"]["traditional"] += "臉"
+    with pytest.raises(RulesError, match="pairs"):
+        parse_rules(data)

@@ -198,7 +198,7 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
     the sellers' evasions undone (最 佳, 刷lian, n0.1: kb/listings/normalise.py); every hit points at the
     seller's own words."""
     rules = rules or load_rules()
-    norm = {f: normalise(t or "", rules.evasion_pinyin, rules.evasion_homophones)
+    norm = {f: normalise(t or "", rules.evasion_pinyin, rules.evasion_homophones, rules.evasion_traditional)
             for f, t in (("title", title), ("description", description))}
     hits = []
     for h in _detect(norm["title"].text, norm["description"].text, rules):

@@ -6,6 +6,8 @@ records for every character of the result the offset of the original character i
 still point at (and the rewrite still replaces) the seller's own words.
 
 What is undone (tables in kb/data/listing_rules.toml ``[evasion]``, data a reviewer edits):
+- zero-width characters (b\u200best) dropped; traditional characters of ``[evasion] traditional`` → simplified
+  (人臉識別 → 人脸识别);
 - full-width letters and digits and the ideographic space (ＦＤＡ, ｎｏ１) → ASCII;
 - circled numbers (①) → a Chinese numeral after 第, else a digit;
 - single Chinese characters spaced out or dotted apart (最 佳, 人·脸·识·别) → joined; single Latin letters
@@ -89,11 +91,19 @@ def _join(chars: list[_Char], pattern: re.Pattern[str], sep: str) -> list[_Char]
     return [c for i, c in enumerate(chars) if i not in drop]
 
 
-def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[str, str] | None = None) -> Normalised:
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[str, str] | None = None,
+              traditional: dict[str, str] | None = None) -> Normalised:
     chars: list[_Char] = []
     for i, ch in enumerate(text):
         code = ord(ch)
-        if ch == "\u3000":
+        if ch in _ZERO_WIDTH:
+            continue
+        if traditional and ch in traditional:
+            ch = traditional[ch]
+        elif ch == "\u3000":
             ch = " "
         elif 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "．＃":
             ch = chr(code - 0xFEE0)

@@ -110,6 +110,7 @@ class Rules:
     # character; a look-alike or sound-alike character sequence → the word it stands for
     evasion_pinyin: dict[str, str] = field(default_factory=dict)
     evasion_homophones: dict[str, str] = field(default_factory=dict)
+    evasion_traditional: dict[str, str] = field(default_factory=dict)  # one character → one character
     # what a title left empty by the rewrite becomes: the listing's first product phrase outside the findings, else
     # the fallback (per language)
     product: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -230,6 +231,10 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     ev = data.get("evasion", {})
     pinyin = {str(k).lower(): str(v) for k, v in (ev.get("pinyin") or {}).items()}
     homophones = {str(k): str(v) for k, v in (ev.get("homophones") or {}).items()}
+    trad = str(ev.get("traditional", ""))
+    if len(trad) % 2:
+        raise RulesError("[evasion]: traditional must be pairs of characters (traditional, simplified)")
+    traditional = {trad[i]: trad[i + 1] for i in range(0, len(trad), 2)}
     bad = [k for k, v in pinyin.items() if not k.isascii() or not k.isalpha() or not v] + [k for k, v in homophones.items() if not k or not v]
     if bad:
         raise RulesError(f"[evasion]: bad entries {bad} (pinyin keys are ASCII letters; no empty words)")
@@ -237,7 +242,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     product = {lang: _compile(rw[f"product_{lang}"], "[rewrite]") for lang in ("zh", "en") if rw.get(f"product_{lang}")}
     fallback = {lang: str(rw[f"fallback_title_{lang}"]) for lang in ("zh", "en") if rw.get(f"fallback_title_{lang}")}
     return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source,
-                 evasion_pinyin=pinyin, evasion_homophones=homophones, product=product, fallback_title=fallback)
+                 evasion_pinyin=pinyin, evasion_homophones=homophones, evasion_traditional=traditional, product=product, fallback_title=fallback)
 
 
 def load_rules(path: Path | str | None = None) -> Rules:
