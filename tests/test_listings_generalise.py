@@ -314,3 +314,14 @@ def test_traditional_table_must_be_pairs() -> None:
     data["evasion"]["traditional"] += "臉"
     with pytest.raises(RulesError, match="pairs"):
         parse_rules(data)
+
+
+def test_a_child_under_ten_presenting_the_product() -> None:
+    assert "endorsement" in cats("Kids mask", "Modelled in our photos by a 7-year-old model.")
+    assert "endorsement" in cats("儿童面具", "6岁童模出镜")
+    assert "endorsement" not in cats("Mask", "Lily, our 25-year-old model, wears size M.")
+
+
+def test_a_named_persons_voice() -> None:
+    assert "voice" in cats("Talking mask", "Plays Edwin Marlowe's actual voice when you speak.")
+    assert "voice" not in cats("Voice changer mask", "Sounds like Darth Vader's voice. Our voice module has 8 effects.")
