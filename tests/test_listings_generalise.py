@@ -325,3 +325,8 @@ def test_a_child_under_ten_presenting_the_product() -> None:
 def test_a_named_persons_voice() -> None:
     assert "voice" in cats("Talking mask", "Plays Edwin Marlowe's actual voice when you speak.")
     assert "voice" not in cats("Voice changer mask", "Sounds like Darth Vader's voice. Our voice module has 8 effects.")
+
+
+def test_a_makers_signature_and_an_anti_recognition_product() -> None:
+    assert not {"likeness", "name_use"} & cats("Handmade Leather Mask by Anna Whitcombe", "Anna hand-stitches every piece. Her face is on our about page.")
+    assert cats("人脸识别 防护 面罩", "防止人脸识别 保护隐私") == set()

@@ -293,6 +293,8 @@ _OWN_PERSON = re.compile(
     r"\b(?:our|by)\s+(?:(?:lead|head|own|master|senior|chief|in-house)\s+)?(?:artists?|sculptors?|designers?|makers?|craftsm[ae]n|"
     r"founders?|owners?|team|studio|workshop|painters?|modell?ers?|wigmakers?|hair\s+stylists?|staff|colleagues?)[\s(:,]*$|"
     r"\b(?:sculpted|designed|made|painted|crafted|handmade|wig|hair|makeup|punched|finished)\s+by\s+$|"
+    # a maker's signature on the work ("Leather Mask by Anna Smith")
+    r"\b(?:masks?|pieces?|creations?|designs?|collection|sculpture|artwork)\s+by\s+$|"
     # the shop's staff and its customers ("ask customer service (Amy Li)", "customer review from Sarah Miller")
     r"\bcustomer\s+(?:service|support|care|reviews?|feedback|photos?)(?:\s+(?:from|by))?[\s(:,-]*$|\b(?:contact|ask|email|call)\s+$",
     re.IGNORECASE)
