@@ -330,3 +330,9 @@ def test_a_named_persons_voice() -> None:
 def test_a_makers_signature_and_an_anti_recognition_product() -> None:
     assert not {"likeness", "name_use"} & cats("Handmade Leather Mask by Anna Whitcombe", "Anna hand-stitches every piece. Her face is on our about page.")
     assert cats("人脸识别 防护 面罩", "防止人脸识别 保护隐私") == set()
+
+
+def test_a_question_answered_no_and_a_described_actress() -> None:
+    assert cats("Mask", "Based on a real person? No – fully fictional.") == set()
+    assert "likeness" not in cats("仿真面具", "明星同款？不是！原创设计")
+    assert "likeness" in cats("Mask", "Modelled on a beloved Bollywood actress, hand painted.")

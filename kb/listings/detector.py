@@ -30,8 +30,10 @@ _ANTI_NEG = re.compile(
     r"\bnot\s+only\b|\bno\s+need\b|\bwithout\s+(?:a\s+|any\s+)?(?:password|pin|code|key)s?\b|\bno\s+(?:password|pin|code|key)s?\b",
     re.IGNORECASE,
 )
-_ZH_NEG_AFTER = re.compile(r"^(?:功能)?(?:无效|不可用|不支持|不能|无法|不适用|不行)")
-_EN_NEG_AFTER = re.compile(r"^\s*(?:is|are|will|does|do|was)?\s*(?:not|never)\b|^\s*(?:isn|aren|won|doesn|don)[’']t\b", re.IGNORECASE)
+# …or a question the listing answers "no" to (明星同款？不是！, "Based on a real person? No – fictional.")
+_ZH_NEG_AFTER = re.compile(r"^(?:功能)?(?:无效|不可用|不支持|不能|无法|不适用|不行)|^\s*[?？]\s*(?:不是|没有|不|非|否)")
+_EN_NEG_AFTER = re.compile(r"^\s*(?:is|are|will|does|do|was)?\s*(?:not|never)\b|^\s*(?:isn|aren|won|doesn|don)[’']t\b|^\s*\?\s*(?:no|nope|never|not)\b",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
