@@ -336,3 +336,8 @@ def test_a_question_answered_no_and_a_described_actress() -> None:
     assert cats("Mask", "Based on a real person? No – fully fictional.") == set()
     assert "likeness" not in cats("仿真面具", "明星同款？不是！原创设计")
     assert "likeness" in cats("Mask", "Modelled on a beloved Bollywood actress, hand painted.")
+
+
+@pytest.mark.parametrize("title", ["欧美同款 面具", "韩版同款 头套", "迪士尼同款面具", "王者荣耀同款面具"])
+def test_styles_brands_and_games_before_tongkuan_are_no_people(title: str) -> None:
+    assert not {"likeness", "name_use"} & cats(title, "")
