@@ -341,3 +341,10 @@ def test_a_question_answered_no_and_a_described_actress() -> None:
 @pytest.mark.parametrize("title", ["欧美同款 面具", "韩版同款 头套", "迪士尼同款面具", "王者荣耀同款面具"])
 def test_styles_brands_and_games_before_tongkuan_are_no_people(title: str) -> None:
     assert not {"likeness", "name_use"} & cats(title, "")
+
+
+def test_a_title_in_capitals_is_read_in_title_case() -> None:
+    hits = detect("PETER VANDERMOLT SILICONE MASK REALISTIC", "")
+    assert "PETER VANDERMOLT" in {h.person for h in hits if h.category == "likeness"}
+    assert detect("REALISTIC OLD MAN MASK HALLOWEEN LATEX", "") == []
+    assert detect("VENETIAN MASQUERADE MASK GOLD LACE WOMEN", "") == []

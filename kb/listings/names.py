@@ -525,9 +525,23 @@ def _find_en_all(text: str, rules: NameRules, face_elsewhere: bool = False) -> l
     return en
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _shouting(text: str) -> bool:
+    """Most of the Latin letters are capitals (TOM HANKS SILICONE MASK): capitals say nothing about names there."""
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def find_en_people(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
     """The English-script names of one field (Western, pinyin, one-word public figures), before the seller's own
-    people are dropped. ``face_elsewhere``: the other field says "his/her face"."""
+    people are dropped. ``face_elsewhere``: the other field says "his/her face". A field in capitals is read in
+    title case (same length, so the spans hold): "TOM HANKS MASK" is "Tom Hanks Mask"."""
+    if _shouting(text):
+        titled = _ASCII_WORD.sub(lambda m: m.group(0).capitalize(), text)
+        return [PersonMention(text[p.start:p.end], p.start, p.end, p.kind, p.span_start, p.span_end)
+                for p in _find_en_all(titled, rules, face_elsewhere)]
     return _find_en_all(text, rules, face_elsewhere)
 
 
