@@ -348,3 +348,20 @@ def test_a_title_in_capitals_is_read_in_title_case() -> None:
     assert "PETER VANDERMOLT" in {h.person for h in hits if h.category == "likeness"}
     assert detect("REALISTIC OLD MAN MASK HALLOWEEN LATEX", "") == []
     assert detect("VENETIAN MASQUERADE MASK GOLD LACE WOMEN", "") == []
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("顶级工艺 没有之一 史上最柔软", "absolute_claim"),
+    ("点头张嘴都能过，银行也行", "false_function_claim"),
+    ("Unlocks banking accounts in seconds.", "false_function_claim"),
+    ("Drop us a five star rating and we send a voucher.", "fake_sales_or_reviews"),
+    ("专治黑头 可代替药膏", "medical_claim"),
+    ("Replaces your medication for sleep.", "medical_claim"),
+])
+def test_claims_left_in_rewritten_listings_are_found_too(text: str, category: str) -> None:
+    assert category in cats("Mask", text)
+
+
+@pytest.mark.parametrize("text", ["本品不能代替药物。", "Blink twice to switch on the LED eyes.", "点头致意的老人造型"])
+def test_their_harmless_neighbours(text: str) -> None:
+    assert not {"medical_claim", "false_function_claim"} & cats("Mask", text)

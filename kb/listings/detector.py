@@ -25,7 +25,7 @@ _CLAUSE_END = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/]|\.
 _ZH_NEG = re.compile(r"不|非|无|没有|并非|未|勿|禁止|严禁|杜绝|拒绝")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without)\b|n[’']t\b", re.IGNORECASE)
 _ANTI_NEG = re.compile(
-    r"不用担心|不必担心|无需担心|别担心|不怕|无惧|不再担心|不用怕|不仅|不但|不只|无需|无须|不用|不必|不需要|无论|不管|不论|"
+    r"不用担心|不必担心|无需担心|别担心|不怕|无惧|不再担心|不用怕|不仅|不但|不只|无需|无须|不用|不必|不需要|无论|不管|不论|没有之一|"
     r"\b(?:don[’']?t|do\s+not|never|no\s+need\s+to)\s+(?:worry|fear)|\bno\s+worries|\bwithout\s+(?:worry|fear)|\bnot\s+afraid|"
     r"\bnot\s+only\b|\bno\s+need\b|\bwithout\s+(?:a\s+|any\s+)?(?:password|pin|code|key)s?\b|\bno\s+(?:password|pin|code|key)s?\b",
     re.IGNORECASE,
