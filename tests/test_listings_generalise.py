@@ -365,3 +365,15 @@ def test_claims_left_in_rewritten_listings_are_found_too(text: str, category: st
 @pytest.mark.parametrize("text", ["本品不能代替药物。", "Blink twice to switch on the LED eyes.", "点头致意的老人造型"])
 def test_their_harmless_neighbours(text: str) -> None:
     assert not {"medical_claim", "false_function_claim"} & cats("Mask", text)
+
+
+def test_a_certificate_claimed_while_pending() -> None:
+    assert "false_origin_or_mark" in cats("UL & FCC certified mask", "Our certification is still pending.")
+    assert "false_origin_or_mark" not in cats("UL certified mask", "Certificate no. E12345, see the photos.")
+
+
+def test_more_chinese_wordings() -> None:
+    assert "likeness" in cats("面具", "照着罗嘉怡生活照复刻，五官很像")
+    assert "false_function_claim" in cats("硅胶面具", "各种平台实名也没问题")
+    assert "custom_from_photos" in cats("面具", "同事、老板的脸都能做")
+    assert cats("面具", "本人照片定制请联系客服签同意书") <= {"custom_from_photos"}
