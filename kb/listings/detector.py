@@ -16,6 +16,7 @@ from kb.lang import HAN as _HAN
 from kb.lang import detect_lang
 from kb.listings.citations import CitationResolver, StoreLike
 from kb.listings.names import could_be_a_character, find_en_people, find_people, own_people, pronoun_face
+from kb.listings.normalise import normalise
 from kb.listings.rewrite import rewrite
 from kb.listings.rules import SEVERITY_RANK, Rules, Trigger, load_rules
 
@@ -24,13 +25,15 @@ _CLAUSE_END = re.compile(r"[。！？；;!?\n，,、:：()（）【】\[\]|/]|\.
 _ZH_NEG = re.compile(r"不|非|无|没有|并非|未|勿|禁止|严禁|杜绝|拒绝")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|nor|neither|without)\b|n[’']t\b", re.IGNORECASE)
 _ANTI_NEG = re.compile(
-    r"不用担心|不必担心|无需担心|别担心|不怕|无惧|不再担心|不用怕|不仅|不但|不只|无需|无须|不用|不必|不需要|无论|不管|不论|"
+    r"不用担心|不必担心|无需担心|别担心|不怕|无惧|不再担心|不用怕|不仅|不但|不只|无需|无须|不用|不必|不需要|无论|不管|不论|没有之一|"
     r"\b(?:don[’']?t|do\s+not|never|no\s+need\s+to)\s+(?:worry|fear)|\bno\s+worries|\bwithout\s+(?:worry|fear)|\bnot\s+afraid|"
     r"\bnot\s+only\b|\bno\s+need\b|\bwithout\s+(?:a\s+|any\s+)?(?:password|pin|code|key)s?\b|\bno\s+(?:password|pin|code|key)s?\b",
     re.IGNORECASE,
 )
-_ZH_NEG_AFTER = re.compile(r"^(?:功能)?(?:无效|不可用|不支持|不能|无法|不适用|不行)")
-_EN_NEG_AFTER = re.compile(r"^\s*(?:is|are|will|does|do|was)?\s*(?:not|never)\b|^\s*(?:isn|aren|won|doesn|don)[’']t\b", re.IGNORECASE)
+# …or a question the listing answers "no" to (明星同款？不是！, "Based on a real person? No – fictional.")
+_ZH_NEG_AFTER = re.compile(r"^(?:功能)?(?:无效|不可用|不支持|不能|无法|不适用|不行)|^\s*[?？]\s*(?:不是|没有|不|非|否)")
+_EN_NEG_AFTER = re.compile(r"^\s*(?:is|are|will|does|do|was)?\s*(?:not|never)\b|^\s*(?:isn|aren|won|doesn|don)[’']t\b|^\s*\?\s*(?:no|nope|never|not)\b",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,15 @@ _PROHIBITION = re.compile(
 
 
 def _prohibited(text: str, start: int) -> bool:
+    """A prohibition opens the sentence, or the clause, holding the hit (仅供娱乐使用，禁止用于冒充他人或任何违法用途)."""
     head = text[:start]
     cut = 0
     for m in _SENTENCE_START.finditer(head):
         cut = m.end()
     sentence = head[cut:]
-    return bool(_PROHIBITION.search(sentence)) and not re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence)
+    if re.search(r"[，,]\s*(?:but|however|但|但是|不过)", sentence):
+        return False
+    return bool(_PROHIBITION.search(sentence) or _PROHIBITION.search(_clause_before(text, start)))
 
 
 def is_negated(text: str, start: int, end: int) -> bool:
@@ -190,12 +196,28 @@ def _historical(whole: str, rules: Rules) -> bool:
 
 
 def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit]:
-    """All risky spans of a listing, merged, most severe first (no store needed)."""
+    """All risky spans of a listing, merged, most severe first (no store needed). The rules see the fields with
+    the sellers' evasions undone (最 佳, 刷lian, n0.1: kb/listings/normalise.py); every hit points at the
+    seller's own words."""
     rules = rules or load_rules()
+    norm = {f: normalise(t or "", rules.evasion_pinyin, rules.evasion_homophones, rules.evasion_traditional)
+            for f, t in (("title", title), ("description", description))}
+    hits = []
+    for h in _detect(norm["title"].text, norm["description"].text, rules):
+        n = norm[h.field]
+        s, e = n.span(h.start, h.end)
+        fix = n.span(*h.fix) if h.fix is not None else None
+        hits.append(replace(h, start=s, end=e, text=n.original[s:e], fix=fix))
+    return sorted(hits, key=lambda h: (-SEVERITY_RANK[h.severity], FIELDS.index(h.field), h.start, h.category))
+
+
+def _detect(title: str, description: str, rules: Rules) -> list[Hit]:
     fields = {"title": title or "", "description": description or ""}
     whole = "\n".join(fields.values())
     hits: list[Hit] = []
-    en = {f: find_en_people(t, rules.names) if t.strip() else [] for f, t in fields.items()}
+    face_in = {f: pronoun_face(t) for f, t in fields.items()}
+    en = {f: find_en_people(t, rules.names, face_in["description" if f == "title" else "title"]) if t.strip() else []
+          for f, t in fields.items()}
     for field, text in fields.items():
         if not text.strip():
             continue
@@ -204,7 +226,7 @@ def detect(title: str, description: str, rules: Rules | None = None) -> list[Hit
         for trig in rules.triggers:
             hits.extend(_trigger_hits(trig, field, text, whole, rules.categories[trig.category].severity))
         other = "description" if field == "title" else "title"
-        hits.extend(_person_hits(field, text, rules, face_elsewhere=pronoun_face(fields[other]),
+        hits.extend(_person_hits(field, text, rules, face_elsewhere=face_in[other],
                                  own=frozenset(own_people(fields[other], rules.names, en[other])), en=en[field]))
     hits = _in_context(_fiction(hits, whole, rules), fields, whole, rules)
     merged = _merge(hits, fields)

@@ -166,11 +166,17 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         # a foreign name in transliteration (特朗普; two characters when jieba tags it a name: 拜登)
         foreign = ((len(word) >= 3 and flag in ("nr", "nrt", "ns") or len(word) == 2 and flag in ("nr", "nrt"))
                    and word not in rules.zh_not_names and all(ch in rules.zh_translit_chars for ch in word))
-        if not foreign and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
+        # a name jieba tags as one whose family name is not a common Han one (迪丽热巴, 古力娜扎): three or four
+        # characters, counted only with a likeness cue right after it
+        tagged_other = (tagged and flag == "nr" and 3 <= len(word) <= 4 and bool(_ALL_HAN.match(word))
+                        and word not in rules.zh_not_names and not _TITLES.search(word))
+        if not foreign and not tagged_other and (not _looks_like_name(word, rules) or (not tagged and flag not in _WEAK_TAGS)):
             return
         if not tagged and not foreign and _common_word(word):
             return
         ctx = _zh_context(text, cs, ce, rules)
+        if tagged_other and not foreign and not _looks_like_name(word, rules) and (ctx is None or ctx[0] != "likeness" or ctx[1] != cs):
+            return
         if ctx is not None and (cs, ce) not in found:
             kind, ss, se = ctx
             found[(cs, ce)] = PersonMention(word, cs, ce, kind, ss, se)
@@ -197,6 +203,16 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
         if cand:
             word, s, e, tagged, flag = cand
             consider(word, q + s, q + e, tagged, flag)
+    # public figures called by a short name or nickname the tests above cannot see (川普, 霉霉): a likeness cue after
+    # or before them, as for any name
+    for short in rules.zh_single_names:
+        for m in re.finditer(re.escape(short), text):
+            if any(a < m.end() and m.start() < b for a, b in found):
+                continue
+            ctx = _zh_context(text, m.start(), m.end(), rules)
+            if ctx is not None:
+                kind, ss, se = ctx
+                found[(m.start(), m.end())] = PersonMention(short, m.start(), m.end(), kind, ss, se)
     # bare names: a 2–4 character keyword jieba tags as a person name (刘德华 硅胶面具), in a text that
     # talks about people at all (not 卡通熊猫头套)
     keywords = _KEYWORD.finditer(text) if rules.zh_person_context.search(text) else iter(())
@@ -244,7 +260,8 @@ def find_en(text: str, rules: NameRules) -> list[PersonMention]:
 
 _GIVEN_SURNAME = re.compile(r"\b([A-Z][a-z]+)[ \t]+([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)\b")
 _EN_LIKENESS_AFTER = re.compile(
-    r"^(?:['’]s)?\s+(?:(?:silicone|latex|rubber|realistic|lifelike|full[- ]head|halloween|celebrity)\s+)*"
+    r"^(?:['’]s)?\s+(?:(?:silicone|latex|rubber|realistic|lifelike|full[- ]head|halloween|celebrity|inspired|style|styled|themed|"
+    r"look|party|costume|cosplay)\s+)*"
     r"(?:mask|masks|face|head|likeness|look-?alike|lookalike)\b", re.IGNORECASE)
 
 
@@ -276,6 +293,8 @@ _OWN_PERSON = re.compile(
     r"\b(?:our|by)\s+(?:(?:lead|head|own|master|senior|chief|in-house)\s+)?(?:artists?|sculptors?|designers?|makers?|craftsm[ae]n|"
     r"founders?|owners?|team|studio|workshop|painters?|modell?ers?|wigmakers?|hair\s+stylists?|staff|colleagues?)[\s(:,]*$|"
     r"\b(?:sculpted|designed|made|painted|crafted|handmade|wig|hair|makeup|punched|finished)\s+by\s+$|"
+    # a maker's signature on the work ("Leather Mask by Anna Smith")
+    r"\b(?:masks?|pieces?|creations?|designs?|collection|sculpture|artwork)\s+by\s+$|"
     # the shop's staff and its customers ("ask customer service (Amy Li)", "customer review from Sarah Miller")
     r"\bcustomer\s+(?:service|support|care|reviews?|feedback|photos?)(?:\s+(?:from|by))?[\s(:,-]*$|\b(?:contact|ask|email|call)\s+$",
     re.IGNORECASE)
@@ -299,8 +318,8 @@ def title_case(text: str) -> bool:
 def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
     """The name inside a capitalised run (leading/trailing not-name words dropped): two or three words,
     none of them a not-name word."""
-    def not_name(word: str) -> bool:  # a not-name word, or a compound adjective ("Hyper-real", "Full-head")
-        return word in rules.en_not_names or bool(re.search(r"-[a-z]", word))
+    def not_name(word: str) -> bool:  # a not-name word, or a compound adjective ("Hyper-real", "Full-head", "Hyper-Real")
+        return word in rules.en_not_names or bool(re.search(r"-[a-z]", word) or _COMPOUND_PREFIX.match(word))
 
     parts = run.split()
     lead = 0
@@ -315,10 +334,16 @@ def _name_run(run: str, rules: NameRules) -> tuple[int, str] | None:
     return offset, " ".join(parts)
 
 
-def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+_COMPOUND_PREFIX = re.compile(r"(?i)(?:hyper|ultra|super|full|half|life|hand|semi|anti|non|pre|high|low|mini|multi|extra|over|all|one|two|3d|real|true|pro)-")
+
+
+def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]], face_elsewhere: bool = False) -> list[PersonMention]:
     """Capitalised two/three-word names bound to a face: before mask/face ("Taylor Swift silicone mask"),
-    or followed in the same field by "his/her face" ("… after Margot Robbie … her face")."""
-    if title_case(text):
+    or followed in the same field by "his/her face" ("… after Margot Robbie … her face"). In a title-case
+    title a capitalised run says nothing about names, unless the other field speaks of "his/her face": then
+    a run right before the mask words is the person whose face it is ("Hyper-Real Lionel Messi Silicone Mask")."""
+    titled = title_case(text)
+    if titled and not face_elsewhere:
         return []
     out = []
     face_later = [m.start() for m in _PRONOUN_FACE.finditer(text)]
@@ -334,6 +359,8 @@ def find_en_runs(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> l
         after = _EN_LIKENESS_AFTER.match(text[e:])
         if after:
             out.append(PersonMention(name, s, e, "likeness", s, e + after.end()))
+        elif titled:
+            continue
         elif any(e <= f <= e + 160 for f in face_later):
             out.append(PersonMention(name, s, e, "likeness", s, e))
     return out
@@ -457,17 +484,65 @@ def find_other_scripts(text: str, rules: NameRules) -> list[PersonMention]:
     return out
 
 
-def _find_en_all(text: str, rules: NameRules) -> list[PersonMention]:
+_SINGLE_WORD = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[\w]")
+# what may stand between a one-word name and the mask word: style and material words only ("Zendaya inspired
+# silicone female mask"), not a place or thing the word names ("Drake Passage cruise souvenir mask")
+_SINGLE_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+|\s*[-–:|]\s*)(?:(?:inspired|style|styled|themed|realistic|lifelike|life-like|silicone|latex|rubber|full|"
+    r"full-head|head|halloween|celebrity|party|costume|cosplay|female|male|adult|hyper-?real(?:istic)?|ultra-?real(?:istic)?|"
+    r"soft|premium|deluxe|novelty|funny|scary|caricature|parody)\s+){0,4}(?:masks?|face|faces|head|likeness|look-?alike|lookalike)\b"
+    r"|^\s*(?:面具|头套|同款|的脸|脸)", re.IGNORECASE)
+
+
+def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """A public figure known by one word (``en_single_names``: Putin, Zendaya), capitalised or in capitals, in any
+    field, title case or not, bound to a likeness: mask/face words after it (style and material words between),
+    or "like/of/as …" before it. One word alone is no name (a trump card, the Drake Passage)."""
+    if not rules.en_single_names:
+        return []
+    out = []
+    for m in _SINGLE_WORD.finditer(text):
+        word = re.sub(r"['’]s$", "", m.group(0))
+        if word not in rules.en_single_names and word.capitalize() not in rules.en_single_names:
+            continue
+        s, e = m.start(), m.start() + len(word)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        after = _SINGLE_AFTER.match(text[e:e + 80])
+        if after:
+            out.append(PersonMention(word, s, e, "likeness", s, e + after.end()))
+        elif _EN_BEFORE_NAME.search(text[max(0, s - 20):s]):
+            out.append(PersonMention(word, s, e, "likeness", s, e))
+    return out
+
+
+def _find_en_all(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
     en = find_en(text, rules)
     en += find_en_given(text, rules, {(p.start, p.end) for p in en})
-    en += find_en_runs(text, rules, [(p.start, p.end) for p in en])
+    en += find_en_runs(text, rules, [(p.start, p.end) for p in en], face_elsewhere)
     en += find_pinyin(text, rules, [(p.start, p.end) for p in en])
+    en += find_en_single(text, rules, [(p.start, p.end) for p in en])
     return en
 
 
-def find_en_people(text: str, rules: NameRules) -> list[PersonMention]:
-    """The English-script names of one field (Western, pinyin), before the seller's own people are dropped."""
-    return _find_en_all(text, rules)
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _shouting(text: str) -> bool:
+    """Most of the Latin letters are capitals (TOM HANKS SILICONE MASK): capitals say nothing about names there."""
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def find_en_people(text: str, rules: NameRules, face_elsewhere: bool = False) -> list[PersonMention]:
+    """The English-script names of one field (Western, pinyin, one-word public figures), before the seller's own
+    people are dropped. ``face_elsewhere``: the other field says "his/her face". A field in capitals is read in
+    title case (same length, so the spans hold): "TOM HANKS MASK" is "Tom Hanks Mask"."""
+    if _shouting(text):
+        titled = _ASCII_WORD.sub(lambda m: m.group(0).capitalize(), text)
+        return [PersonMention(text[p.start:p.end], p.start, p.end, p.kind, p.span_start, p.span_end)
+                for p in _find_en_all(titled, rules, face_elsewhere)]
+    return _find_en_all(text, rules, face_elsewhere)
 
 
 def own_people(text: str, rules: NameRules, en: list[PersonMention] | None = None) -> set[str]:
@@ -484,11 +559,30 @@ def find_people(text: str, rules: NameRules, face_elsewhere: bool = False, own: 
     en = list(en) if en is not None else _find_en_all(text, rules)
     en = [p for p in en if p.name not in own
           and (not (p.kind == "mention" or p.span_start == p.start) or not _own_person(text, p.start, p.end))]
-    people = find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en)
+    people = _near_a_face(text, find_zh(text, rules) + find_other_scripts(text, rules) + _with_pronoun_face(text, en))
     if face_elsewhere:
         people = [PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end) if p.kind == "mention" else p
                   for p in people]
     return people
+
+
+_FACE_WORD_NEAR = re.compile(r"面具|头套|面罩|头罩|同款|脸|\b(?:masks?|faces?|head\s*masks?|likeness|look-?alike)\b", re.IGNORECASE)
+
+
+def _near_a_face(text: str, people: list[PersonMention]) -> list[PersonMention]:
+    """A person named a few words from the mask or face the listing sells ("Halloween Mask Jackie Chan Style",
+    王一博 同款 面具) is whose face it is: a mention there is a likeness."""
+    out = []
+    for p in people:
+        if p.kind == "mention":
+            before, after = text[max(0, p.start - 25):p.start], text[p.end:p.end + 25]
+            # within the same clause: no sentence break between the name and the face word
+            after = re.split(r"[。！？!?\n]|\.\s", after)[0]
+            before = re.split(r"[。！？!?\n]|\.\s", before)[-1]
+            if _FACE_WORD_NEAR.search(after) or _FACE_WORD_NEAR.search(before):
+                p = PersonMention(p.name, p.start, p.end, "likeness", p.span_start, p.span_end)
+        out.append(p)
+    return out
 
 
 def could_be_a_character(name: str, rules: NameRules) -> bool:

@@ -92,23 +92,47 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return _tidy(out)
 
 
-def rewrite_field(text: str, hits: Iterable[HitLike], rules: Rules, *, keep: bool = False) -> str:
-    """``keep``: a field that must not come out empty (the title) keeps what the clauses (else the spans)
-    alone leave."""
+def rewrite_field(text: str, hits: Iterable[HitLike], rules: Rules, *, keep: bool = False, spans: bool = True) -> str:
+    """``keep``: a field that must not come out empty (the title) keeps what the clauses (else, with ``spans``,
+    the spans) alone leave."""
     hits = list(hits)
     if not hits:
         return text
     out = _apply(text, _edits(text, hits, rules, clauses=True))
     if keep and not out.strip():
         out = _apply(text, _edits(text, hits, rules, clauses=True, sentences=False))
-    if keep and not out.strip():
+    if keep and spans and not out.strip():
         out = _apply(text, _edits(text, hits, rules, clauses=False))
     if out and text[:1].isupper() and out[:1].islower():
         out = out[:1].upper() + out[1:]
     return out
 
 
+def _product_title(fields: dict[str, str], hits: list[HitLike], rules: Rules) -> str:
+    """A title for a listing whose title was all claims: the first product phrase ("silicone mask", 硅胶面具) of
+    the title, then the description, that no finding covers; else ""."""
+    lang = "zh" if _HAN.search(fields.get("title", "")) else "en"
+    for f in ("title", "description"):
+        text = fields.get(f, "")
+        spans = [(h.start, h.end) for h in hits if h.field == f]
+        for pat_lang in (lang, "en" if lang == "zh" else "zh"):
+            pat = rules.product.get(pat_lang)
+            for m in pat.finditer(text) if pat else ():
+                if not any(a < m.end() and m.start() < b for a, b in spans):
+                    phrase = m.group(0).strip()
+                    return phrase[:1].upper() + phrase[1:]
+    return ""
+
+
 def rewrite(fields: dict[str, str], hits: Iterable[HitLike], rules: Rules) -> dict[str, str]:
-    """The fields with every hit's words replaced or removed."""
+    """The fields with every hit's words replaced or removed. A title whose every clause was a claim becomes the
+    product's name (from the listing, else what the spans alone leave, else the plain fallback name)."""
     hits = list(hits)
-    return {f: rewrite_field(text, [h for h in hits if h.field == f], rules, keep=f == "title") for f, text in fields.items()}
+    out = {f: rewrite_field(text, [h for h in hits if h.field == f], rules, keep=f == "title", spans=f != "title")
+           for f, text in fields.items()}
+    title = fields.get("title", "")
+    if "title" in out and title.strip() and not out["title"].strip():
+        out["title"] = (_product_title(fields, hits, rules)
+                        or rewrite_field(title, [h for h in hits if h.field == "title"], rules, keep=True)
+                        or rules.fallback_title.get("zh" if _HAN.search(title) else "en", ""))
+    return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,6 +94,9 @@ class NameRules:
     real_person: re.Pattern[str] = re.compile("(?!)")
     # a museum's reproduction of a historical figure's portrait: every pattern matches the listing
     historical: tuple[re.Pattern[str], ...] = ()
+    # public figures known by one word (Putin, Zendaya): a name wherever it stands capitalised
+    en_single_names: frozenset[str] = frozenset()
+    zh_single_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,15 @@ class Rules:
     triggers: tuple[Trigger, ...]
     names: NameRules
     source: str = ""
+    # evasions undone before matching (kb/listings/normalise.py): a pinyin syllable written inside Chinese → its
+    # character; a look-alike or sound-alike character sequence → the word it stands for
+    evasion_pinyin: dict[str, str] = field(default_factory=dict)
+    evasion_homophones: dict[str, str] = field(default_factory=dict)
+    evasion_traditional: dict[str, str] = field(default_factory=dict)  # one character → one character
+    # what a title left empty by the rewrite becomes: the listing's first product phrase outside the findings, else
+    # the fallback (per language)
+    product: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    fallback_title: dict[str, str] = field(default_factory=dict)
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -210,11 +222,27 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         character=_compile(n.get("character", "(?!)"), where),
         real_person=_compile(n.get("real_person", "(?!)"), where),
         historical=tuple(_compile(x, where) for x in n.get("historical", [])),
+        en_single_names=frozenset(n.get("en_single_names", "").split()),
+        zh_single_names=tuple(sorted(n.get("zh_single_names", []), key=len, reverse=True)),
     )
     for needed in ("likeness", "name_use", "endorsement"):
         if needed not in categories:
             raise RulesError(f"category {needed!r} is required by the person-name finder")
-    return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source)
+    ev = data.get("evasion", {})
+    pinyin = {str(k).lower(): str(v) for k, v in (ev.get("pinyin") or {}).items()}
+    homophones = {str(k): str(v) for k, v in (ev.get("homophones") or {}).items()}
+    trad = str(ev.get("traditional", ""))
+    if len(trad) % 2:
+        raise RulesError("[evasion]: traditional must be pairs of characters (traditional, simplified)")
+    traditional = {trad[i]: trad[i + 1] for i in range(0, len(trad), 2)}
+    bad = [k for k, v in pinyin.items() if not k.isascii() or not k.isalpha() or not v] + [k for k, v in homophones.items() if not k or not v]
+    if bad:
+        raise RulesError(f"[evasion]: bad entries {bad} (pinyin keys are ASCII letters; no empty words)")
+    rw = data.get("rewrite", {})
+    product = {lang: _compile(rw[f"product_{lang}"], "[rewrite]") for lang in ("zh", "en") if rw.get(f"product_{lang}")}
+    fallback = {lang: str(rw[f"fallback_title_{lang}"]) for lang in ("zh", "en") if rw.get(f"fallback_title_{lang}")}
+    return Rules(citations=citations, categories=categories, triggers=tuple(triggers), names=names, source=source,
+                 evasion_pinyin=pinyin, evasion_homophones=homophones, evasion_traditional=traditional, product=product, fallback_title=fallback)
 
 
 def load_rules(path: Path | str | None = None) -> Rules:
