@@ -184,7 +184,7 @@ class Retriever:
         self.off = frozenset(self.settings.off_channels())
         self.weights = without(weights or FusionWeights(), sorted(self.off))
         # the learned order for every question, or (settings.rerank "general") only outside the core laws' subject
-        self._rerank_core = use_reranker is not None or self.settings.rerank == "all"
+        self._rerank_all = use_reranker is not None or self.settings.rerank == "all"
         if use_reranker is None:
             use_reranker = self.settings.rerank != "off" and "rerank" not in self.off
         if reranker is None and use_reranker:
@@ -528,7 +528,7 @@ class Retriever:
 
         # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
         ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
-        learned = self.reranker is not None and (self._rerank_core or not self._core_question(qa))
+        learned = self.reranker is not None and (self._rerank_all or not self._core_question(qa))
         if not sub and (learned or self.feature_sink is not None):
             n_tokens = len(qa.zh_tokens if qa.lang == "zh" else qa.en_tokens)
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang, learned=learned)

@@ -85,10 +85,11 @@ class Settings(BaseSettings):
     @classmethod
     def _rerank_switch(cls, value: object) -> object:
         """The old boolean switch (KB_RERANK=true/false, 1/0) still works: on = every question."""
-        if isinstance(value, bool):
-            return "all" if value else "off"
-        if isinstance(value, str) and value.strip().lower() in {"true", "1", "yes", "on", "false", "0", "no", ""}:
-            return "all" if value.strip().lower() in {"true", "1", "yes", "on"} else "off"
+        v = value.strip().lower() if isinstance(value, str) else value
+        if v is True or v in ("true", "1", "yes", "on"):
+            return "all"
+        if v is False or v in ("false", "0", "no", ""):
+            return "off"
         return value
 
     def off_channels(self) -> list[str]:
