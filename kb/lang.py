@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-__all__ = ["HAN", "HAN_RUN", "Lang", "detect_lang", "has_han", "is_han"]
+__all__ = ["HAN", "HAN_CHARS", "HAN_RUN", "Lang", "detect_lang", "has_han", "is_han"]
 
 Lang = Literal["zh", "en"]
 
-HAN = re.compile(r"[\u3400-\u9fff]")  # CJK Unified Ideographs and Extension A
-HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+HAN_CHARS = "\u3400-\u9fff"  # CJK Unified Ideographs and Extension A, as a character-class range
+HAN = re.compile(f"[{HAN_CHARS}]")
+HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 
 
 def is_han(ch: str) -> bool:

@@ -486,7 +486,8 @@ class Retriever:
         votes = self.memory.votes(prior_text) if prior_text.strip() and len(self.memory) else None
         if votes is not None:
             self._add_voted_articles(cands, votes.articles, plan)
-        nboost = w.notes_core if self._core_question(qa) else 1.0
+        core = self._core_question(qa)
+        nboost = w.notes_core if core else 1.0
         general = self._general_notes
         # (the loop over every candidate, ~2,000 for a short question: the weights are bound once, and what depends only
         # on the candidate's law — its memory vote, its articles' votes, whether the question names it — is found once
@@ -528,7 +529,7 @@ class Retriever:
 
         # best first, ties by article id: two stable sorts (cheaper than a tuple key per candidate)
         ranked = sorted(sorted(cands.values(), key=_by_article), key=_by_score, reverse=True)
-        learned = self.reranker is not None and (self._rerank_all or not self._core_question(qa))
+        learned = self.reranker is not None and (self._rerank_all or not core)
         if not sub and (learned or self.feature_sink is not None):
             n_tokens = len(qa.zh_tokens if qa.lang == "zh" else qa.en_tokens)
             ranked = self._rerank(ranked, votes.top_similarity if votes else 0.0, n_tokens, top_raw, qa.lang, learned=learned)

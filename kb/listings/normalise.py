@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-_HAN = r"\u3400-\u9fff"
+from kb.lang import HAN_CHARS as _HAN
+
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _ZH_DIGITS = "一二三四五六七八九十"
 _SEP = r"[ \t\u3000·•・*_~|\-.]"
@@ -91,6 +93,12 @@ def _join(chars: list[_Char], pattern: re.Pattern[str], sep: str) -> list[_Char]
     return [c for i, c in enumerate(chars) if i not in drop]
 
 
+@lru_cache(maxsize=4)
+def _alternation(words: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for the words, longest first (built once per table, not once per field)."""
+    return re.compile("|".join(re.escape(k) for k in sorted(words, key=len, reverse=True)))
+
+
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
@@ -117,8 +125,7 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
     if pinyin:
         chars = _sub(chars, _LATIN_IN_ZH, lambda m: pinyin.get(_strip_tones(m.group(0))))
     if homophones:
-        pat = re.compile("|".join(re.escape(k) for k in sorted(homophones, key=len, reverse=True)))
-        chars = _sub(chars, pat, lambda m: homophones[m.group(0)])
+        chars = _sub(chars, _alternation(frozenset(homophones)), lambda m: homophones[m.group(0)])
     chars = _sub(chars, _LEET_O, lambda m: "o")
     chars = _sub(chars, _LEET_E, lambda m: "e")
     chars = _sub(chars, _LEET_ONE, lambda m: m.group(1) + "one")
