@@ -81,20 +81,11 @@ def _term_weight(term: str) -> float:
 
 def on_point(pos: int, sentences: list[str], terms: list[str]) -> bool:
     """Whether a hit speaks to the question in the question's own words: one of the search's first SEARCH_LEAD hits whose
-    quoted sentences hold ON_POINT weight of the question's distinctive terms (``terms``: see distinctive_terms). The issue
+    quoted sentences hold ON_POINT weight of the question's terms (with their glossary expansions). The issue
     list is short and its words are few, so a question about a subject outside it (an identity card lent, a minor's
     streaming account, the court that hears a case) is spotted under an issue it merely mentions ("shop name",
     "直播平台"); such a hit answers it all the same."""
     return pos <= SEARCH_LEAD and sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms)) >= ON_POINT
-
-
-def distinctive_terms(terms: list[str], hits: list[Hit], share: float = 0.75) -> list[str]:
-    """The question's terms that fewer than ``share`` of the evidence articles hold: a word most of them share ("或者",
-    "经营者" in a question about platforms) says nothing about which of them is on the question's point."""
-    texts = [h.article.text_zh or h.article.text_en or "" for h in hits]
-    if not texts:
-        return list(terms)
-    return [t for t in terms if sum(1 for x in texts if t in x) < share * len(texts)]
 
 
 def is_frame(sentence: str) -> bool:
@@ -372,7 +363,6 @@ class DeterministicAnswerer:
         ids_in_evidence = {h.article.article_id for h in hits if self._in_force(h, laws, evidence)}
         head = {h.article.article_id for h in hits[:MAX_ARTICLES]}
         top3 = {h.article.article_id for h in hits[:3]}  # an issue the question does not name is taken up only from here
-        specific = distinctive_terms(terms, hits)
         ruled_out = issue_data.excluded(evidence.question)  # issues the question does not raise whatever it names
         active = guide_data.active_entries(evidence.question, spotted, ruled_out, ids_in_evidence, top3)
         active_ids = {e.id for e in active}
@@ -408,7 +398,7 @@ class DeterministicAnswerer:
                     aff[e.issue] = aff.get(e.issue, 0.0) + GUIDE_AFFINITY  # of an entry whose rule the search missed)
                 aff = {i: v for i, v in aff.items() if i not in ruled_out}
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
-                if spotted and not among and not (pos <= 3 and set(spotted) <= _CONSEQUENCES) and not on_point(pos, sentences, specific):
+                if spotted and not among and not (pos <= 3 and set(spotted) <= _CONSEQUENCES) and not on_point(pos, sentences, terms):
                     continue  # addresses none of the question's issues: not cited (but a question that raises only the
                     # consequences of some conduct — liability, penalties — is about the conduct its best hits govern,
                     # and one of the search's first hits that holds the question's own words answers what it asks)
@@ -424,7 +414,7 @@ class DeterministicAnswerer:
             matched = term_hits(" ".join(sentences), terms)
             overlap = sum(_term_weight(t) for t in matched)
             picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named),
-                               overlap=overlap, matched=frozenset(matched), on_point=on_point(pos, sentences, specific)))
+                               overlap=overlap, matched=frozenset(matched), on_point=on_point(pos, sentences, terms)))
         # in an issue the guide decides, a provision the guide does not name must match the question as well as the
         # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
         best_named: dict[str, float] = {}
@@ -465,7 +455,7 @@ class DeterministicAnswerer:
             return (p.hit.penalty_for in rule_ids or p.hit.article.law_id in rule_laws or p.hit.article.law_id in issue_laws
                     or bool(law is not None and issue_topics & set(law.topics)))
 
-        conduct = [t for t in specific if not any(w in t for w in _SANCTION_WORDS)]
+        conduct = [t for t in terms if not any(w in t for w in _SANCTION_WORDS)]
 
         def punishes_the_conduct_asked(p: _Pick) -> bool:  # the search's first hit, on the conduct the question names (not
             return p.pos == 1 and on_point(p.pos, p.sentences, conduct)  # merely on its "fine", "罚款")
