@@ -109,3 +109,27 @@ def test_a_penalty_ranked_first_on_the_word_fine_alone_is_not_cited(qa_index: An
     q_conduct = "我们的面具以次充好、以不合格产品冒充合格产品销售，会被罚款吗？"
     draft = DeterministicAnswerer().answer(_evidence(qa_index, q_conduct, [adulterate, claim]))
     assert adulterate.article_id in {c.article_id for c in draft.citations}
+
+
+def test_a_labelling_question_gets_the_labelling_rule_and_a_childs_data_question_the_guardians_consent(qa_index: Any) -> None:
+    """Guide entries written from 深度合成管理规定第十七条 and 个人信息保护法第三十一条: their statement leads the short
+    answer when the search finds the article, ahead of the likeness rules the question also touches."""
+    from kb.answer.guide import load_guide
+
+    store = qa_index.store
+    guide = {e.id: e for e in load_guide()}
+    likeness = [store.article("civil-code", n, as_of=TODAY) for n in ("1019", "1018")]
+    label = store.article("deep-synthesis-provisions", "17", as_of=TODAY)
+    editing = store.article("deep-synthesis-provisions", "14", as_of=TODAY)
+    assert label and editing and all(likeness)
+    q = "我们的换脸小程序生成的视频，需要加上标识让观众知道是合成的吗？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, [likeness[0], label, likeness[1], editing]))
+    assert guide["deep-synthesis-labelling"].statement_zh in draft.text
+    assert label.article_id in [c.article_id for c in draft.citations][:3]
+
+    child = store.article("pipl", "31", as_of=TODAY)
+    assert child is not None
+    q = "我们的面具定制App让用户上传自拍，有些用户只有十二岁，我们要多做什么？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, [likeness[0], likeness[1], child]))
+    assert guide["minors-personal-information"].statement_zh in draft.text
+    assert child.article_id in [c.article_id for c in draft.citations][:3]
