@@ -133,3 +133,12 @@ def test_a_labelling_question_gets_the_labelling_rule_and_a_childs_data_question
     draft = DeterministicAnswerer().answer(_evidence(qa_index, q, [likeness[0], likeness[1], child]))
     assert guide["minors-personal-information"].statement_zh in draft.text
     assert child.article_id in [c.article_id for c in draft.citations][:3]
+
+
+def test_a_name_in_passing_does_not_raise_name_rights() -> None:
+    """Name rights are raised by a person's or an organisation's name used by another, not by any name the facts
+    mention (the shop name on a receipt, the name field of a form)."""
+    assert "name" not in issue_data.spot("The shop name on my receipt is gone and the seller vanished. Who must tell me who sold it?")
+    assert "name" not in issue_data.spot("收据上的店铺名称查不到了，卖家是谁谁来告诉我？")
+    assert "name" in issue_data.spot("Can we print a famous singer's name on our mask boxes?")
+    assert "name" in issue_data.spot("网店用他的名字做店名卖面具，侵权吗？")
