@@ -142,3 +142,17 @@ def test_a_name_in_passing_does_not_raise_name_rights() -> None:
     assert "name" not in issue_data.spot("收据上的店铺名称查不到了，卖家是谁谁来告诉我？")
     assert "name" in issue_data.spot("Can we print a famous singer's name on our mask boxes?")
     assert "name" in issue_data.spot("网店用他的名字做店名卖面具，侵权吗？")
+
+
+def test_a_transfer_abroad_gets_the_conditions_for_sending_personal_information_out_of_china(qa_index: Any) -> None:
+    from kb.answer.guide import load_guide
+
+    store = qa_index.store
+    entry = next(e for e in load_guide() if e.id == "cross-border-transfer")
+    arts = [store.article(*ref, as_of=TODAY) for ref in (("pipl", "28"), ("civil-code", "1019"), ("pipl", "38"), ("pipl", "39"))]
+    assert all(arts)
+    q = "我们打算把客户上传的人脸照片发给国外的雕刻工作室建模，需要满足什么条件？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    ids = [c.article_id for c in draft.citations]
+    assert entry.statement_zh in draft.text
+    assert arts[2].article_id in ids and arts[3].article_id in ids  # the conditions, and the notice and separate consent
