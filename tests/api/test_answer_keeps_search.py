@@ -156,3 +156,16 @@ def test_a_transfer_abroad_gets_the_conditions_for_sending_personal_information_
     ids = [c.article_id for c in draft.citations]
     assert entry.statement_zh in draft.text
     assert arts[2].article_id in ids and arts[3].article_id in ids  # the conditions, and the notice and separate consent
+
+
+def test_a_leak_gets_the_duty_to_remedy_and_notify(qa_index: Any) -> None:
+    from kb.answer.guide import load_guide
+
+    store = qa_index.store
+    entry = next(e for e in load_guide() if e.id == "data-breach")
+    arts = [store.article(*ref, as_of=TODAY) for ref in (("pipl", "28"), ("consumer-protection-law", "29"), ("civil-code", "1038"), ("pipl", "57"))]
+    assert all(arts)
+    q = "我们面具网店存客户人脸照片的服务器被黑客攻破，照片可能已经泄露，我们现在必须做什么？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    assert entry.statement_zh in draft.text
+    assert arts[3].article_id in [c.article_id for c in draft.citations]
