@@ -385,7 +385,7 @@ class DeterministicAnswerer:
             if not sentences:
                 continue
             if named:
-                entry, role = max(named, key=lambda er: (spotted.get(er[0].issue, 0.0), -ROLE_ORDER[er[1]]))
+                entry, role = max(named, key=lambda er: (er[0].issue in spotted, er[1] == "governing", spotted.get(er[0].issue, 0.0), -ROLE_ORDER[er[1]]))
                 issue = entry.issue
                 group = entry.id
                 ref = entry.ref_for(art.article_id)

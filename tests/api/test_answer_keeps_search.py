@@ -169,3 +169,20 @@ def test_a_leak_gets_the_duty_to_remedy_and_notify(qa_index: Any) -> None:
     draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
     assert entry.statement_zh in draft.text
     assert arts[3].article_id in [c.article_id for c in draft.citations]
+
+
+def test_an_article_the_guide_names_as_one_issues_rule_and_anothers_remedy_is_quoted_as_the_rule(qa_index: Any) -> None:
+    """民法典第一千一百八十三条 is the rule of the emotional-harm entry and a remedy of the likeness entry: a question
+    raising both gets it as the emotional-harm rule, with that entry's statement, among the first citations."""
+    from kb.answer.guide import load_guide
+
+    store = qa_index.store
+    entry = next(e for e in load_guide() if e.id == "mental-damages")
+    arts = [store.article(*ref, as_of=TODAY) for ref in
+            (("civil-code", "996"), ("spc-mental-damages-interpretation", "5"), ("civil-code", "1183"), ("civil-code", "1019"))]
+    assert all(arts)
+    q = "网上有人卖照着我的脸做的面具，我被嘲笑得精神痛苦，能要求精神损害赔偿吗？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    rule = next(c for c in draft.citations if c.article_id == arts[2].article_id)
+    assert rule.issue == "mental-damages" and entry.statement_zh in draft.text
+    assert arts[2].article_id in [c.article_id for c in draft.citations][:3]
