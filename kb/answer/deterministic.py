@@ -24,6 +24,7 @@ from kb.records import ArticleRecord, Hit
 MAX_ARTICLES = 6  # the retrieval head the answer draws on (guide provisions of its issues may come from further down)
 MAX_CITED = 9  # articles quoted at most
 MAX_QUOTE_CHARS = 320
+GUIDE_AFFINITY = 1.5  # an article the issue guide names speaks to the entry's issue (as a law id of the issue counts)
 ZH_ORDINALS = "一二三四五六七八九十"
 ROLE_ORDER = {"governing": 0, "definitions": 1, "exceptions": 2, "liability": 3, "penalties": 4}
 ROLE_HEAD = {
@@ -46,6 +47,7 @@ _ASKS_EXCEPTION = ("例外", "除外", "合理使用", "新闻", "不经", "无�
 _ASKS_CRIME = ("犯罪", "刑事", "坐牢", "判刑", "罪", "crime", "criminal", "prison", "jail", "offence", "offense")
 _SANCTION_ZH = ("有期徒刑", "拘役", "罚金", "罚款", "没收", "吊销", "拘留", "责令停业")
 _SANCTION_EN = ("imprisonment", "fine", "penalt", "confiscat", "revok")
+_SANCTION_WORDS = (*_SANCTION_ZH, "罚", "违法所得", "倍以上", "倍以下", "处分")  # a sanction's words, not the conduct's
 _EXCEPTION_ZH = ("可以不经", "不承担", "不构成", "不视为", "不适用本", "不需取得")
 _LIABILITY_ZH = ("承担", "赔偿", "连带责任", "侵权责任", "民事责任")
 
@@ -69,11 +71,21 @@ class _Pick:
     overlap: float = 0.0  # the question's terms found in the quoted sentences (weighted)
     named: bool = False  # the issue guide names this provision
     matched: frozenset[str] = frozenset()  # the question's terms the quoted sentences hold
+    on_point: bool = False  # one of the search's first hits, quoting the question's own words (see on_point())
     citations: list[Citation] = field(default_factory=list)
 
 
 def _term_weight(term: str) -> float:
     return 1.5 if (len(term) >= 4 or (has_han(term) and len(term) >= 3)) else 1.0
+
+
+def on_point(pos: int, sentences: list[str], terms: list[str]) -> bool:
+    """Whether a hit speaks to the question in the question's own words: one of the search's first SEARCH_LEAD hits whose
+    quoted sentences hold ON_POINT weight of the question's terms (with their glossary expansions). The issue
+    list is short and its words are few, so a question about a subject outside it (an identity card lent, a minor's
+    streaming account, the court that hears a case) is spotted under an issue it merely mentions ("shop name",
+    "直播平台"); such a hit answers it all the same."""
+    return pos <= SEARCH_LEAD and sum(_term_weight(t) for t in term_hits(" ".join(sentences), terms)) >= ON_POINT
 
 
 def is_frame(sentence: str) -> bool:
@@ -272,12 +284,16 @@ def asked_roles(question: str) -> set[str]:
 
 
 LEAD_RANK = 5  # an issue whose best provision the search ranks this high gets its rule among the first citations
+SEARCH_LEAD = 3  # the search's first hits: cited among the leads in their rank, kept on their own words (ON_POINT)
+ON_POINT = 3.0  # the weight of question terms (kb.answer.text.term_hits) a quote of one of those hits must hold to be
+# kept where the issue spotter names no issue of its own: two specific terms of the question, or three short ones
 
 
 def _decisive_order(picks: list[_Pick], asked: set[str] | frozenset[str] = frozenset()) -> list[_Pick]:
     """The order the citations are listed in. First, for each issue the search ranks in its first LEAD_RANK hits (in that
     order), the provision that leads it: the governing provision the issue guide names that ranks best, else its first
-    provision in the order that follows. Then the issues in the order the search ranks their best provision; each issue's governing rules (as
+    provision in the order that follows; the search's first SEARCH_LEAD hits are merged in among these leads by their
+    rank (on a tie the issue's lead first). Then the issues in the order the search ranks their best provision; each issue's governing rules (as
     the guide names them), then the provisions the question asks about by role (the remedy, the penalty, the
     exception), rank with their issue's best provision; everything else stays where the search put it."""
     rank = _group_rank(picks)
@@ -292,7 +308,15 @@ def _decisive_order(picks: list[_Pick], asked: set[str] | frozenset[str] = froze
         if p.group not in first and rank[p.group] <= LEAD_RANK:
             first[p.group] = p
     leads = sorted(first.values(), key=lambda p: rank[p.group])
-    return leads + [p for p in ordered if all(p is not q for q in leads)]
+    # the search's first SEARCH_LEAD hits are cited among the issues' leads, by rank (a lead first on a tie): three
+    # issues' rules found further down do not push the provision the search ranks first out of the first citations
+    # (a remedy or penalty the guide names for an issue stays behind that issue's rules, unless the search puts it first)
+    best = [p for p in ordered if p.pos <= SEARCH_LEAD and not (p.named and p.role != "governing" and p.pos > 1)
+            and all(p is not q for q in leads)]
+    both = [*leads, *best]
+    head = sorted([*((rank[p.group], 0, i) for i, p in enumerate(leads)), *((p.pos, 1, len(leads) + i) for i, p in enumerate(best))])
+    front = [both[i] for *_, i in head]
+    return front + [p for p in ordered if all(p is not q for q in front)]
 
 
 def _leads(p: _Pick) -> bool:
@@ -315,12 +339,14 @@ class DeterministicAnswerer:
         frames_ok = asks_about_frame(evidence.question)
         hits = canonical_hits(evidence.hits, evidence.store, evidence.as_of)
         picks = self._select(hits, evidence, laws, terms, spotted, frames_ok)
-        if not picks and spotted and hits:
+        if spotted and hits and not any(p.issue in spotted for p in picks):
             # None of the provisions found addresses the issues spotted in the question. The issue list is short
             # (likeness, advertising, personal information …) and the words that spot an issue are few, so a question
             # on a subject outside it (data security duties, drunk driving) is spotted under the wrong issue rather
             # than under none. Out-of-scope questions are refused before this (kb/answer/scope.py, the evidence
-            # score); here the search, which did find provisions, is trusted over the spotting.
+            # score); here the search, which did find provisions, is trusted over the spotting. (Nor when the only
+            # provisions kept are the search's first hits on the question's words: those answer it under no issue
+            # spotted, and the search's other provisions are as good as they.)
             spotted = {}
             picks = self._select(hits, evidence, laws, terms, spotted, frames_ok)
         return self._render(picks, evidence, laws, spotted, lang)
@@ -359,7 +385,7 @@ class DeterministicAnswerer:
             if not sentences:
                 continue
             if named:
-                entry, role = max(named, key=lambda er: (spotted.get(er[0].issue, 0.0), -ROLE_ORDER[er[1]]))
+                entry, role = max(named, key=lambda er: (er[0].issue in spotted, er[1] == "governing", spotted.get(er[0].issue, 0.0), -ROLE_ORDER[er[1]]))
                 issue = entry.issue
                 group = entry.id
                 ref = entry.ref_for(art.article_id)
@@ -368,11 +394,14 @@ class DeterministicAnswerer:
                     sentences = pinned
             else:
                 aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
+                for e, _role in guide_data.entries_naming(art.article_id):  # the guide names it for its issue (a remedy
+                    aff[e.issue] = aff.get(e.issue, 0.0) + GUIDE_AFFINITY  # of an entry whose rule the search missed)
                 aff = {i: v for i, v in aff.items() if i not in ruled_out}
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
-                if spotted and not among and not (pos <= 3 and set(spotted) <= _CONSEQUENCES):
+                if spotted and not among and not (pos <= 3 and set(spotted) <= _CONSEQUENCES) and not on_point(pos, sentences, terms):
                     continue  # addresses none of the question's issues: not cited (but a question that raises only the
-                    # consequences of some conduct — liability, penalties — is about the conduct its best hits govern)
+                    # consequences of some conduct — liability, penalties — is about the conduct its best hits govern,
+                    # and one of the search's first hits that holds the question's own words answers what it asks)
                 pool = among or aff
                 issue = max(pool, key=lambda i: pool[i]) if pool else issue_data.GENERAL.id
                 entry = next((e for e in active if e.issue == issue), None)
@@ -385,7 +414,7 @@ class DeterministicAnswerer:
             matched = term_hits(" ".join(sentences), terms)
             overlap = sum(_term_weight(t) for t in matched)
             picks.append(_Pick(hit, pos, group, issue, role, sentences, entry=entry, weight=top + 4.0 / pos, top=top, named=bool(named),
-                               overlap=overlap, matched=frozenset(matched)))
+                               overlap=overlap, matched=frozenset(matched), on_point=on_point(pos, sentences, terms)))
         # in an issue the guide decides, a provision the guide does not name must match the question as well as the
         # guide's own provisions do (a licence-contract clause is not quoted before the rule on consent)
         best_named: dict[str, float] = {}
@@ -397,10 +426,13 @@ class DeterministicAnswerer:
         # (one of the search's first two hits stays when it matches a term of the question that none of the guide's
         # provisions there holds: it answers a point the guide does not — a stage name protected like a name, the
         # labelling duty of a deep-synthesis provider — where a licence-contract clause adds nothing to the rule)
+        # (and the search's first hit stays when it holds the question's own words: the guide's rules found further down
+        # answer the issue, the first hit the question's particular point — how long records are kept, who must disclose
+        # the seller)
         picks = [
             p for p in picks
             if p.named or p.role == "penalties" or p.group not in best_named or p.overlap > best_named[p.group]
-            or (p.pos <= 2 and bool(p.matched - named_terms.get(p.group, set())))
+            or (p.pos <= 2 and bool(p.matched - named_terms.get(p.group, set()))) or (p.pos == 1 and p.on_point)
         ]
         # a penalty the guide names for the rule quoted is the penalty; another penalty article of the same law is quoted
         # only for a rule of its own among the quotes (the penalty step's penalty_for)
@@ -423,7 +455,13 @@ class DeterministicAnswerer:
             return (p.hit.penalty_for in rule_ids or p.hit.article.law_id in rule_laws or p.hit.article.law_id in issue_laws
                     or bool(law is not None and issue_topics & set(law.topics)))
 
-        picks = [p for p in picks if p.named or (p.role != "penalties" and p.issue != "penalties") or punishes_a_rule_asked(p)]
+        conduct = [t for t in terms if not any(w in t for w in _SANCTION_WORDS)]
+
+        def punishes_the_conduct_asked(p: _Pick) -> bool:  # the search's first hit, on the conduct the question names (not
+            return p.pos == 1 and on_point(p.pos, p.sentences, conduct)  # merely on its "fine", "罚款")
+
+        picks = [p for p in picks if p.named or (p.role != "penalties" and p.issue != "penalties") or punishes_a_rule_asked(p)
+                 or punishes_the_conduct_asked(p)]
         # keep up to MAX_CITED articles, the most decisive first (see _decisive_order)
         return sorted(_decisive_order(picks, asked_roles(evidence.question))[:MAX_CITED], key=lambda p: p.pos)
 
