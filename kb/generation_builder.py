@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from kb.chunking import Chunk
-from kb.embedder import Embedder
+from kb.embedder import Embedder, embedder_for
 from kb.generations import (
     collect_garbage,
     file_checksums,
@@ -91,6 +91,7 @@ class GenerationBuilder:
         hook: Callable[[str], None] | None = None,
         say: Callable[[str], None] | None = None,
         generation: str | None = None,
+        second_embedder: Embedder | None = None,
     ) -> None:
         if vectors is None:
             from kb.vectors import ChromaVectorBackend
@@ -98,6 +99,7 @@ class GenerationBuilder:
             vectors = ChromaVectorBackend(settings)
         self.settings = settings
         self.embedder = embedder
+        self._second_embedder = second_embedder  # the notes' second model (default: settings.notes_model's)
         self.vectors = vectors
         self._cache = vector_cache or (lambda: open_vector_cache(settings, embedder.name))
         self._store_writer = store_writer
@@ -200,6 +202,7 @@ class GenerationBuilder:
             self.notes = (0, 0)
             return self.notes
         tokens = [tokenize(r.text, r.lang) for r in rows]
+        second = self._second_vectors(rows)
         vectors = None
         missing = 0
         if {"zh", "en"} <= set(self.embedder.languages):
@@ -214,7 +217,7 @@ class GenerationBuilder:
                     missing = sum(1 for x in keyed if text_key(x) not in have)
                     if missing:
                         self._say(f"notes: {missing} of {len(rows)} lack a cached vector; deferred with the bulk vectors")
-                        write_notes(self.path, rows, tokens, None)
+                        write_notes(self.path, rows, tokens, None, second)
                         self.notes = (len(rows), missing)
                         return self.notes
                 got: dict[str, list[float]] = {}
@@ -224,9 +227,25 @@ class GenerationBuilder:
                 vectors = np.asarray([got[text_key(x)] for x in keyed], dtype=np.float32)
             finally:
                 cache.close()
-        write_notes(self.path, rows, tokens, vectors)
+        write_notes(self.path, rows, tokens, vectors, second)
         self.notes = (len(rows), missing)
         return self.notes
+
+    def _second_vectors(self, rows: Sequence[NoteRow]) -> tuple[str, np.ndarray] | None:
+        """The notes by the second model (``settings.notes_model``, kb.notes), through its own vector cache and seed.
+        It is cheap (≈ 400 notes/s here), so it is never deferred."""
+        model = self.settings.notes_model
+        if not model:
+            return None
+        embedder = self._second_embedder or embedder_for(self.settings, model)
+        cache = open_vector_cache(self.settings, embedder.name)
+        try:
+            texts = [r.text for r in rows]
+            got = embed_cached(list(dict.fromkeys(texts)), embedder.embed, cache)[0]
+        finally:
+            cache.close()
+        self._say(f"notes: {len(rows)} embedded by {embedder.name} (second model)")
+        return embedder.name, np.asarray([got[text_key(t)] for t in texts], dtype=np.float32)
 
     @property
     def vectors_complete(self) -> bool:

@@ -1,6 +1,8 @@
 """The notes of a generation: our headnotes, example questions and charge names per article (written by this
 project, not law), indexed as fields of their own that vote for their article — lexical (BM25 per language) and
-dense (the generation's embedding model). Small (a few thousand texts): kept as files in the generation and
+dense (the generation's embedding model, and a second, cheap model — ``KB_NOTES_MODEL`` — whose cosines an English
+question's note matches blend in: measured on 180 English development questions, the notes' own top 5 held a gold
+article for 0.305 with e5 alone, 0.372 with both; for Chinese questions the second model only added noise). Small (a few thousand texts): kept as files in the generation and
 searched in memory. A note's filter metadata (law, dates, layer …) is its article's, so the same search filters
 apply."""
 
@@ -42,8 +44,13 @@ def note_cache_text(kind: str, text: str) -> str:
     return ("query: " if kind in QUERY_KINDS else "passage: ") + text
 
 
-def write_notes(path: Path, rows: Sequence[NoteRow], tokens: Sequence[list[str]], vectors: np.ndarray | None) -> None:
-    """One generation's notes: rows (JSON Lines), a BM25 index per language, and the vectors (row order)."""
+SECOND = "second.json"  # the second model's name and dimension (its vectors: second.npy, row order)
+
+
+def write_notes(path: Path, rows: Sequence[NoteRow], tokens: Sequence[list[str]], vectors: np.ndarray | None,
+                second: tuple[str, np.ndarray] | None = None) -> None:
+    """One generation's notes: rows (JSON Lines), a BM25 index per language, the vectors (row order), and ``second``
+    (model name, vectors in row order) when a second model embedded them."""
     folder = path / NOTES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "notes.jsonl").open("w", encoding="utf-8") as fh:
@@ -56,15 +63,22 @@ def write_notes(path: Path, rows: Sequence[NoteRow], tokens: Sequence[list[str]]
         build_lexical(lang, docs).save(folder / f"lexical-{lang}")
     if vectors is not None:
         np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
+    if second is not None:
+        model, vecs = second
+        np.save(folder / "second.npy", np.asarray(vecs, dtype=np.float32))
+        (folder / SECOND).write_text(json.dumps({"model": model, "dim": int(vecs.shape[1])}), encoding="utf-8")
 
 
 class ArticleNotes:
     """Search over the notes; results are (article_id, law_id) → best score."""
 
-    def __init__(self, rows: list[NoteRow], lexical: dict[str, LexicalIndex], vectors: np.ndarray | None) -> None:
+    def __init__(self, rows: list[NoteRow], lexical: dict[str, LexicalIndex], vectors: np.ndarray | None,
+                 second: tuple[str, np.ndarray] | None = None) -> None:
         self.rows = rows
         self.lexical = lexical
         self.vectors = vectors if vectors is not None and len(vectors) == len(rows) else None
+        # (model name, vectors) of the second model, when the generation has them for every row
+        self.second = second if second is not None and len(second[1]) == len(rows) else None
         self._by_lang = {lang: [i for i, r in enumerate(rows) if r.lang == lang] for lang in ("zh", "en")}
         self._eff_from = np.array([r.effective_from for r in rows], dtype=np.int64)
         self._eff_to = np.array([r.effective_to for r in rows], dtype=np.int64)
@@ -120,11 +134,16 @@ class ArticleNotes:
                 out[r.article_id] = (float(score), r.law_id)
         return out
 
-    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool]
-                     ) -> dict[str, tuple[float, str]]:
+    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool],
+                     second: Sequence[float] | None = None, weight: float = 0.0) -> dict[str, tuple[float, str]]:
+        """Each article's best note by cosine with ``vector``; with ``second`` (the question's vector by the second
+        model) and ``weight`` > 0, by the sum of both models' cosines, each standardised over the notes (z-scores:
+        the two models' cosines live in different bands), the second's times ``weight``."""
         if self.vectors is None or not len(self.rows):
             return {}
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        if second is not None and weight > 0 and self.second is not None:
+            sims = _standard(sims, self._dense_row) + weight * _standard(self.second[1] @ np.asarray(second, dtype=np.float32), self._dense_row)
         # the nearest rows (charge names apart, filters applied), then each article's first (best) row, in that order
         order = np.argsort(-sims)[: depth * 4]
         order = order[self._mask(day, allow_law)[order] & self._dense_row[order]]
@@ -132,6 +151,12 @@ class ArticleNotes:
         best = order[np.sort(first)[:depth]].tolist()
         rows = self.rows
         return {rows[i].article_id: (s, rows[i].law_id) for i, s in zip(best, sims[best].tolist(), strict=True)}
+
+
+def _standard(sims: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Cosines as z-scores over ``rows`` (the notes matched by vector)."""
+    part = sims[rows]
+    return (sims - part.mean()) / (float(part.std()) or 1.0)
 
 
 def load_notes_index(path: Path) -> ArticleNotes | None:
@@ -143,4 +168,7 @@ def load_notes_index(path: Path) -> ArticleNotes | None:
     lexical = {lang: load_lexical(folder / f"lexical-{lang}") for lang in ("zh", "en") if (folder / f"lexical-{lang}").exists()}
     vec_path = folder / "vectors.npy"
     vectors = np.load(vec_path, mmap_mode="r") if vec_path.is_file() else None
-    return ArticleNotes(rows, lexical, np.asarray(vectors) if vectors is not None else None)
+    second = None
+    if (folder / SECOND).is_file() and (folder / "second.npy").is_file():
+        second = (json.loads((folder / SECOND).read_text(encoding="utf-8"))["model"], np.load(folder / "second.npy"))
+    return ArticleNotes(rows, lexical, np.asarray(vectors) if vectors is not None else None, second)

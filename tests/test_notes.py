@@ -125,3 +125,32 @@ def test_notes_on_general_law_are_marked_and_weighted_on_their_own(raw_index) ->
         return next((h.score for h in hits if h.article.article_id == "civil-code@2021-01-01#563"), 0.0)
 
     assert score(on) > score(off)
+
+
+def test_an_english_question_meets_the_notes_through_the_second_model_too(raw_index) -> None:
+    """The generation holds our notes by a second model (KB_NOTES_MODEL, USE multilingual): an English question's note
+    matches blend both models' cosines, a Chinese question's do not; weight 0 (or `--ablate notes_second`) leaves the
+    first model's alone."""
+    from dataclasses import replace
+
+    from kb.channels import NotesDenseChannel
+    from kb.retrieval import Retriever
+
+    notes = raw_index.notes
+    assert notes.second is not None and notes.second[0] == "bundled:use-multilingual-v3"
+    assert notes.second[1].shape == (len(notes), 512)
+
+    def note_scores(r: Retriever, q: str) -> dict[str, float]:
+        ch = r.channels["notes_dense"]
+        assert isinstance(ch, NotesDenseChannel)
+        from kb.channels import Query
+
+        qa = r.analyze(q)
+        return {aid: s for aid, (s, _) in ch.search(Query(qa, embed=r._embed), r.plan(SearchFilters()), 50).items()}
+
+    on, off = Retriever(raw_index), Retriever(raw_index)
+    off.weights = replace(off.weights, notes_second=0.0)
+    en = "A buyer was burned by a mask we sold two years ago. Is it too late for her to take us to court?"
+    assert note_scores(on, en) != note_scores(off, en)
+    zh = "顾客两年前买的面具把脸烫伤了，现在起诉还来得及吗？"
+    assert note_scores(on, zh) == note_scores(off, zh)
