@@ -14,7 +14,7 @@ What is undone (tables in kb/data/listing_rules.toml ``[evasion]``, data a revie
   spaced apart (b e s t, F D A) → joined (three letters at least: "a b" is not a word);
 - a pinyin syllable written inside Chinese (刷lian认证, 全网zui低价, 顶jí) → the character of ``[evasion] pinyin``;
 - look-alike or sound-alike characters of ``[evasion] homophones`` (活休检测 → 活体检测);
-- digits standing for letters inside an English word (n0.1 → no.1, b3st → best, any1 → anyone)."""
+- digits standing for letters inside an English word (n0.1 → no.1, b3st → best, D1Caprio → DiCaprio, any1 → anyone)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ _LATIN_IN_ZH = re.compile(rf"(?<=[{_HAN}])[a-zA-Z\u00c0-\u024f]+|[a-zA-Z\u00c0-\
 # digits for letters inside a word: n0.1, g00d, b3st; "any1 / some1 / every1 / no1" for …one
 _LEET_O = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z]|\.\s?\d)")
 _LEET_E = re.compile(r"(?<=[a-z])3(?=[a-z])")
+# 1 for i inside a name or word: D1Caprio, Br1tney, sh1ne (a letter before, a lower-case letter or a capitalised
+# syllable after: model codes such as B1A or H1N1 stay)
+_LEET_I = re.compile(r"(?<=[A-Za-z])1(?=[a-z]|[A-Z][a-z])")
 _LEET_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
 
 
@@ -128,5 +131,6 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
         chars = _sub(chars, _alternation(frozenset(homophones)), lambda m: homophones[m.group(0)])
     chars = _sub(chars, _LEET_O, lambda m: "o")
     chars = _sub(chars, _LEET_E, lambda m: "e")
+    chars = _sub(chars, _LEET_I, lambda m: "i")
     chars = _sub(chars, _LEET_ONE, lambda m: m.group(1) + "one")
     return Normalised(text, "".join(c for c, _ in chars), tuple(o for _, o in chars))

@@ -1,0 +1,176 @@
+"""The listing check on concepts of session 23 (issue 12 §6), each worded here afresh (no evaluation listing is
+copied): a person described by what they are known for; a vouching "by X himself"; digits for letters in a name;
+a prohibition chained over several modals; a licence the seller will not show; an imported original made at a
+Chinese site; a certificate "once approved"; a counter price in a shop with no counter; a "last day" renewed every
+day; passing a bank or KYC check as help with real-name verification; somebody else's photos by count; a child's
+face from photos and real children as models; an official's face; a franchise's mark admitted unlicensed; imitation
+police insignia; the shop's own best-seller; a vegetable that is no name. Detection only, except where the
+citations are read from the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.listings import detect, load_rules
+from kb.listings.normalise import normalise
+
+
+def _full_store():  # noqa: ANN202
+    """The index of KB_DATA_DIR when it holds the national layer's 反电信网络诈骗法, else None."""
+    try:
+        from kb.index import open_index
+        from kb.settings import get_settings
+
+        store = open_index(get_settings()).store
+        store.resolve_law("中华人民共和国反电信网络诈骗法")
+        return store
+    except Exception:  # noqa: BLE001 - no index, or no national layer: the store-backed part is skipped
+        return None
+
+
+def cats(title: str, description: str = "") -> set[str]:
+    return {h.category for h in detect(title, description)}
+
+
+def extra_citations(title: str, description: str, category: str) -> set[str]:
+    return {c for h in detect(title, description) if h.category == category for c in h.citations}
+
+
+# --- evasions and negation --------------------------------------------------------------------------------
+def test_a_digit_one_for_an_i_inside_a_name_is_undone() -> None:
+    n = normalise("Br1tney wig, Sh1ne gloss, model B1A, H1N1 mask", {}, {})
+    assert n.text == "Britney wig, Shine gloss, model B1A, H1N1 mask"
+    i = n.text.index("Britney")
+    assert n.original[slice(*n.span(i, i + 7))] == "Br1tney"
+
+
+def test_a_prohibition_chained_over_modals_covers_every_item_it_lists() -> None:
+    assert "false_function_claim" not in cats("仿真硅胶头套", "❗本品不可且不得用于刷脸支付、人脸解锁或实名认证")
+    assert "false_function_claim" in cats("仿真硅胶头套", "本品可用于刷脸支付、人脸解锁")
+
+
+def test_a_licence_the_seller_will_not_show_is_no_licence() -> None:
+    assert "likeness" in cats("某当红女星同款脸 硅胶面具", "已获书面授权（授权书暂不提供）")
+    assert "likeness" not in cats("某当红女星同款脸 硅胶面具", "已获本人书面授权，授权书编号 SQ-2026-17，可查验")
+
+
+# --- a person described or vouching -----------------------------------------------------------------------
+def test_a_person_described_by_what_they_are_famous_for() -> None:
+    assert "likeness" in cats("Silicone head", "Made to look like the Brazilian football star famous for his bicycle kicks.")
+    assert "likeness" not in cats("Sequin eye mask", "The sequins make you look like a star on any stage.")
+
+
+def test_vouching_by_the_person_in_person_is_an_endorsement() -> None:
+    assert "endorsement" in cats("Champion replica mask", "Tested by the champion herself before the final.")
+    assert "endorsement" in cats("硅胶面具", "歌手本人亲测，戴着很舒服")
+    assert "endorsement" not in cats("Latex mask", "Tested by our workshop for tears and seams.")
+
+
+# --- origin, certificates, prices ---------------------------------------------------------------------------
+def test_an_imported_original_made_at_a_chinese_site_is_a_false_origin() -> None:
+    assert "false_origin_or_mark" in cats("Authentic Japanese craftsmanship Noh mask",
+                                          "Each piece leaves our Ningbo workshop, where it is sewn by hand.")
+    assert "false_origin_or_mark" not in cats("Authentic Japanese craftsmanship Noh mask", "Carved and painted in Kyoto.")
+
+
+def test_a_certificate_promised_once_approved_is_not_held() -> None:
+    assert "false_origin_or_mark" in cats("FDA approved silicone mask", "Paperwork can be sent once the application is granted.")
+    assert "false_origin_or_mark" not in cats("CE certified silicone mask", "Certificate no. CE-8812 issued 2025, copy on request.")
+
+
+def test_a_counter_price_in_a_shop_without_counters() -> None:
+    assert "false_price" in cats("乳胶面具 商场价899 今日99", "我们只做网店，没有线下门店。")
+    assert "false_price" not in cats("乳胶面具 商场价899 今日99", "全国二十家商场专柜同款同价。")
+
+
+def test_a_last_day_renewed_every_day_is_a_false_time_limit() -> None:
+    assert "false_price" in cats("Witch mask – final day of the deal!", "Psst: the deal is extended every day.")
+    assert "false_price" in cats("巫婆面具 限时特价", "每天都是最后一天，放心拍")
+    assert "false_price" not in cats("Witch mask – sale ends tonight", "Regular price from tomorrow: $30.")
+
+
+# --- identity checks, photos, children ---------------------------------------------------------------------
+def test_passing_a_bank_or_kyc_check_is_help_with_real_name_verification() -> None:
+    assert "fraud_facilitation" in cats("Thin silicone face", "Beats banking app selfie verification every time.")
+    assert "fraud_facilitation" in cats("超薄硅胶脸皮", "稳过支付宝实名，眨眼也行")
+    assert "fraud_facilitation" not in cats("Thin silicone face", "Not for identity verification of any kind.")
+
+
+def test_the_real_name_help_article_is_cited_when_the_store_holds_it() -> None:
+    extra = extra_citations("Silicone face skin", "Passes crypto exchange KYC selfie checks.", "fraud_facilitation")
+    assert {"atf-real-name-help", "atf-real-name-help-penalty"} <= extra
+    rules = load_rules()
+    assert rules.citations["atf-real-name-help"].key == "31" and rules.citations["atf-real-name-help-penalty"].penalty
+    store = _full_store()
+    if store is None:
+        pytest.skip("the national layer (反电信网络诈骗法) is not in this index")
+    from kb.listings import ListingChecker
+
+    res = ListingChecker(store).check("Silicone face skin", "Passes crypto exchange KYC selfie checks.")
+    f = next(f for f in res["findings"] if f["category"] == "fraud_facilitation")
+    articles = {(c["title_zh"], c["article"]) for c in f["citations"]}
+    assert ("中华人民共和国反电信网络诈骗法", "第三十一条") in articles
+    assert ("中华人民共和国反电信网络诈骗法", "第四十四条") in articles
+    assert f["suggestion"]
+
+
+def test_somebody_elses_photos_by_count() -> None:
+    assert "custom_from_photos" in cats("Custom face mask", "Email us five photos of your landlord and we sculpt the mask.")
+    assert "custom_from_photos" not in cats("Custom face mask", "Send us 8 photos of your own face from all sides.")
+    assert "custom_from_photos" not in cats("Custom pet mask", "Send us 2 pics of your dog.")
+
+
+def test_a_childs_face_from_photos_cites_the_guardians_consent() -> None:
+    extra = extra_citations("宝宝同款面具", "上传宝宝的照片，一比一定制", "custom_from_photos")
+    assert {"pipl-minors", "mpl-minors-info", "ad-name-likeness-consent"} <= extra
+
+
+def test_real_children_as_models_are_a_likeness() -> None:
+    assert "likeness" in cats("儿童面具", "详情页模特均为真实小朋友")
+    assert "likeness" not in cats("儿童面具", "非真人小朋友，图片为3D渲染")
+
+
+def test_an_officials_face_cites_the_ban_on_state_officials_images() -> None:
+    assert "ad-state-organs" in extra_citations("省长同款面具", "", "likeness")
+    assert "likeness" not in cats("协会主席同款面具", "")
+
+
+# --- trademarks and characters, police insignia --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Batman cowl latex", "Unofficial, same mould as the film prop."),
+        ("钢铁侠头盔 cos", "非正版，原单尾货"),
+        ("Kids hero mask", "Disney logo printed on the band."),
+    ],
+)
+def test_a_franchise_mark_admitted_unlicensed(title: str, description: str) -> None:
+    assert "ip_infringement" in cats(title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Officially licensed Batman cowl", "Licence no. WB-2291 on the tag."),
+        ("Hulk hands foam toy", "Green foam, ages 4+."),
+        ("奥特曼面具 正版授权", "授权编号 TSR-0098"),
+    ],
+)
+def test_a_licensed_or_unadmitted_character_is_not_flagged(title: str, description: str) -> None:
+    assert "ip_infringement" not in cats(title, description)
+
+
+def test_imitation_police_insignia() -> None:
+    assert "police_insignia" in cats("高仿特警服全套", "含警徽、肩章，拍戏专用")
+    assert "police_insignia" in cats("Replica police badge and uniform set", "")
+    assert "police_insignia" not in cats("儿童警察玩具服 卡通款", "不含警徽，纯棉")
+
+
+# --- words out of context ---------------------------------------------------------------------------------------
+def test_the_shops_own_best_seller_is_no_superlative() -> None:
+    assert "absolute_claim" not in cats("Witch mask – our best-selling design", "Best-selling item in our shop for three Octobers.")
+    assert "absolute_claim" in cats("The best-selling mask in the world", "")
+
+
+def test_a_vegetable_is_no_name() -> None:
+    assert cats("南瓜头套 万圣节", "乳胶南瓜造型") == set()
