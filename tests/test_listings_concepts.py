@@ -174,3 +174,51 @@ def test_the_shops_own_best_seller_is_no_superlative() -> None:
 
 def test_a_vegetable_is_no_name() -> None:
     assert cats("南瓜头套 万圣节", "乳胶南瓜造型") == set()
+
+
+# --- wordings probed after the first round (pointing without a name, events, video checks, "whose face") -------
+def test_a_person_pointed_at_without_a_name() -> None:
+    assert "likeness" in cats("Bald silicone head", "Everyone will know: you know who, that famous grin.")
+    assert "likeness" in cats("某男星同款头套", "懂的都懂，五官一比一")
+    assert "likeness" not in cats("Bald silicone head", "You know what to do at Halloween.")
+
+
+def test_a_first_name_at_a_named_event_is_an_endorsement() -> None:
+    assert "endorsement" in cats("Sequin mask", "As seen on Dua at the Brit Awards.")
+    assert "endorsement" not in cats("Sequin mask", "As seen on our stage at the Halloween parade.")
+
+
+def test_bank_video_interviews_are_real_name_verification() -> None:
+    assert "fraud_facilitation" in cats("Soft silicone face", "Made for remote account-opening interviews.")
+    assert "fraud_facilitation" in cats("硅胶脸皮", "可过银行视频面签")
+
+
+def test_not_caring_whose_face_it_is_waives_consent() -> None:
+    assert "consent_waiver" in cats("照片定制面具", "照片来源我们一律不过问")
+    assert "consent_waiver" in cats("Photo mask", "We never check who is in the photo.")
+
+
+def test_passing_as_one_particular_person_but_not_a_party_disguise() -> None:
+    assert "impersonation" in cats("Be him for a day", "Become your brother and fool his bank.")
+    assert "impersonation" not in cats("Zombie mask", "Fool your friends at the Halloween party!")
+
+
+def test_a_deadline_that_comes_back_every_night() -> None:
+    assert "false_price" in cats("Skull mask $9 – ends midnight (every night)", "")
+    assert "false_price" not in cats("Skull mask $9 – ends midnight", "")
+
+
+def test_disease_treatment_with_any_condition_and_a_zero_for_o() -> None:
+    assert "medical_claim" in cats("修护面罩", "专治黄褐斑")
+    assert "medical_claim" not in cats("修护面罩", "不能治疗任何疾病，仅供造型")
+    assert "absolute_claim" in cats("NUMBER 0NE latex mask", "")
+
+
+def test_a_workshop_abroad_is_no_domestic_site() -> None:
+    assert "false_origin_or_mark" not in cats("Carnival mask made in Italy", "Hand-painted in Venice by our workshop.")
+    assert "false_origin_or_mark" in cats("Carnival mask made in Italy", "Cast in our Yiwu workshop, painted by hand.")
+
+
+def test_somebody_elses_face_from_their_posts() -> None:
+    assert "custom_from_photos" in cats("Prank mask", "Any coworker's face you like: send us their instagram.")
+    assert "police_insignia" in cats("Replica SWAT police uniform", "")

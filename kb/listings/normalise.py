@@ -41,6 +41,8 @@ _LEET_E = re.compile(r"(?<=[a-z])3(?=[a-z])")
 # syllable after: model codes such as B1A or H1N1 stay)
 _LEET_I = re.compile(r"(?<=[A-Za-z])1(?=[a-z]|[A-Z][a-z])")
 _LEET_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
+# "0ne" / "NUMBER 0NE": a zero for the o of one
+_LEET_ZERO_ONE = re.compile(r"\b0(?=ne\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,4 +135,5 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
     chars = _sub(chars, _LEET_E, lambda m: "e")
     chars = _sub(chars, _LEET_I, lambda m: "i")
     chars = _sub(chars, _LEET_ONE, lambda m: m.group(1) + "one")
+    chars = _sub(chars, _LEET_ZERO_ONE, lambda m: "o" if m.string[m.end()].islower() else "O")
     return Normalised(text, "".join(c for c, _ in chars), tuple(o for _, o in chars))
