@@ -222,3 +222,52 @@ def test_a_workshop_abroad_is_no_domestic_site() -> None:
 def test_somebody_elses_face_from_their_posts() -> None:
     assert "custom_from_photos" in cats("Prank mask", "Any coworker's face you like: send us their instagram.")
     assert "police_insignia" in cats("Replica SWAT police uniform", "")
+
+
+# --- a second probe: clean wordings near the line, and more ways of saying the same risks ------------------------
+def test_the_regulators_price_window_and_a_question_headline_are_clean() -> None:
+    assert cats("万圣节面具 今日特价", "活动至10月31日结束，之后恢复日常价39元（近30日最低价29元）") == set()
+    assert cats("Best mask for first-time sculptors? Try our latex kit", "") == set()
+
+
+def test_a_one_word_public_figure_with_a_style_suffix() -> None:
+    assert "likeness" in cats("Putin-style bald cap and mask", "")
+    assert "likeness" not in cats("Trumpet-style horn mask", "")
+
+
+def test_never_sold_at_the_original_price_but_never_used_is_the_item() -> None:
+    assert "false_price" in cats("面具 原价899（从未售出）现价89", "")
+    assert "false_price" not in cats("Latex mask, original price $80", "Worn once, never used since.")
+
+
+def test_scarcity_restocked_daily_and_nagging_parents() -> None:
+    assert "false_price" in cats("Only 3 left!", "Restocked daily, order any time.")
+    assert "children_ad" in cats("Kids dragon mask", "Pester your parents until they order it!")
+
+
+def test_clinical_proof_and_cancer_prevention_are_medical_terms() -> None:
+    assert "medical_claim" in cats("Night mask", "Clinically shown to erase fine lines.")
+    assert "medical_claim" in cats("负离子面罩", "抗肿瘤 降血压")
+
+
+def test_cloned_voices() -> None:
+    assert "voice" in cats("AI voice mask", "Sounds exactly like Harriet Quell on the radio.")
+    assert "voice" in cats("AI配音面具", "可模仿任意人声音")
+    assert "voice" not in cats("Voice mask", "Sounds like Count Dracula, 6 effects.")
+
+
+def test_covert_photos_and_slogan_form_check_bypass() -> None:
+    assert "consent_waiver" in cats("定制面具", "抓拍的照片也可以做")
+    assert "false_function_claim" in cats("Liveness-proof silicone face", "")
+    assert "false_function_claim" in cats("硅胶面具", "人脸验证？秒过")
+
+
+def test_a_pending_mark_in_brackets_and_army_uniforms() -> None:
+    assert "false_origin_or_mark" in cats("Latex mask, UL certified (pending)", "")
+    assert "police_insignia" in cats("高仿作训服 部队制式", "")
+    assert "police_insignia" not in cats("儿童迷彩服 卡通款", "")
+
+
+def test_passing_as_a_relative_in_chinese() -> None:
+    assert "impersonation" in cats("仿真头套", "戴上秒变你老板")
+    assert "impersonation" in cats("仿真头套", "连岳父都能骗过？骗过岳父岳母没问题")
