@@ -271,3 +271,10 @@ def test_a_pending_mark_in_brackets_and_army_uniforms() -> None:
 def test_passing_as_a_relative_in_chinese() -> None:
     assert "impersonation" in cats("仿真头套", "戴上秒变你老板")
     assert "impersonation" in cats("仿真头套", "连岳父都能骗过？骗过岳父岳母没问题")
+
+
+def test_a_numbered_series_and_a_one_phrase_question_are_no_superlatives() -> None:
+    assert cats("Tiger mask", "Size chart: No.1 (toddlers), No.2 (kids), No.3 (adults).") == set()
+    assert cats("Top-rated? Read our unedited reviews", "") == set()
+    assert "absolute_claim" in cats("Who makes the most realistic mask? We do.", "")
+    assert "absolute_claim" in cats("Tiger mask No.1 in the market", "")
