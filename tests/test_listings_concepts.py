@@ -278,3 +278,14 @@ def test_a_numbered_series_and_a_one_phrase_question_are_no_superlatives() -> No
     assert cats("Top-rated? Read our unedited reviews", "") == set()
     assert "absolute_claim" in cats("Who makes the most realistic mask? We do.", "")
     assert "absolute_claim" in cats("Tiger mask No.1 in the market", "")
+
+
+def test_goods_the_law_bars_from_sale() -> None:
+    assert "prohibited_goods" in cats("海盗cos套装", "附送全金属仿真手枪")
+    assert "prohibited_goods" in cats("Pirate mask with replica flintlock pistol", "")
+    assert "prohibited_goods" in cats("Tribal mask", "Inlaid with genuine tortoiseshell.")
+    assert "prohibited_goods" in cats("傩戏面具", "真虎皮装饰")
+    for title, description in (("Kids water gun and mask set", ""), ("象牙白面具", "象牙色树脂"),
+                               ("Venetian mask in ivory white", ""), ("Tiger print mask", "Faux fur trim.")):
+        assert "prohibited_goods" not in cats(title, description), title
+    assert {"guns-replica-ban", "guns-replica-penalty"} <= extra_citations("cos套装", "送仿真枪", "prohibited_goods")
