@@ -289,3 +289,17 @@ def test_goods_the_law_bars_from_sale() -> None:
                                ("Venetian mask in ivory white", ""), ("Tiger print mask", "Faux fur trim.")):
         assert "prohibited_goods" not in cats(title, description), title
     assert {"guns-replica-ban", "guns-replica-penalty"} <= extra_citations("cos套装", "送仿真枪", "prohibited_goods")
+
+
+def test_a_synthesised_face_sold_without_its_label() -> None:
+    assert "deep-synth-label" in extra_citations("AI face swap videos", "Delivered with no watermark.", "likeness")
+    assert "likeness" not in cats("Latex mask photo prints", "High-res prints, no watermark.")
+
+
+def test_categories_cite_the_articles_their_explanations_rest_on() -> None:
+    rules = load_rules()
+    assert "pipl-lawful-basis" in rules.categories["custom_from_photos"].citations  # 个人信息保护法 art. 13
+    assert "pq-producer-origin" in rules.categories["false_origin_or_mark"].citations  # 产品质量法 art. 30
+    assert "cpr-fake-reviews" in rules.categories["fake_sales_or_reviews"].citations  # 消保法实施条例 art. 9
+    for cat in ("prohibited_goods", "police_insignia", "ip_infringement"):
+        assert any(rules.citations[c].penalty for c in rules.categories[cat].citations), cat
