@@ -303,3 +303,37 @@ def test_categories_cite_the_articles_their_explanations_rest_on() -> None:
     assert "cpr-fake-reviews" in rules.categories["fake_sales_or_reviews"].citations  # 消保法实施条例 art. 9
     for cat in ("prohibited_goods", "police_insignia", "ip_infringement"):
         assert any(rules.citations[c].penalty for c in rules.categories[cat].citations), cat
+
+
+# --- a fourth probe: styled letters, slang, offices by country, carried-over reviews ----------------------------
+def test_styled_letters_and_a_zero_opening_a_word_are_undone() -> None:
+    n = normalise("𝐁𝐄𝐒𝐓 mask, Ⓑⓔⓢⓣ, 0fficial, 0riginal, 0.5mm, 007", {}, {})
+    assert n.text == "BEST mask, Best, official, original, 0.5mm, 007"
+    assert "absolute_claim" in cats("𝐁𝐄𝐒𝐓 mask ever", "")
+
+
+def test_a_lookalike_and_an_office_named_by_its_country() -> None:
+    assert "likeness" in cats("Rita O. lookalike silicone mask", "")
+    assert "likeness" in cats("Mask that looks like Norway's prime minister", "")
+    assert "likeness" not in cats("Grandma lookalike mask (fictional)", "")
+
+
+def test_passing_as_someone_else_in_any_words() -> None:
+    assert "impersonation" in cats("Silicone face", "Sit the driving test as someone else.")
+    assert "impersonation" in cats("人皮面具", "易容成任何人")
+
+
+def test_a_franchise_written_around_and_more_franchises() -> None:
+    assert "ip_infringement" in cats("D1sney style mask", "not 0fficial")
+    assert "ip_infringement" in cats("芭比同款面具", "非官方授权")
+
+
+def test_beauty_treatment_names_and_carried_over_reviews() -> None:
+    assert "medical_claim" in cats("抗皱面罩", "效果堪比水光针")
+    assert "medical_claim" not in cats("抗皱面罩", "不能替代医美，仅为日常护理")
+    assert "fake_sales_or_reviews" in cats("Mask", "Ratings carried over from our older listings.")
+    assert "fake_sales_or_reviews" in cats("面具 已有2w+好评", "新店刚开业")
+
+
+def test_a_favourite_is_no_superlative() -> None:
+    assert cats("儿童卡通面具 小熊", "宝宝最爱的小熊造型") == set()

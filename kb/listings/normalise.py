@@ -8,7 +8,8 @@ still point at (and the rewrite still replaces) the seller's own words.
 What is undone (tables in kb/data/listing_rules.toml ``[evasion]``, data a reviewer edits):
 - zero-width characters (b\u200best) dropped; traditional characters of ``[evasion] traditional`` → simplified
   (人臉識別 → 人脸识别);
-- full-width letters and digits and the ideographic space (ＦＤＡ, ｎｏ１) → ASCII;
+- full-width letters and digits and the ideographic space (ＦＤＡ, ｎｏ１) → ASCII; mathematical and circled letters
+  (𝐁𝐄𝐒𝐓, Ⓑⓔⓢⓣ) → plain letters;
 - circled numbers (①) → a Chinese numeral after 第, else a digit;
 - single Chinese characters spaced out or dotted apart (最 佳, 人·脸·识·别) → joined; single Latin letters
   spaced apart (b e s t, F D A) → joined (three letters at least: "a b" is not a word);
@@ -43,6 +44,8 @@ _LEET_I = re.compile(r"(?<=[A-Za-z])1(?=[a-z]|[A-Z][a-z])")
 _LEET_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
 # "0ne" / "NUMBER 0NE": a zero for the o of one
 _LEET_ZERO_ONE = re.compile(r"\b0(?=ne\b)", re.IGNORECASE)
+# a zero opening a word ("0fficial", "0riginal"): three lower-case letters after it at least
+_LEET_ZERO_START = re.compile(r"(?<![\w.,])0(?=[a-z]{3,}\b)")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,10 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
             ch = " "
         elif 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "．＃":
             ch = chr(code - 0xFEE0)
+        elif 0x1D400 <= code <= 0x1D7FF or 0x24B6 <= code <= 0x24E9:
+            # mathematical bold / italic / script letters and circled letters (𝐁𝐄𝐒𝐓, Ⓑⓔⓢⓣ) → the plain letter
+            folded = unicodedata.normalize("NFKC", ch)
+            ch = folded if len(folded) == 1 else ch
         elif ch in _CIRCLED:
             n = _CIRCLED.index(ch)
             ch = _ZH_DIGITS[n] if i > 0 and text[i - 1] == "第" else str(n + 1) if n < 9 else "10"
@@ -136,4 +143,5 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
     chars = _sub(chars, _LEET_I, lambda m: "i")
     chars = _sub(chars, _LEET_ONE, lambda m: m.group(1) + "one")
     chars = _sub(chars, _LEET_ZERO_ONE, lambda m: "o" if m.string[m.end()].islower() else "O")
+    chars = _sub(chars, _LEET_ZERO_START, lambda m: "o")
     return Normalised(text, "".join(c for c, _ in chars), tuple(o for _, o in chars))
