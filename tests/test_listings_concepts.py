@@ -337,3 +337,11 @@ def test_beauty_treatment_names_and_carried_over_reviews() -> None:
 
 def test_a_favourite_is_no_superlative() -> None:
     assert cats("儿童卡通面具 小熊", "宝宝最爱的小熊造型") == set()
+
+
+def test_a_fifth_probe_clearances_creators_and_a_rule_of_the_house() -> None:
+    assert "false_origin_or_mark" in cats("Face mask – FDA cleared", "Clearance is still pending.")
+    assert "likeness" in cats("Mask of the famous streamer with the green hair", "")
+    assert "impersonation" in cats("人皮面具", "戴上秒变另一个人")
+    assert cats("Latex mask – our no. 1 rule: safety first", "") == set()
+    assert cats("The ultimate guide to mask care, free with every order", "") == set()
