@@ -345,3 +345,16 @@ def test_a_fifth_probe_clearances_creators_and_a_rule_of_the_house() -> None:
     assert "impersonation" in cats("人皮面具", "戴上秒变另一个人")
     assert cats("Latex mask – our no. 1 rule: safety first", "") == set()
     assert cats("The ultimate guide to mask care, free with every order", "") == set()
+
+
+def test_a_sixth_probe_comparatives_homophones_badges_and_crowds() -> None:
+    assert "absolute_claim" in cats("面具 碾压同行", "")
+    assert "absolute_claim" in cats("醉像的面具", "")
+    assert "absolute_claim" in cats("第1品牌 乳胶面具", "")
+    assert "absolute_claim" not in cats("#1 New Release in Halloween Masks", "")
+    assert "ip_infringement" in cats("Ghostface mask – unofficial", "")
+    assert "ip_infringement" not in cats("Ghostface mask – official replica", "Licensed by the studio, licence no. GF-11.")
+    assert "endorsement" in cats("Mask", "Influencer favourite: 5k creators use it.")
+    assert "endorsement" in cats("面具", "百万粉达人推荐")
+    assert "medical_claim" in cats("硅胶面具", "医用级材质")
+    assert "medical_claim" not in cats("硅胶面具", "非医用级，仅作道具")
