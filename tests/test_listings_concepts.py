@@ -358,3 +358,15 @@ def test_a_sixth_probe_comparatives_homophones_badges_and_crowds() -> None:
     assert "endorsement" in cats("面具", "百万粉达人推荐")
     assert "medical_claim" in cats("硅胶面具", "医用级材质")
     assert "medical_claim" not in cats("硅胶面具", "非医用级，仅作道具")
+
+
+def test_a_seventh_probe_faces_from_pictures_escaping_cameras_and_identity_photos() -> None:
+    assert "custom_from_photos" in cats("Memorial mask", "We recreate your late grandfather's face from old photos.")
+    assert "custom_from_photos" not in cats("Pet memorial mask", "Send us photos of your late dog.")
+    assert "custom_from_photos" not in cats("Self-portrait mask", "Send us photos of your own face, front and side.")
+    assert "custom_from_photos" in cats("Prank mask", "Send us photos of your boss.")
+    assert "crime_invitation" in cats("Surveillance-proof mask", "")
+    assert "crime_invitation" in cats("Mask", "CCTV won't identify you.")
+    assert "crime_invitation" not in cats("Surveillance-proof fashion print", "An art piece: does not work against real cameras.")
+    assert "crime_invitation" in cats("人皮面具", "可提供身份证正反面照片")
+    assert "crime_invitation" in cats("Mask bundle", "Includes a face data pack for 3D printing.")
