@@ -370,3 +370,8 @@ def test_a_seventh_probe_faces_from_pictures_escaping_cameras_and_identity_photo
     assert "crime_invitation" not in cats("Surveillance-proof fashion print", "An art piece: does not work against real cameras.")
     assert "crime_invitation" in cats("人皮面具", "可提供身份证正反面照片")
     assert "crime_invitation" in cats("Mask bundle", "Includes a face data pack for 3D printing.")
+
+
+def test_a_registered_medical_device_is_no_mask_borrowing_medical_words() -> None:
+    assert cats("医用外科口罩 械字号", "国械注准20212140000，一次性使用") == set()
+    assert "medical_claim" in cats("面罩 械字号", "治疗痤疮")
