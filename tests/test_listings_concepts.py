@@ -375,3 +375,15 @@ def test_a_seventh_probe_faces_from_pictures_escaping_cameras_and_identity_photo
 def test_a_registered_medical_device_is_no_mask_borrowing_medical_words() -> None:
     assert cats("医用外科口罩 械字号", "国械注准20212140000，一次性使用") == set()
     assert "medical_claim" in cats("面罩 械字号", "治疗痤疮")
+
+
+def test_a_ninth_probe_seats_crowds_ticks_and_merged_listings() -> None:
+    assert "likeness" in cats("Mask of the man in the Kremlin", "")
+    assert "likeness" in cats("The face of your favourite F1 driver", "")
+    assert "likeness" not in cats("Face mask for actors: make-up base", "Used by stage performers.")
+    assert "impersonation" in cats("Silicone face", "Be anyone on video calls.")
+    assert "consent_waiver" in cats("Custom mask", "No permission? No problem.")
+    assert "false_origin_or_mark" in cats("Handmade in Italy (actually Yiwu)", "")
+    assert "false_origin_or_mark" in cats("Mask FDA ✅ CE ✅", "Certificates coming soon.")
+    assert "false_origin_or_mark" not in cats("Mask CE ✅", "Certificate no. CE-2231 issued 2025.")
+    assert "fake_sales_or_reviews" in cats("2k 5★ reviews", "We merged our listings.")
