@@ -66,7 +66,7 @@ _SENTENCE_START = re.compile(r"[。！？；;!?\n:：]|\.(?:\s|$)")
 _PROHIBITION = re.compile(
     r"^\s*(?:(?:this|the|our)\s+(?:mask|product|item)s?\s+(?:is|are)\s+)?(?:not\s+(?:for|to\s+be\s+used|intended|designed|meant)|do\s+not\s+use|"
     r"don[’']t\s+use|never\s+use|must\s+not\s+be\s+used|may\s+not\s+be\s+used|prohibited\s+(?:for|from)|strictly\s+prohibited)\b|"
-    r"^\s*(?:本品|本产品|本店|面具)?(?:严禁|禁止|请勿|切勿|不得|不可|不能|不要|勿)(?:用于|用作|作为|用来|拿来)", re.IGNORECASE)
+    r"^[^\w\s]*\s*(?:本品|本产品|本店|面具)?(?:(?:严禁|禁止|请勿|切勿|不得|不可|不能|不要|勿)[也且、和并]?){1,3}(?:用于|用作|作为|用来|拿来)", re.IGNORECASE)
 
 
 def _prohibited(text: str, start: int) -> bool:
@@ -183,9 +183,20 @@ def _titles(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# a licence the listing will not show or does not hold yet (授权书不提供, 授权书办理中, "licence available on request")
+_LICENCE_WITHHELD = re.compile(
+    r"^\s*[)）]?\s*(?:(?:不|暂不|无法|拒绝|恕不|概不)(?:提供|出示|展示|公开|公示|外传)|(?:正在|还在|仍在)?(?:办理|申请|审批)中|(?:还)?(?:没有|没|暂无|未)(?:下来|拿到|取得|办好)?)"
+    r"|^\s*[)）]?\s*(?:is\s+|are\s+)?(?:not\s+(?:shown|provided|available|disclosed)|pending|(?:available\s+)?on\s+request\s+only|withheld)\b",
+    re.IGNORECASE)
+
+
 def _licensed(whole: str, rules: Rules) -> bool:
-    """The listing says the person portrayed licensed it in writing (a signed portrait licence), not negated."""
-    return any(not is_negated(whole, m.start(), m.end()) for m in rules.names.licensed.finditer(whole))
+    """The listing says the person portrayed licensed it in writing (a signed portrait licence), not negated and
+    not withheld ("官方授权（授权书不提供）" claims a licence it does not show: no licence for the check)."""
+    mentions = list(rules.names.licensed.finditer(whole))
+    if any(_LICENCE_WITHHELD.match(whole[m.end():m.end() + 20]) for m in mentions):
+        return False
+    return any(not is_negated(whole, m.start(), m.end()) for m in mentions)
 
 
 def _historical(whole: str, rules: Rules) -> bool:

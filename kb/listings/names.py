@@ -494,6 +494,9 @@ _SINGLE_AFTER = re.compile(
     r"|^\s*(?:面具|头套|同款|的脸|脸)", re.IGNORECASE)
 
 
+_STYLE_SUFFIX = re.compile(r"[-–](?:style|styled|inspired|themed|esque|look|looking)$", re.IGNORECASE)
+
+
 def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) -> list[PersonMention]:
     """A public figure known by one word (``en_single_names``: Putin, Zendaya), capitalised or in capitals, in any
     field, title case or not, bound to a likeness: mask/face words after it (style and material words between),
@@ -503,13 +506,19 @@ def find_en_single(text: str, rules: NameRules, taken: list[tuple[int, int]]) ->
     out = []
     for m in _SINGLE_WORD.finditer(text):
         word = re.sub(r"['’]s$", "", m.group(0))
+        # "Trump-style wig", "Putin-inspired": the suffix itself binds the name to the look sold
+        styled = _STYLE_SUFFIX.search(word)
+        if styled:
+            word = word[:styled.start()]
         if word not in rules.en_single_names and word.capitalize() not in rules.en_single_names:
             continue
         s, e = m.start(), m.start() + len(word)
         if any(a < e and s < b for a, b in taken):
             continue
         after = _SINGLE_AFTER.match(text[e:e + 80])
-        if after:
+        if styled:
+            out.append(PersonMention(word, s, e, "likeness", s, m.end()))
+        elif after:
             out.append(PersonMention(word, s, e, "likeness", s, e + after.end()))
         elif _EN_BEFORE_NAME.search(text[max(0, s - 20):s]):
             out.append(PersonMention(word, s, e, "likeness", s, e))

@@ -8,13 +8,14 @@ still point at (and the rewrite still replaces) the seller's own words.
 What is undone (tables in kb/data/listing_rules.toml ``[evasion]``, data a reviewer edits):
 - zero-width characters (b\u200best) dropped; traditional characters of ``[evasion] traditional`` → simplified
   (人臉識別 → 人脸识别);
-- full-width letters and digits and the ideographic space (ＦＤＡ, ｎｏ１) → ASCII;
+- full-width letters and digits and the ideographic space (ＦＤＡ, ｎｏ１) → ASCII; mathematical and circled letters
+  (𝐁𝐄𝐒𝐓, Ⓑⓔⓢⓣ) → plain letters;
 - circled numbers (①) → a Chinese numeral after 第, else a digit;
 - single Chinese characters spaced out or dotted apart (最 佳, 人·脸·识·别) → joined; single Latin letters
   spaced apart (b e s t, F D A) → joined (three letters at least: "a b" is not a word);
 - a pinyin syllable written inside Chinese (刷lian认证, 全网zui低价, 顶jí) → the character of ``[evasion] pinyin``;
 - look-alike or sound-alike characters of ``[evasion] homophones`` (活休检测 → 活体检测);
-- digits standing for letters inside an English word (n0.1 → no.1, b3st → best, any1 → anyone)."""
+- digits standing for letters inside an English word (n0.1 → no.1, b3st → best, D1Caprio → DiCaprio, any1 → anyone)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,14 @@ _LATIN_IN_ZH = re.compile(rf"(?<=[{_HAN}])[a-zA-Z\u00c0-\u024f]+|[a-zA-Z\u00c0-\
 # digits for letters inside a word: n0.1, g00d, b3st; "any1 / some1 / every1 / no1" for …one
 _LEET_O = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z]|\.\s?\d)")
 _LEET_E = re.compile(r"(?<=[a-z])3(?=[a-z])")
+# 1 for i inside a name or word: D1Caprio, Br1tney, sh1ne (a letter before, a lower-case letter or a capitalised
+# syllable after: model codes such as B1A or H1N1 stay)
+_LEET_I = re.compile(r"(?<=[A-Za-z])1(?=[a-z]|[A-Z][a-z])")
 _LEET_ONE = re.compile(r"\b(any|some|every|no)1\b", re.IGNORECASE)
+# "0ne" / "NUMBER 0NE": a zero for the o of one
+_LEET_ZERO_ONE = re.compile(r"\b0(?=ne\b)", re.IGNORECASE)
+# a zero opening a word ("0fficial", "0riginal"): three lower-case letters after it at least
+_LEET_ZERO_START = re.compile(r"(?<![\w.,])0(?=[a-z]{3,}\b)")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,10 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
             ch = " "
         elif 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "．＃":
             ch = chr(code - 0xFEE0)
+        elif 0x1D400 <= code <= 0x1D7FF or 0x24B6 <= code <= 0x24E9:
+            # mathematical bold / italic / script letters and circled letters (𝐁𝐄𝐒𝐓, Ⓑⓔⓢⓣ) → the plain letter
+            folded = unicodedata.normalize("NFKC", ch)
+            ch = folded if len(folded) == 1 else ch
         elif ch in _CIRCLED:
             n = _CIRCLED.index(ch)
             ch = _ZH_DIGITS[n] if i > 0 and text[i - 1] == "第" else str(n + 1) if n < 9 else "10"
@@ -128,5 +140,8 @@ def normalise(text: str, pinyin: dict[str, str] | None = None, homophones: dict[
         chars = _sub(chars, _alternation(frozenset(homophones)), lambda m: homophones[m.group(0)])
     chars = _sub(chars, _LEET_O, lambda m: "o")
     chars = _sub(chars, _LEET_E, lambda m: "e")
+    chars = _sub(chars, _LEET_I, lambda m: "i")
     chars = _sub(chars, _LEET_ONE, lambda m: m.group(1) + "one")
+    chars = _sub(chars, _LEET_ZERO_ONE, lambda m: "o" if m.string[m.end()].islower() else "O")
+    chars = _sub(chars, _LEET_ZERO_START, lambda m: "o")
     return Normalised(text, "".join(c for c, _ in chars), tuple(o for _, o in chars))
