@@ -36,6 +36,7 @@ from kb.channels import (
     prefetch_queries,
 )
 from kb.chunk_table import ChunkTable
+from kb.circumstances import is_fact_pattern, load_circumstances
 from kb.confidence import EvidenceFeatures, evidence_score
 from kb.embedder import embedder_for
 from kb.errors import BadRequest
@@ -52,6 +53,7 @@ __all__ = ["Retriever", "FusionWeights"]
 log = logging.getLogger(__name__)
 
 # Glossary concepts that make a question ask for the penalty of the conduct it describes.
+CRIMINAL_LAW = "刑法"  # the law key (kb.qmemory.law_key) of the Criminal Law, whose general part kb.circumstances names
 PENALTY_CONCEPTS = frozenset({"fines", "confiscation", "admin-penalty", "public-security-penalty"})
 PENALTY_HEAD = 5  # top hits whose citing penalty articles are brought up
 PENALTY_PER_HIT = 2
@@ -115,7 +117,8 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "dense": ("dense",), "notes": ("notes_lex", "notes_dense", "notes_clause"), "notes_second": ("notes_second",),
     "charge": ("charge",),
     "memory": ("law_prior", "art_prior"), "mention": ("mention",), "rerank": ("rerank_weight",),
-    "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (), "translation": ("translation",),
+    "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (), "circumstances": (),
+    "translation": ("translation",),
 }
 
 
@@ -402,6 +405,8 @@ class Retriever:
             ranked = self._blend_many(orders, cands)
         if PENALTY_CONCEPTS.intersection(qa.concepts) and "penalty" not in self.off:
             ranked = self._with_penalty_provisions(ranked, cands)
+        if qa.lang == "zh" and "circumstances" not in self.off and is_fact_pattern(qa.text):
+            ranked = self._with_circumstances(ranked, cands, qa.text, plan)
         ranked = ranked[:k]
         records = self.store.articles_by_ids([c.article_id for c in ranked])
         laws = self.laws()
@@ -710,6 +715,40 @@ class Retriever:
         return out
 
     # ------------------------------------------------------------------ channels
+    def _with_circumstances(self, ranked: list[_Cand], cands: dict[tuple[str, str], _Cand], text: str,
+                            plan: SearchPlan) -> list[_Cand]:
+        """A criminal fact pattern is answered by its crime's article and by the general-part articles its facts
+        trigger (kb.circumstances: joint crime, attempt, surrender, recidivism …), which share no words with the facts.
+        Those the text states follow the crime's own articles (the leading hits a charge name found, else the first
+        hit), in the data's order; the rest keep their order."""
+        charge = self.channels.get("charge")
+        names = charge.names_in(text) if isinstance(charge, ChargeChannel) else []
+        found = load_circumstances().found(text, charges=len(set(names)))
+        if not found or not ranked:
+            return ranked
+        laws = self.laws()
+        law_ids = [lid for lid in self.law_ids_for_key(CRIMINAL_LAW) if plan.allows(laws.get(lid))]
+        if not law_ids:
+            return ranked
+        law_id = law_ids[0]
+        day = plan.as_of or date.today()
+        crime = [c for c in ranked[:3] if c.charge > 0] or ranked[:1]
+        placed = {id(c) for c in crime}
+        inserted: list[_Cand] = []
+        for circ in found:
+            aid = self._article_in_force(law_id, circ.article, day)
+            if aid is None:
+                continue
+            c = self._cand(cands, aid, law_id)
+            if id(c) not in placed:
+                placed.add(id(c))
+                inserted.append(c)
+        out = crime + inserted + [c for c in ranked if id(c) not in placed]
+        for pos in range(len(out) - 2, -1, -1):  # scores stay monotone with the new order
+            if out[pos].score <= out[pos + 1].score:
+                out[pos].score = out[pos + 1].score + 1e-6
+        return out
+
     def _cand_key(self, article_id: str, law_id: str) -> tuple[str, str]:
         """(law id, article key) of an article id: one candidate per article whatever its version (remembered per
         generation: the same few thousand articles come back search after search)."""
