@@ -164,10 +164,27 @@ class DenseChannel:
 
     def __init__(self, vectors: VectorIndex, chunks: Callable[[], ChunkTable], langs: frozenset[str]) -> None:
         self._vectors, self._chunks, self._langs = vectors, chunks, langs
+        self._heads = _Prefetched()  # (text, lang, n) → the vector index's unfiltered answer, asked in one batch
 
     def embeds(self, lang: str) -> bool:
         """Whether a question in ``lang`` is embedded for this channel."""
         return lang in self._langs
+
+    def prefetch(self, texts: Sequence[str], vectors: Sequence[list[float]], plan: SearchPlan, depth: int) -> None:
+        """Ask the vector index, in one batch per language, what ``search`` will ask it for each of these texts (a long
+        question's whole text, question sentences and sentences): an exact index reads its vectors once for all of
+        them. A narrow plan asks with the whole filter, text by text; a failure is left to ``search`` to report."""
+        if plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers or len(texts) < 2:
+            return
+        many = getattr(self._vectors, "query_many", None)
+        if many is None:
+            return
+        try:
+            for lang in sorted(self._langs):
+                for text, hits in zip(texts, many(vectors, depth * 3, {"lang": lang}), strict=True):
+                    self._heads.put((text, lang, depth * 3), hits)
+        except Exception:  # noqa: BLE001 - each text's own query asks again and reports it
+            return
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         if not self.embeds(query.qa.lang):
@@ -185,14 +202,15 @@ class DenseChannel:
         narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
         day = plan.day
 
-        def in_force(n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
-            hits = self._vectors.query(vector, n, where)
+        def in_force(n: int, where: dict[str, Any], hits: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
+            if hits is None:
+                hits = self._vectors.query(vector, n, where)
             rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
             return [(cid, sc) for cid, sc in hits if (ref := rows.get(cid)) is not None and ref.effective_from <= day <= ref.effective_to]
 
         try:
             for lang in sorted(self._langs):
-                kept = [] if narrow else in_force(depth * 3, {"lang": lang})
+                kept = [] if narrow else in_force(depth * 3, {"lang": lang}, self._heads.get((query.qa.text, lang, depth * 3)))
                 if narrow or len(kept) < depth // 2:
                     kept = in_force(depth, plan.where([lang]))
                 per_lang[lang] = kept
@@ -235,11 +253,45 @@ class NotesDenseChannel(_NotesChannel):
 
     name = "notes_dense"
 
+    def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]]) -> None:
+        super().__init__(notes, laws)
+        self._sims = _Prefetched()  # text → its products with the notes' vectors, computed in one batch
+
+    def prefetch(self, texts: Sequence[str], vectors: Sequence[list[float]]) -> None:
+        """The notes' vectors × each text's vector, in one pass over them (ArticleNotes.products) for ``search``."""
+        if len(texts) < 2:
+            return
+        sims = self._notes.products(vectors)
+        if sims is not None:
+            for text, row in zip(texts, sims, strict=True):
+                self._sims.put(text, row)
+
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         vector = query.vector()
         if vector is None:
             return {}
-        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan)))
+        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), self._sims.get(query.qa.text)))
+
+
+class _Prefetched:
+    """What a channel computed in one batch for the texts a search is about to ask for one by one. Shared by the
+    searches of one generation (a text's answer does not change within it), thread-safe, a few hundred entries."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._got: dict[Any, Any] = {}
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            if len(self._got) >= self.LIMIT:
+                self._got.clear()
+            self._got[key] = value
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            return self._got.get(key)
 
 
 class ChargeChannel:

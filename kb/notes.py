@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.lexical import LexicalIndex, build_lexical, load_lexical
+from kb.vectors import row_products
 
 __all__ = ["NoteRow", "ArticleNotes", "write_notes", "load_notes_index", "note_cache_text", "NOTES_DIR", "QUERY_KINDS"]
 
@@ -120,11 +121,20 @@ class ArticleNotes:
                 out[r.article_id] = (float(score), r.law_id)
         return out
 
-    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool]
-                     ) -> dict[str, tuple[float, str]]:
+    def products(self, vectors: Sequence[Sequence[float]]) -> np.ndarray | None:
+        """The notes' vectors × each query vector (rows in order), in one pass over them (kb.vectors.row_products):
+        what ``search_dense`` computes for each vector alone, bit for bit."""
+        if self.vectors is None or not len(self.rows):
+            return None
+        return row_products(self.vectors, [np.asarray(v, dtype=np.float32) for v in vectors])
+
+    def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool],
+                     sims: np.ndarray | None = None) -> dict[str, tuple[float, str]]:
+        """``sims``: the vector's products with the notes' vectors, when already computed (``products``)."""
         if self.vectors is None or not len(self.rows):
             return {}
-        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        if sims is None:
+            sims = self.vectors @ np.asarray(vector, dtype=np.float32)
         # the nearest rows (charge names apart, filters applied), then each article's first (best) row, in that order
         order = np.argsort(-sims)[: depth * 4]
         order = order[self._mask(day, allow_law)[order] & self._dense_row[order]]

@@ -367,7 +367,7 @@ class Retriever:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
         searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] = {}  # sentence → its search, once
         focus = focus_text(qa.text) if self.weights.focus > 0 else None
-        self._prefetch_vectors(qa, focus)
+        self._prefetch_vectors(qa, focus, k, plan)
         sentences = self._sentences(qa, k, plan, searched)
         cands: dict[tuple[str, str], _Cand] = {}
         ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
@@ -536,7 +536,7 @@ class Retriever:
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
 
-    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None) -> None:
+    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None, k: int, plan: SearchPlan) -> None:
         """The texts of a long question this search will embed (the whole, its question sentences, each sentence of
         either), embedded in one batch beforehand (kb.channels.prefetch_queries)."""
         channels = self.channels
@@ -553,6 +553,17 @@ class Retriever:
                     texts.extend(t for t, _ in subqueries(text.strip()))
         if len(texts) > 1:
             prefetch_queries(self.index.embedder, self._qvecs, self._lock, texts)
+            # … and their dense products computed in one pass over the vectors (each vector index and notes matrix is
+            # read from memory once for all of them, not once per text)
+            with self._lock:
+                got = {t: self._qvecs[t] for t in texts if t in self._qvecs}
+            if len(got) > 1:
+                names, vectors = list(got), list(got.values())
+                if isinstance(dense, DenseChannel) and dense.embeds(qa.lang):
+                    dense.prefetch(names, vectors, plan, max(self.weights.dense_depth, k * 2))
+                notes = channels.get("notes_dense")
+                if isinstance(notes, NotesDenseChannel):
+                    notes.prefetch(names, vectors)
 
     def _core_question(self, qa: QueryAnalysis) -> bool:
         """Whether the glossary recognises a concept of the core laws' subject in the question."""
