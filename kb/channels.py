@@ -149,9 +149,10 @@ class LexicalChannel:
         allowed = self._allowed(self.lang, plan)
         if not allowed.any():
             return {}, ""
-        hits = self._index.search_weighted(groups, depth, allowed)
-        top = self._store.chunk_rows(self.lang, [hits[0][0]]).get(hits[0][0]) if hits else None
-        return self._chunks().best_per_article(self.lang, hits), (f"{top['header']}\n{top['text']}".lower() if top else "")
+        docs, scores = self._index.top_weighted(groups, depth, allowed)
+        first = int(docs[0]) if len(docs) else None
+        top = self._store.chunk_rows(self.lang, [first]).get(first) if first is not None else None
+        return self._chunks().best_of_docs(self.lang, docs, scores), (f"{top['header']}\n{top['text']}".lower() if top else "")
 
 
 class DenseChannel:

@@ -312,7 +312,7 @@ def _top(ids: list[str], sims: Any, k: int) -> list[tuple[str, float]]:
     k = min(k, len(ids))
     top = np.argpartition(-sims, k - 1)[:k]
     top = top[np.lexsort((top, -sims[top]))]
-    return [(ids[i], float(sims[i])) for i in top]
+    return list(zip([ids[i] for i in top.tolist()], sims[top].tolist(), strict=True))
 
 
 def _exact_top(matrix: tuple[list[str], Any], vector: Sequence[float], k: int) -> list[tuple[str, float]]:

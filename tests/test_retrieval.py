@@ -217,6 +217,26 @@ def test_weighted_lexical_query_sums_group_scores() -> None:
     assert lex.search_weighted([([], 1.0), (["肖像"], 0.0)], 10) == []
 
 
+def test_lexical_hits_as_arrays_give_each_articles_best_chunk_in_the_same_order(raw_index: Any) -> None:
+    """ChunkTable.best_of_docs (the lexical channel's arrays) is best_per_article of the same hits: the same articles,
+    best chunk scores and laws, in the same order, for deep searches where articles have several chunks."""
+    table = Retriever(raw_index, memory=QuestionMemory([])).chunks()
+    merged = 0
+    for lang, groups in (("zh", [(["肖像", "面具", "网店", "责任", "应当", "规定"], 1.0)]),
+                         ("zh", [(["个人信息", "处理", "法律"], 1.0), (["同意", "行政"], 0.5)]),
+                         ("en", [(["portrait", "consent", "shall", "law"], 1.0)])):
+        lex = raw_index.lexical[lang]
+        docs, scores = lex.top_weighted(groups, 1000, table.mask(lang))
+        hits = lex.search_weighted(groups, 1000, table.mask(lang))
+        assert list(zip(docs.tolist(), scores.tolist(), strict=True)) == hits
+        want = table.best_per_article(lang, hits)
+        assert len(want) > 20
+        merged += len(hits) - len(want)
+        assert list(table.best_of_docs(lang, docs, scores).items()) == list(want.items())
+    assert merged > 0  # several chunks of one article among the hits
+    assert table.best_of_docs("zh", docs[:0], scores[:0]) == {}
+
+
 def test_a_situation_told_in_lay_words_reaches_the_article_that_defines_it(raw_index: Any) -> None:
     """"偷东西" is a lay phrase of the theft concept: its legal terms join the question's own BM25 query, so
     the theft article outranks articles that merely share the lay words."""
