@@ -143,16 +143,32 @@ class LexicalChannel:
         return found
 
     def search_with_top(self, query: Query, plan: SearchPlan, depth: int) -> tuple[Found, str]:
+        found, top, _ = self.search_also(query, plan, depth)
+        return found, top
+
+    def search_also(self, query: Query, plan: SearchPlan, depth: int, *, top: bool = True, narrowed: SearchPlan | None = None,
+                    narrowed_depth: int = 0) -> tuple[Found, str, Found]:
+        """(found, the text of the best chunk, found under ``narrowed``): one scoring of the query for both plans (a
+        question naming a law is searched in the named law too). ``top``: whether the best chunk's text is wanted."""
         groups = [(list(t), w) for t, w in self._groups(query.qa) if t and w > 0]
         if self._index is None or not groups or not len(self._index):
-            return {}, ""
-        allowed = self._allowed(self.lang, plan)
-        if not allowed.any():
-            return {}, ""
-        docs, scores = self._index.top_weighted(groups, depth, allowed)
-        first = int(docs[0]) if len(docs) else None
-        top = self._store.chunk_rows(self.lang, [first]).get(first) if first is not None else None
-        return self._chunks().best_of_docs(self.lang, docs, scores), (f"{top['header']}\n{top['text']}".lower() if top else "")
+            return {}, "", {}
+        masks = [self._allowed(self.lang, p) for p in (plan, narrowed) if p is not None]
+        requests = [(n, mask) for n, mask in zip((depth, narrowed_depth), masks, strict=False) if mask.any()]
+        if not requests:
+            return {}, "", {}
+        got = iter(self._index.top_weighted_many(groups, requests))
+        table = self._chunks()
+        found, text, also = {}, "", {}
+        if masks[0].any():
+            docs, scores = next(got)
+            found = table.best_of_docs(self.lang, docs, scores)
+            first = int(docs[0]) if top and len(docs) else None
+            row = self._store.chunk_rows(self.lang, [first]).get(first) if first is not None else None
+            text = f"{row['header']}\n{row['text']}".lower() if row else ""
+        if narrowed is not None and masks[1].any():
+            also = table.best_of_docs(self.lang, *next(got))
+        return found, text, also
 
 
 class DenseChannel:

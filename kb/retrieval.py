@@ -429,15 +429,18 @@ class Retriever:
         # lexical channels
         depth = w.subquery_depth if sub else max(w.lexical_depth, k * 3)
         mentions = [lid for lid in qa.law_mentions if plan.allows(laws.get(lid))]
+        narrowed = plan.narrowed(mentions) if mentions else None
         found: dict[str, Found] = {}
         tops: dict[str, str] = {}
         for name in ("lex_zh", "lex_zx", "lex_en", "lex_tr"):
             ch = channels.get(name)
             if not isinstance(ch, LexicalChannel):
                 continue
-            found[name], tops[name] = ch.search_with_top(query, plan, depth)
-            if mentions:  # make sure the named law's best articles are candidates
-                extra, _ = ch.search_with_top(query, plan.narrowed(mentions), 50)
+            # (the best chunk's text only where its coverage is read; a named law's best articles made sure of as
+            # candidates, from the same scoring of the query)
+            want_top = name == "lex_en" or (name == "lex_zh" and qa.lang != "zh")
+            found[name], tops[name], extra = ch.search_also(query, plan, depth, top=want_top, narrowed=narrowed, narrowed_depth=50)
+            if extra:
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
         # each channel's best raw score, once (max of (score, law id) pairs: the score decides, in C)
         bests = {name: max(chan.values(), default=(0.0, ""))[0] for name, chan in found.items()}
@@ -474,8 +477,14 @@ class Retriever:
             ch = channels.get(name)
             if ch is None:
                 continue
-            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                setattr(self._cand(cands, aid, law_id), name, s)
+            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():  # (`_cand` inlined)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
+                setattr(c, name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
@@ -512,8 +521,11 @@ class Retriever:
                 got = per_law[c.law_id] = (scale * vote_laws.get(lk, 0.0), arts_by_law.get(lk), 1.0 if c.law_id in mentioned else 0.0)
             lp, arts, men = got
             ap = scale * arts.get(c.key, 0.0) if arts else 0.0
-            if votes is not None:
-                c.law_prior, c.art_prior = lp, ap
+            # (a candidate is new to this ranking: its priors read 0.0 until set, so only the others are written)
+            if lp:
+                c.law_prior = lp
+            if ap:
+                c.art_prior = ap
             if men:
                 c.mention = men
             # Chinese-text and English-text evidence for one article are two views of the same words: take

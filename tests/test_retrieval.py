@@ -233,6 +233,12 @@ def test_lexical_hits_as_arrays_give_each_articles_best_chunk_in_the_same_order(
         assert len(want) > 20
         merged += len(hits) - len(want)
         assert list(table.best_of_docs(lang, docs, scores).items()) == list(want.items())
+        # one scoring for the whole search and a search narrowed to one law (a question naming it): each as alone
+        narrow = table.mask(lang, law_ids=[next(iter(want.values()))[1]])
+        many = lex.top_weighted_many(groups, [(1000, table.mask(lang)), (50, narrow), (0, None)])
+        alone = [lex.top_weighted(groups, 1000, table.mask(lang)), lex.top_weighted(groups, 50, narrow), lex.top_weighted(groups, 0)]
+        assert [(d.tolist(), s.tolist()) for d, s in many] == [(d.tolist(), s.tolist()) for d, s in alone]
+        assert 0 < len(many[1][0]) < len(many[0][0]) and not len(many[2][0])
     assert merged > 0  # several chunks of one article among the hits
     assert table.best_of_docs("zh", docs[:0], scores[:0]) == {}
 
