@@ -136,12 +136,26 @@ class ArticleNotes:
         if sims is None:
             sims = self.vectors @ np.asarray(vector, dtype=np.float32)
         # the nearest rows (charge names apart, filters applied), then each article's first (best) row, in that order
-        order = np.argsort(-sims)[: depth * 4]
+        order = _nearest(sims, depth * 4)
         order = order[self._mask(day, allow_law)[order] & self._dense_row[order]]
         _, first = np.unique(self._article_code[order], return_index=True)
         best = order[np.sort(first)[:depth]].tolist()
         rows = self.rows
         return {rows[i].article_id: (s, rows[i].law_id) for i, s in zip(best, sims[best].tolist(), strict=True)}
+
+
+def _nearest(sims: np.ndarray, n: int) -> np.ndarray:
+    """``np.argsort(-sims)[:n]``, the rows of the ``n`` highest products, highest first. When the ``n + 1`` highest are
+    all different, that order is the only one, and it is found by partitioning and sorting just those (a fifth of the
+    CPU of sorting all ~19,000 products); products tied among them are left to argsort itself, which orders ties its
+    own way."""
+    neg = -sims
+    if n < len(neg):
+        part = np.argpartition(neg, n)[: n + 1]
+        vals = neg[part]
+        if np.unique(vals).size == n + 1:
+            return part[np.argsort(vals)][:n]
+    return np.argsort(neg)[:n]
 
 
 def load_notes_index(path: Path) -> ArticleNotes | None:

@@ -325,3 +325,21 @@ def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
     assert generation_collections(client, second.generation) and generation_collections(client, first.generation)
     for gen in (first.generation, second.generation):  # leave the shared server clean
         drop_generation_vectors(client, gen)
+
+
+def test_the_notes_nearest_rows_are_argsorts_head_with_and_without_ties() -> None:
+    """kb.notes._nearest partitions instead of sorting every product when the head has no ties; with ties (duplicate
+    notes give equal products) or a head as long as the products it is argsort's own order."""
+    import numpy as np
+
+    from kb.notes import _nearest
+
+    rng = np.random.default_rng(3)
+    sims = rng.normal(size=5000).astype(np.float32)
+    for n in (1, 10, 400, 4999, 5000, 6000):
+        assert np.array_equal(_nearest(sims, n), np.argsort(-sims)[:n])
+    tied = sims.copy()
+    top = np.argsort(-sims)[:50]
+    tied[top[::2]] = tied[top[0]]  # ties in the head and at its boundary
+    for n in (10, 25, 49, 400):
+        assert np.array_equal(_nearest(tied, n), np.argsort(-tied)[:n])
