@@ -181,7 +181,7 @@ class DenseChannel:
 
     def __init__(self, vectors: VectorIndex, chunks: Callable[[], ChunkTable], langs: frozenset[str]) -> None:
         self._vectors, self._chunks, self._langs = vectors, chunks, langs
-        self._heads = _Prefetched()  # (text, lang, n) → the vector index's unfiltered answer, asked in one batch
+        self._heads = _Prefetched(128)  # (text, lang, n) → the vector index's unfiltered answer (≈ 25 kB), asked in one batch
 
     def embeds(self, lang: str) -> bool:
         """Whether a question in ``lang`` is embedded for this channel."""
@@ -272,7 +272,7 @@ class NotesDenseChannel(_NotesChannel):
 
     def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]]) -> None:
         super().__init__(notes, laws)
-        self._sims = _Prefetched()  # text → its products with the notes' vectors, computed in one batch
+        self._sims = _Prefetched(64)  # text → its products with the notes' vectors (≈ 76 kB on the full index), in one batch
 
     def prefetch(self, texts: Sequence[str], vectors: Sequence[list[float]]) -> None:
         """The notes' vectors × each text's vector, in one pass over them (ArticleNotes.products) for ``search``."""
@@ -292,17 +292,17 @@ class NotesDenseChannel(_NotesChannel):
 
 class _Prefetched:
     """What a channel computed in one batch for the texts a search is about to ask for one by one. Shared by the
-    searches of one generation (a text's answer does not change within it), thread-safe, a few hundred entries."""
+    searches of one generation (a text's answer does not change within it), thread-safe, at most ``limit`` entries
+    (a long question puts about a dozen; emptied when full)."""
 
-    LIMIT = 256
-
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
         self._lock = threading.Lock()
+        self._limit = limit
         self._got: dict[Any, Any] = {}
 
     def put(self, key: Any, value: Any) -> None:
         with self._lock:
-            if len(self._got) >= self.LIMIT:
+            if len(self._got) >= self._limit:
                 self._got.clear()
             self._got[key] = value
 

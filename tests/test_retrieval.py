@@ -465,14 +465,26 @@ def test_a_long_question_is_embedded_in_one_batch_and_ranks_as_one_by_one(raw_in
         return original(texts)
 
     monkeypatch.setattr(embedder, "embed_queries", counting)
+    vector_batches: list[int] = []
+    query_many = type(raw_index.vectors).query_many
+
+    def counting_many(self: Any, vectors: Any, *args: Any, **kwargs: Any) -> Any:
+        vector_batches.append(len(vectors))
+        return query_many(self, vectors, *args, **kwargs)
+
+    monkeypatch.setattr(type(raw_index.vectors), "query_many", counting_many)
     batched = Retriever(raw_index).search(question, k=20)
     assert len(batches) == 1 and len(batches[0]) >= 4 and question in batches[0], batches
+    # … and their dense products computed in one pass over the vectors (one batch per language)
+    assert vector_batches and max(vector_batches) == len(batches[0]), vector_batches
+    vector_batches.clear()
     for text in batches[0]:
         assert original([text])[0] == original(batches[0])[batches[0].index(text)]  # alone = in the batch, bit for bit
     batches.clear()
     monkeypatch.setattr(type(embedder), "batch_exact", False)
     alone = Retriever(raw_index).search(question, k=20)
     assert len(batches) >= 4 and all(len(b) == 1 for b in batches)  # one text at a time
+    assert all(n == 1 for n in vector_batches), vector_batches
     assert [(h.article.article_id, h.score) for h in alone.hits] == [(h.article.article_id, h.score) for h in batched.hits]
 
 
