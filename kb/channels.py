@@ -143,15 +143,32 @@ class LexicalChannel:
         return found
 
     def search_with_top(self, query: Query, plan: SearchPlan, depth: int) -> tuple[Found, str]:
+        found, top, _ = self.search_also(query, plan, depth)
+        return found, top
+
+    def search_also(self, query: Query, plan: SearchPlan, depth: int, *, top: bool = True, narrowed: SearchPlan | None = None,
+                    narrowed_depth: int = 0) -> tuple[Found, str, Found]:
+        """(found, the text of the best chunk, found under ``narrowed``): one scoring of the query for both plans (a
+        question naming a law is searched in the named law too). ``top``: whether the best chunk's text is wanted."""
         groups = [(list(t), w) for t, w in self._groups(query.qa) if t and w > 0]
         if self._index is None or not groups or not len(self._index):
-            return {}, ""
-        allowed = self._allowed(self.lang, plan)
-        if not allowed.any():
-            return {}, ""
-        hits = self._index.search_weighted(groups, depth, allowed)
-        top = self._store.chunk_rows(self.lang, [hits[0][0]]).get(hits[0][0]) if hits else None
-        return self._chunks().best_per_article(self.lang, hits), (f"{top['header']}\n{top['text']}".lower() if top else "")
+            return {}, "", {}
+        masks = [self._allowed(self.lang, p) for p in (plan, narrowed) if p is not None]
+        requests = [(n, mask) for n, mask in zip((depth, narrowed_depth), masks, strict=False) if mask.any()]
+        if not requests:
+            return {}, "", {}
+        got = iter(self._index.top_weighted_many(groups, requests))
+        table = self._chunks()
+        found, text, also = {}, "", {}
+        if masks[0].any():
+            docs, scores = next(got)
+            found = table.best_of_docs(self.lang, docs, scores)
+            first = int(docs[0]) if top and len(docs) else None
+            row = self._store.chunk_rows(self.lang, [first]).get(first) if first is not None else None
+            text = f"{row['header']}\n{row['text']}".lower() if row else ""
+        if narrowed is not None and masks[1].any():
+            also = table.best_of_docs(self.lang, *next(got))
+        return found, text, also
 
 
 class DenseChannel:
@@ -164,10 +181,27 @@ class DenseChannel:
 
     def __init__(self, vectors: VectorIndex, chunks: Callable[[], ChunkTable], langs: frozenset[str]) -> None:
         self._vectors, self._chunks, self._langs = vectors, chunks, langs
+        self._heads = _Prefetched(128)  # (text, lang, n) → the vector index's unfiltered answer (≈ 25 kB), asked in one batch
 
     def embeds(self, lang: str) -> bool:
         """Whether a question in ``lang`` is embedded for this channel."""
         return lang in self._langs
+
+    def prefetch(self, texts: Sequence[str], vectors: Sequence[list[float]], plan: SearchPlan, depth: int) -> None:
+        """Ask the vector index, in one batch per language, what ``search`` will ask it for each of these texts (a long
+        question's whole text, question sentences and sentences): an exact index reads its vectors once for all of
+        them. A narrow plan asks with the whole filter, text by text; a failure is left to ``search`` to report."""
+        if plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers or len(texts) < 2:
+            return
+        many = getattr(self._vectors, "query_many", None)
+        if many is None:
+            return
+        try:
+            for lang in sorted(self._langs):
+                for text, hits in zip(texts, many(vectors, depth * 3, {"lang": lang}), strict=True):
+                    self._heads.put((text, lang, depth * 3), hits)
+        except Exception:  # noqa: BLE001 - each text's own query asks again and reports it
+            return
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         if not self.embeds(query.qa.lang):
@@ -185,14 +219,15 @@ class DenseChannel:
         narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
         day = plan.day
 
-        def in_force(n: int, where: dict[str, Any]) -> list[tuple[str, float]]:
-            hits = self._vectors.query(vector, n, where)
+        def in_force(n: int, where: dict[str, Any], hits: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
+            if hits is None:
+                hits = self._vectors.query(vector, n, where)
             rows.update(table.by_chunk_ids(cid for cid, _ in hits if cid not in rows))
             return [(cid, sc) for cid, sc in hits if (ref := rows.get(cid)) is not None and ref.effective_from <= day <= ref.effective_to]
 
         try:
             for lang in sorted(self._langs):
-                kept = [] if narrow else in_force(depth * 3, {"lang": lang})
+                kept = [] if narrow else in_force(depth * 3, {"lang": lang}, self._heads.get((query.qa.text, lang, depth * 3)))
                 if narrow or len(kept) < depth // 2:
                     kept = in_force(depth, plan.where([lang]))
                 per_lang[lang] = kept
@@ -240,8 +275,18 @@ class NotesDenseChannel(_NotesChannel):
     def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]], *,
                  second: Callable[[str], list[float]] | None = None, weight: float = 0.0) -> None:
         super().__init__(notes, laws)
+        self._sims = _Prefetched(64)  # text → its products with the notes' vectors (≈ 76 kB on the full index), in one batch
         self._second = second if notes.second is not None and weight > 0 else None
         self._weight = weight
+
+    def prefetch(self, texts: Sequence[str], vectors: Sequence[list[float]]) -> None:
+        """The notes' vectors × each text's vector, in one pass over them (ArticleNotes.products) for ``search``."""
+        if len(texts) < 2:
+            return
+        sims = self._notes.products(vectors)
+        if sims is not None:
+            for text, row in zip(texts, sims, strict=True):
+                self._sims.put(text, row)
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
         vector = query.vector()
@@ -253,7 +298,29 @@ class NotesDenseChannel(_NotesChannel):
                 second = self._second(query.qa.text)
             except Exception as exc:  # noqa: BLE001 - the second model failing leaves the first model's matches
                 log.warning("notes' second model failed: %s", exc)
-        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), second, self._weight))
+        sims = self._sims.get(query.qa.text)
+        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), sims, second, self._weight))
+
+
+class _Prefetched:
+    """What a channel computed in one batch for the texts a search is about to ask for one by one. Shared by the
+    searches of one generation (a text's answer does not change within it), thread-safe, at most ``limit`` entries
+    (a long question puts about a dozen; emptied when full)."""
+
+    def __init__(self, limit: int) -> None:
+        self._lock = threading.Lock()
+        self._limit = limit
+        self._got: dict[Any, Any] = {}
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            if len(self._got) >= self._limit:
+                self._got.clear()
+            self._got[key] = value
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            return self._got.get(key)
 
 
 class ChargeChannel:

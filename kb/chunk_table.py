@@ -58,6 +58,10 @@ class _Lang:
             self.eff_from[d], self.eff_to[d], self.present[d] = ef, et, True
             for name, value in (("law_id", law), ("jurisdiction", jur), ("instrument", inst), ("layer", layer)):
                 self.col[name][d] = codes[name].setdefault(value, len(codes[name]))
+        # each document's article as a number (-1: no chunk), for `ChunkTable.best_of_docs`
+        article_codes: dict[str, int] = {}
+        self.article_code = np.array([article_codes.setdefault(a, len(article_codes)) if a else -1 for a in self.article_id],
+                                     dtype=np.int64)
         # the same columns as Python lists, for the per-hit lookups of `ChunkTable.ref` (a numpy scalar read is slower)
         self.eff_from_list: list[int] = self.eff_from.tolist()
         self.eff_to_list: list[int] = self.eff_to.tolist()
@@ -111,6 +115,23 @@ class ChunkTable:
                 if got is None or got[0] < score:
                     out[aid] = (float(score), laws[d])
         return out
+
+    def best_of_docs(self, lang: str, docs: np.ndarray, scores: np.ndarray) -> dict[str, tuple[float, str]]:
+        """`best_per_article` of lexical hits given as arrays, best first (BM25Index.top_weighted): an article's best
+        chunk is its first, so the articles are those of the documents where each first occurs, in that order."""
+        col = self._langs.get(lang)
+        if col is None or not len(docs):
+            return {}
+        inside = (docs >= 0) & (docs < col.n)
+        docs, scores = docs[inside], scores[inside]
+        codes = col.article_code[docs]
+        kept = codes >= 0
+        docs, scores, codes = docs[kept], scores[kept], codes[kept]
+        _, first = np.unique(codes, return_index=True)
+        first.sort()
+        at = docs[first].tolist()
+        aids, laws = col.article_id, col.law_id
+        return dict(zip([aids[d] for d in at], zip(scores[first].tolist(), [laws[d] for d in at], strict=True), strict=True))
 
     def by_chunk_ids(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRef]:
         """The refs of the vector hits (≈600 a question): each made once per generation and then looked up."""

@@ -60,6 +60,18 @@ class LexicalIndex(Protocol):
         """`search` for a query of token groups, each group's scores multiplied by its weight."""
         ...
 
+    def top_weighted(
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: Allowed | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`search_weighted` as two arrays: the documents, best first, and their scores."""
+        ...
+
+    def top_weighted_many(
+        self, groups: Sequence[tuple[Sequence[str], float]], requests: Sequence[tuple[int, Allowed | None]]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`top_weighted` of one query for each (k, allowed)."""
+        ...
+
     def doc_freq(self, token: str) -> int:
         """Number of documents holding ``token`` (0 when the index never saw it): the rarity of a query term."""
         ...
@@ -96,19 +108,39 @@ class BM25Index:
     ) -> list[tuple[int, float]]:
         """Like `search` for a query made of token groups, each group's BM25 scores multiplied by its weight
         and summed per document (weighted query expansion: the question's own words at 1.0, bridge terms less)."""
+        docs, scores = self.top_weighted(groups, k, allowed)
+        return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def top_weighted(
+        self, groups: Sequence[tuple[Sequence[str], float]], k: int, allowed: Allowed | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`search_weighted` as two arrays: the documents, best first, and their scores (float32)."""
+        return self.top_weighted_many(groups, [(k, allowed)])[0]
+
+    def top_weighted_many(
+        self, groups: Sequence[tuple[Sequence[str], float]], requests: Sequence[tuple[int, Allowed | None]]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`top_weighted` of one query for several (k, allowed) pairs: the documents' scores are computed once (a
+        question naming a law is searched in every law and in the named one)."""
         groups = [(list(t), wt) for t, wt in groups if t and wt > 0]
-        if self._bm25 is None or not groups or k <= 0:
-            return []
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        if self._bm25 is None or not groups:
+            return [empty for _ in requests]
         scores = np.zeros(self._n, dtype=np.float32)
         for tokens, wt in groups:
             scores += wt * np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
-        if allowed is not None:
-            scores = np.where(_as_mask(allowed, self._n), scores, 0.0)
-        k = min(k, self._n)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
-        return list(zip(top.tolist(), scores[top].tolist(), strict=True))
+        out = []
+        for k, allowed in requests:
+            if k <= 0:
+                out.append(empty)
+                continue
+            got = scores if allowed is None else np.where(_as_mask(allowed, self._n), scores, 0.0)
+            k = min(k, self._n)
+            top = np.argpartition(-got, k - 1)[:k]
+            top = top[np.argsort(-got[top], kind="stable")]
+            top = top[got[top] > 0]
+            out.append((top, got[top]))
+        return out
 
     def doc_freq(self, token: str) -> int:
         """From bm25s's sparse score matrix: one column per vocabulary token, one stored value per document

@@ -386,7 +386,7 @@ class Retriever:
             return SearchResult(query=qa.text, lang=qa.lang, hits=[], evidence_score=0.0, expansions=qa.expansions, as_of=as_of)
         searched: dict[str, tuple[list[_Cand], dict[tuple[str, str], _Cand]]] = {}  # sentence → its search, once
         focus = focus_text(qa.text) if self.weights.focus > 0 else None
-        self._prefetch_vectors(qa, focus)
+        self._prefetch_vectors(qa, focus, k, plan)
         sentences = self._sentences(qa, k, plan, searched)
         cands: dict[tuple[str, str], _Cand] = {}
         ranked, ev = self._ranked(qa, k, plan, cands, clause=self._clause_notes(sentences))
@@ -450,15 +450,18 @@ class Retriever:
         # lexical channels
         depth = w.subquery_depth if sub else max(w.lexical_depth, k * 3)
         mentions = [lid for lid in qa.law_mentions if plan.allows(laws.get(lid))]
+        narrowed = plan.narrowed(mentions) if mentions else None
         found: dict[str, Found] = {}
         tops: dict[str, str] = {}
         for name in ("lex_zh", "lex_zx", "lex_en", "lex_tr"):
             ch = channels.get(name)
             if not isinstance(ch, LexicalChannel):
                 continue
-            found[name], tops[name] = ch.search_with_top(query, plan, depth)
-            if mentions:  # make sure the named law's best articles are candidates
-                extra, _ = ch.search_with_top(query, plan.narrowed(mentions), 50)
+            # (the best chunk's text only where its coverage is read; a named law's best articles made sure of as
+            # candidates, from the same scoring of the query)
+            want_top = name == "lex_en" or (name == "lex_zh" and qa.lang != "zh")
+            found[name], tops[name], extra = ch.search_also(query, plan, depth, top=want_top, narrowed=narrowed, narrowed_depth=50)
+            if extra:
                 found[name].update({a: v for a, v in extra.items() if a not in found[name]})
         # each channel's best raw score, once (max of (score, law id) pairs: the score decides, in C)
         bests = {name: max(chan.values(), default=(0.0, ""))[0] for name, chan in found.items()}
@@ -495,8 +498,14 @@ class Retriever:
             ch = channels.get(name)
             if ch is None:
                 continue
-            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
-                setattr(self._cand(cands, aid, law_id), name, s)
+            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():  # (`_cand` inlined)
+                ck = ck_of.get(aid)
+                if ck is None or ck[0] != law_id:
+                    ck = cand_key(aid, law_id)
+                c = cands.get(ck)
+                if c is None:
+                    c = cands[ck] = _Cand(aid, law_id, ck[1])
+                setattr(c, name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
@@ -533,8 +542,11 @@ class Retriever:
                 got = per_law[c.law_id] = (scale * vote_laws.get(lk, 0.0), arts_by_law.get(lk), 1.0 if c.law_id in mentioned else 0.0)
             lp, arts, men = got
             ap = scale * arts.get(c.key, 0.0) if arts else 0.0
-            if votes is not None:
-                c.law_prior, c.art_prior = lp, ap
+            # (a candidate is new to this ranking: its priors read 0.0 until set, so only the others are written)
+            if lp:
+                c.law_prior = lp
+            if ap:
+                c.art_prior = ap
             if men:
                 c.mention = men
             # Chinese-text and English-text evidence for one article are two views of the same words: take
@@ -557,7 +569,7 @@ class Retriever:
         similarity = votes.top_similarity if votes else 0.0
         return ranked, _RankInfo(top_raw=top_raw, memory_similarity=similarity, mentions=len(mentions), dense_ok=dense_ok)
 
-    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None) -> None:
+    def _prefetch_vectors(self, qa: QueryAnalysis, focus: str | None, k: int, plan: SearchPlan) -> None:
         """The texts of a long question this search will embed (the whole, its question sentences, each sentence of
         either), embedded in one batch beforehand (kb.channels.prefetch_queries)."""
         channels = self.channels
@@ -574,6 +586,17 @@ class Retriever:
                     texts.extend(t for t, _ in subqueries(text.strip()))
         if len(texts) > 1:
             prefetch_queries(self.index.embedder, self._qvecs, self._lock, texts)
+            # … and their dense products computed in one pass over the vectors (each vector index and notes matrix is
+            # read from memory once for all of them, not once per text)
+            with self._lock:
+                got = {t: self._qvecs[t] for t in texts if t in self._qvecs}
+            if len(got) > 1:
+                names, vectors = list(got), list(got.values())
+                if isinstance(dense, DenseChannel) and dense.embeds(qa.lang):
+                    dense.prefetch(names, vectors, plan, max(self.weights.dense_depth, k * 2))
+                notes = channels.get("notes_dense")
+                if isinstance(notes, NotesDenseChannel):
+                    notes.prefetch(names, vectors)
 
     def _core_question(self, qa: QueryAnalysis) -> bool:
         """Whether the glossary recognises a concept of the core laws' subject in the question."""

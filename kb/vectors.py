@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "VectorIndex", "ChromaVectorIndex", "PartitionedVectorIndex", "chroma_client", "collection_name", "build_where",
-    "open_vector_index", "generation_collections", "drop_generation_vectors", "VectorBackend", "ChromaVectorBackend",
+    "open_vector_index", "generation_collections", "row_products", "drop_generation_vectors", "VectorBackend", "ChromaVectorBackend",
 ]
 
 _ADD_BATCH = 1000
@@ -40,6 +40,10 @@ class VectorIndex(Protocol):
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top ``k`` (id, cosine similarity), best first, among vectors whose metadata match ``where``."""
+        ...
+
+    def query_many(self, vectors: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None) -> list[list[tuple[str, float]]]:
+        """``query`` of each vector, in order (an index that searches exactly in memory answers them in one pass)."""
         ...
 
     def drop(self) -> None: ...
@@ -190,6 +194,16 @@ class ChromaVectorIndex:
         dists = res["distances"][0] if res.get("distances") else []
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
 
+    def query_many(self, vectors: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None) -> list[list[tuple[str, float]]]:
+        """``query`` of each vector. Unfiltered queries of an exact index share one pass over the vectors (_exact_many:
+        the 90 MB of the full index's Chinese vectors are read from memory once for all the texts of a long question,
+        not once per text); the answers are those of ``query``, bit for bit."""
+        if k > 0 and len(vectors) > 1 and self.exact and not where:
+            matrix = self._exact_matrix()
+            if matrix is not None:
+                return _exact_many(matrix, vectors, k)
+        return [self.query(v, k, where) for v in vectors]
+
     def _exact_matrix(self) -> tuple[list[str], Any] | None:
         """The collection's ids and unit vectors (float32), read once; None when they cannot be read (the query then
         goes to Chroma)."""
@@ -264,33 +278,76 @@ class PartitionedVectorIndex:
         return out
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        return self.query_many([vector], k, where)[0]
+
+    def query_many(self, vectors: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None) -> list[list[tuple[str, float]]]:
         langs, rest = split_lang(where)
-        hits: list[tuple[str, float]] = []
+        out: list[list[tuple[str, float]]] = [[] for _ in vectors]
         for lang in self.partitions:
             if langs is None or lang in langs:
-                hits += self._parts[lang].query(vector, k, rest)
-        hits.sort(key=lambda h: -h[1])
-        return hits[:k]
+                for hits, got in zip(out, self._parts[lang].query_many(vectors, k, rest), strict=True):
+                    hits += got
+        for hits in out:
+            hits.sort(key=lambda h: -h[1])
+            del hits[k:]
+        return out
 
     def drop(self) -> None:
         for part in self._parts.values():
             part.drop()
 
 
-def _exact_top(matrix: tuple[list[str], Any], vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+def _unit(vector: Sequence[float]) -> Any:
+    import numpy as np
+
+    q = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(q))
+    return q / norm if norm > 0 else q
+
+
+def _top(ids: list[str], sims: Any, k: int) -> list[tuple[str, float]]:
     """The ``k`` ids of highest cosine, best first (ties by position: the same order in every process)."""
     import numpy as np
 
-    ids, m = matrix
-    if not ids:
-        return []
-    q = np.asarray(vector, dtype=np.float32)
-    norm = float(np.linalg.norm(q))
-    sims = m @ (q / norm if norm > 0 else q)
     k = min(k, len(ids))
     top = np.argpartition(-sims, k - 1)[:k]
     top = top[np.lexsort((top, -sims[top]))]
-    return [(ids[i], float(sims[i])) for i in top]
+    return list(zip([ids[i] for i in top.tolist()], sims[top].tolist(), strict=True))
+
+
+def _exact_top(matrix: tuple[list[str], Any], vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+    ids, m = matrix
+    if not ids:
+        return []
+    return _top(ids, m @ _unit(vector), k)
+
+
+# Rows of the matrix multiplied by every query vector while they are in the CPU's cache (1.5 MB of 384-d floats).
+EXACT_BLOCK_ROWS = 1024
+
+
+def _exact_many(matrix: tuple[list[str], Any], vectors: Sequence[Sequence[float]], k: int) -> list[list[tuple[str, float]]]:
+    """``_exact_top`` of each vector, in one pass over the matrix: each block of rows is multiplied by every vector
+    while it is in cache (the product of one vector is memory-bound: ≈ 7 ms for 59k × 384 floats, 8 vectors ≈ 18 ms
+    together instead of 58). Each block is BLAS's matrix × vector, as the whole matrix is for one vector: a row's
+    cosine is the same dot product, bit for bit (a matrix × matrix product sums in another order)."""
+    ids, m = matrix
+    if not ids:
+        return [[] for _ in vectors]
+    return [_top(ids, row, k) for row in row_products(m, [_unit(v) for v in vectors])]
+
+
+def row_products(m: Any, vectors: Sequence[Any]) -> Any:
+    """``m @ v`` of each float32 vector, as the rows of one array, computed block of rows by block of rows so that each
+    block is read from memory once for all the vectors; bit for bit ``m @ v`` of each vector alone."""
+    import numpy as np
+
+    out = np.empty((len(vectors), m.shape[0]), dtype=np.float32)
+    for start in range(0, m.shape[0], EXACT_BLOCK_ROWS):
+        block = m[start : start + EXACT_BLOCK_ROWS]
+        for row, v in zip(out, vectors, strict=True):
+            np.matmul(block, v, out=row[start : start + EXACT_BLOCK_ROWS])
+    return out
 
 
 def partition_name(name: str, partition: str) -> str:

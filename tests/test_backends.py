@@ -131,6 +131,42 @@ def test_exact_search_is_the_brute_force_order_and_the_same_in_every_opening(tmp
     first.drop()
 
 
+def test_exact_queries_in_one_batch_answer_as_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """query_many of an exact index reads the vectors once for all the queries, block of rows by block of rows: each
+    answer is the one ``query`` gives alone, cosines bit for bit, ties in the same order (duplicate vectors), in both
+    layouts; a filtered batch still goes to Chroma query by query. The notes' products are search_dense's own."""
+    import numpy as np
+
+    import kb.vectors as vectors_mod
+    from kb.notes import ArticleNotes, NoteRow
+
+    monkeypatch.setattr(vectors_mod, "EXACT_BLOCK_ROWS", 64)  # 301 rows: four full blocks and a short one
+    rng = np.random.default_rng(11)
+    vecs = rng.normal(size=(301, 24)).astype(np.float32)
+    vecs[300] = vecs[7]  # a tie
+    ids = [f"v{i:03d}" for i in range(301)]
+    meta = [_meta("law-a" if i % 2 else "law-b", 20200101, 99991231, "zh" if i % 3 else "en") for i in range(301)]
+    client = chroma_client(Settings(data_dir=tmp_path))
+    one = ChromaVectorIndex(client, "kb_many_one", create=True, exact=True)
+    parts = PartitionedVectorIndex(client, "kb_many_parts", ("en", "zh"), create=True, exact=True)
+    for index in (one, parts):
+        index.add(ids, vecs.tolist(), meta)
+    queries = [*rng.normal(size=(5, 24)).astype(np.float32).tolist(), vecs[7].tolist()]
+    for index, where in ((one, None), (parts, None), (parts, {"lang": "zh"}), (parts, build_where(law_ids=["law-a"]))):
+        alone = [index.query(q, 30, where) for q in queries]
+        assert index.query_many(queries, 30, where) == alone
+        assert all(len(a) == 30 for a in alone)
+    assert [i for i, _ in one.query(vecs[7].tolist(), 2)] == ["v007", "v300"]
+    rows = [NoteRow(f"law#{i}", "law", "question", "zh", f"q{i}", 20200101, 99991231, "cn", "law", "raw") for i in range(301)]
+    notes = ArticleNotes(rows, {}, vecs)
+    sims = notes.products(queries)
+    for q, row in zip(queries, sims, strict=True):
+        assert np.array_equal(row, vecs @ np.asarray(q, dtype=np.float32))
+        assert notes.search_dense(q, 20, 20240101, lambda _: True, row) == notes.search_dense(q, 20, 20240101, lambda _: True)
+    one.drop()
+    parts.drop()
+
+
 def _meta(law: str, eff_from: int, eff_to: int, lang: str = "en") -> dict[str, Any]:
     return {"law_id": law, "effective_from": eff_from, "effective_to": eff_to, "jurisdiction": "cn",
             "instrument": "law", "layer": "raw", "lang": lang}
@@ -306,3 +342,21 @@ def test_ingest_and_open_against_a_chroma_server(tmp_path: Path) -> None:
     assert generation_collections(client, second.generation) and generation_collections(client, first.generation)
     for gen in (first.generation, second.generation):  # leave the shared server clean
         drop_generation_vectors(client, gen)
+
+
+def test_the_notes_nearest_rows_are_argsorts_head_with_and_without_ties() -> None:
+    """kb.notes._nearest partitions instead of sorting every product when the head has no ties; with ties (duplicate
+    notes give equal products) or a head as long as the products it is argsort's own order."""
+    import numpy as np
+
+    from kb.notes import _nearest
+
+    rng = np.random.default_rng(3)
+    sims = rng.normal(size=5000).astype(np.float32)
+    for n in (1, 10, 400, 4999, 5000, 6000):
+        assert np.array_equal(_nearest(sims, n), np.argsort(-sims)[:n])
+    tied = sims.copy()
+    top = np.argsort(-sims)[:50]
+    tied[top[::2]] = tied[top[0]]  # ties in the head and at its boundary
+    for n in (10, 25, 49, 400):
+        assert np.array_equal(_nearest(tied, n), np.argsort(-tied)[:n])

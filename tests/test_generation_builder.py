@@ -54,6 +54,9 @@ class MemoryIndex:
                 if not where or all(meta.get(f) == v for f, v in where.items())]
         return sorted(hits, key=lambda h: -h[1])[:k]
 
+    def query_many(self, vectors: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None) -> list[list[tuple[str, float]]]:
+        return [self.query(v, k, where) for v in vectors]
+
     def drop(self) -> None:
         self.rows.clear()
         self.dropped = True

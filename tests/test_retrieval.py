@@ -217,6 +217,32 @@ def test_weighted_lexical_query_sums_group_scores() -> None:
     assert lex.search_weighted([([], 1.0), (["肖像"], 0.0)], 10) == []
 
 
+def test_lexical_hits_as_arrays_give_each_articles_best_chunk_in_the_same_order(raw_index: Any) -> None:
+    """ChunkTable.best_of_docs (the lexical channel's arrays) is best_per_article of the same hits: the same articles,
+    best chunk scores and laws, in the same order, for deep searches where articles have several chunks."""
+    table = Retriever(raw_index, memory=QuestionMemory([])).chunks()
+    merged = 0
+    for lang, groups in (("zh", [(["肖像", "面具", "网店", "责任", "应当", "规定"], 1.0)]),
+                         ("zh", [(["个人信息", "处理", "法律"], 1.0), (["同意", "行政"], 0.5)]),
+                         ("en", [(["portrait", "consent", "shall", "law"], 1.0)])):
+        lex = raw_index.lexical[lang]
+        docs, scores = lex.top_weighted(groups, 1000, table.mask(lang))
+        hits = lex.search_weighted(groups, 1000, table.mask(lang))
+        assert list(zip(docs.tolist(), scores.tolist(), strict=True)) == hits
+        want = table.best_per_article(lang, hits)
+        assert len(want) > 20
+        merged += len(hits) - len(want)
+        assert list(table.best_of_docs(lang, docs, scores).items()) == list(want.items())
+        # one scoring for the whole search and a search narrowed to one law (a question naming it): each as alone
+        narrow = table.mask(lang, law_ids=[next(iter(want.values()))[1]])
+        many = lex.top_weighted_many(groups, [(1000, table.mask(lang)), (50, narrow), (0, None)])
+        alone = [lex.top_weighted(groups, 1000, table.mask(lang)), lex.top_weighted(groups, 50, narrow), lex.top_weighted(groups, 0)]
+        assert [(d.tolist(), s.tolist()) for d, s in many] == [(d.tolist(), s.tolist()) for d, s in alone]
+        assert 0 < len(many[1][0]) < len(many[0][0]) and not len(many[2][0])
+    assert merged > 0  # several chunks of one article among the hits
+    assert table.best_of_docs("zh", docs[:0], scores[:0]) == {}
+
+
 def test_a_situation_told_in_lay_words_reaches_the_article_that_defines_it(raw_index: Any) -> None:
     """"偷东西" is a lay phrase of the theft concept: its legal terms join the question's own BM25 query, so
     the theft article outranks articles that merely share the lay words."""
@@ -439,14 +465,26 @@ def test_a_long_question_is_embedded_in_one_batch_and_ranks_as_one_by_one(raw_in
         return original(texts)
 
     monkeypatch.setattr(embedder, "embed_queries", counting)
+    vector_batches: list[int] = []
+    query_many = type(raw_index.vectors).query_many
+
+    def counting_many(self: Any, vectors: Any, *args: Any, **kwargs: Any) -> Any:
+        vector_batches.append(len(vectors))
+        return query_many(self, vectors, *args, **kwargs)
+
+    monkeypatch.setattr(type(raw_index.vectors), "query_many", counting_many)
     batched = Retriever(raw_index).search(question, k=20)
     assert len(batches) == 1 and len(batches[0]) >= 4 and question in batches[0], batches
+    # … and their dense products computed in one pass over the vectors (one batch per language)
+    assert vector_batches and max(vector_batches) == len(batches[0]), vector_batches
+    vector_batches.clear()
     for text in batches[0]:
         assert original([text])[0] == original(batches[0])[batches[0].index(text)]  # alone = in the batch, bit for bit
     batches.clear()
     monkeypatch.setattr(type(embedder), "batch_exact", False)
     alone = Retriever(raw_index).search(question, k=20)
     assert len(batches) >= 4 and all(len(b) == 1 for b in batches)  # one text at a time
+    assert all(n == 1 for n in vector_batches), vector_batches
     assert [(h.article.article_id, h.score) for h in alone.hits] == [(h.article.article_id, h.score) for h in batched.hits]
 
 
