@@ -67,6 +67,23 @@ _FACED = frozenset({"fine", "penalty", "charge", "liability", "prison", "jail", 
                     "prosecution", "punishment", "criminal", "legal", "detention", "sentence", "claim", "risk"})
 
 
+# "Face" is also the body part a product hurts ("the mask burned her face", "a rash on my face"): near a word of harm it
+# is an injury (product liability, consumer remedies), not someone's likeness.
+_BODY_SENSE = frozenset({"face", "facial", "cheek", "skin"})
+_HARM = frozenset({"burn", "burned", "burnt", "burning", "rash", "injury", "injured", "injure", "hurt", "hurting", "scar",
+                   "scarred", "swollen", "swelling", "allergy", "allergic", "irritation", "irritated", "blister",
+                   "blistered", "itch", "itchy", "itching", "sore", "wound", "wounded", "damage", "damaged", "infection",
+                   "inflamed", "peel", "peeling", "red", "bleeding", "cut", "chemical", "toxic", "reaction", "harmed"})
+_HARM_WINDOW = 3  # words on either side (articles not counted)
+
+
+def _body_sense(toks: list[str], pos: int, n: int) -> bool:
+    """Whether the one word at ``pos`` is a face hurt by something (see _BODY_SENSE)."""
+    if n != 1 or toks[pos] not in _BODY_SENSE:
+        return False
+    return any(t in _HARM for t in toks[max(0, pos - _HARM_WINDOW) : pos + 1 + _HARM_WINDOW])
+
+
 def _verb_sense(toks: list[str], pos: int, n: int) -> bool:
     """Whether the one word at ``pos`` is "face" used as a verb (see _VERB_SENSE)."""
     if n != 1 or toks[pos] not in _VERB_SENSE:
@@ -218,7 +235,8 @@ class Glossary:
         out = []
         for pos, tok in enumerate(toks):
             for phrase, ci, raw in self._en.get(tok, ()):
-                if tuple(toks[pos : pos + len(phrase)]) == phrase and not _verb_sense(toks, pos, len(phrase)):
+                if tuple(toks[pos : pos + len(phrase)]) == phrase and not _verb_sense(toks, pos, len(phrase)) \
+                        and not _body_sense(toks, pos, len(phrase)):
                     out.append((pos, pos + len(phrase), ci, raw))
         return out
 

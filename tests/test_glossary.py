@@ -307,6 +307,8 @@ def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
     ("What fine could we face if the claim is untrue?", "portrait"),  # "face" the verb
     ("He is facing criminal charges over the scam.", "portrait"),
     ("Does the seller face liability for it?", "portrait"),
+    ("The mask we sold burned her face. Is it too late for her to sue?", "portrait"),  # the body part, hurt
+    ("After one evening her face was red and itchy.", "portrait"),
 ])
 def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question: str, not_concept: str) -> None:
     assert not_concept not in g.expand(question).concepts
@@ -320,6 +322,7 @@ def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question
     ("Can I put a famous singer's name in my listing title?", "name"),
     ("A shop sells masks of my face.", "portrait"),  # "face" the noun
     ("We copied his face from a photo.", "portrait"),
+    ("Someone made a mask of my face and the fake now hurts my reputation.", "portrait"),  # harm far from the face
 ])
 def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
     assert concept in g.expand(question).concepts
