@@ -77,6 +77,15 @@ _HARM = frozenset({"burn", "burned", "burnt", "burning", "rash", "injury", "inju
 _HARM_WINDOW = 3  # words on either side (articles not counted)
 
 
+_HARM_ZH = re.compile("烫伤|烧伤|灼伤|受伤|划伤|过敏|红肿|肿胀|起疹|疹子|溃烂|瘙痒|发痒|发炎|起泡|刺痛|伤口|毁容|腐蚀|留疤|疤痕")
+_BODY_ZH = frozenset({"脸", "面部", "脸部", "皮肤"})
+
+
+def _body_sense_zh(text: str, start: int, end: int) -> bool:
+    """Whether the face at text[start:end] is hurt by something (a word of harm within eight characters)."""
+    return text[start:end] in _BODY_ZH and bool(_HARM_ZH.search(text, max(0, start - 8), end + 8))
+
+
 def _body_sense(toks: list[str], pos: int, n: int) -> bool:
     """Whether the one word at ``pos`` is a face hurt by something (see _BODY_SENSE)."""
     if n != 1 or toks[pos] not in _BODY_SENSE:
@@ -222,6 +231,7 @@ class Glossary:
             for term, ci in self._zh.get(ch, ()):
                 if low.startswith(term, pos):
                     out.append((pos, pos + len(term), ci, term))
+        out = [m for m in out if not _body_sense_zh(low, m[0], m[1])]
         if any(self.concepts[ci].scope == "foreign" for _, _, ci, _ in out):
             # A place name must begin a word: "法国" in "违反广告法国家…" is the end of 广告法 + 国家, not France.
             from kb.tokenize import zh_word_starts

@@ -309,6 +309,8 @@ def test_a_direction_abroad_is_not_a_foreign_jurisdiction(g: Glossary) -> None:
     ("Does the seller face liability for it?", "portrait"),
     ("The mask we sold burned her face. Is it too late for her to sue?", "portrait"),  # the body part, hurt
     ("After one evening her face was red and itchy.", "portrait"),
+    ("顾客说面具把她的脸烫伤了，现在起诉还来得及吗？", "portrait"),
+    ("戴了一晚上，脸上起了一片红疹子。", "portrait"),
 ])
 def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question: str, not_concept: str) -> None:
     assert not_concept not in g.expand(question).concepts
@@ -323,6 +325,9 @@ def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question
     ("A shop sells masks of my face.", "portrait"),  # "face" the noun
     ("We copied his face from a photo.", "portrait"),
     ("Someone made a mask of my face and the fake now hurts my reputation.", "portrait"),  # harm far from the face
+    ("照着明星的脸做的面具能卖吗？", "portrait"),
+    ("She bought it two years ago. Is it too late for her to sue?", "limitation"),
+    ("两年前买的，现在起诉还来得及吗？", "limitation"),
 ])
 def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
     assert concept in g.expand(question).concepts
