@@ -66,6 +66,9 @@ def test_us_as_a_pronoun_is_not_the_united_states() -> None:
         "面具网店怎么做推广才能提高销量？",
         "Should I sell my masks on Shopify or on my own site to make more profit?",
         "Can I sculpt the nose thinner so the mask sits better on a narrow face?",  # permission form, nobody else's face
+        "Give me a catchy slogan for our new werewolf mask.",
+        "明年乳胶面具的价格会涨吗？",
+        "我的面具店铺，宝贝标题怎么写更吸引人？",
     ],
 )
 def test_craft_and_business_questions_ask_nothing_of_the_law(question: str) -> None:
@@ -144,6 +147,9 @@ def test_a_craft_word_in_what_is_asked_is_not_legal(question: str) -> None:
         ("北京互联网法院在那起明星面具案中是怎么判的？", "court_decisions"),
         ("How much does a lawyer charge to bring a portrait-rights claim?", "lawyer_fees"),
         ("打肖像权官司，律师费一般多少钱？", "lawyer_fees"),
+        ("How many face-swap fraud prosecutions were brought last year?", "statistics"),  # a hyphenated word before "cases"
+        ("If the shop loses, how much is the court likely to give me? A ballpark is fine.", "typical_awards"),
+        ("你觉得法官大概会判赔多少钱？", "typical_awards"),
     ],
 )
 def test_questions_no_article_answers(question: str, kind: str) -> None:
@@ -161,6 +167,9 @@ def test_questions_no_article_answers(question: str, kind: str) -> None:
         "Can I recover my lawyer's fees from the seller who copied my face?",  # a legal rule, not a market rate
         "法院审理肖像权纠纷时应当考虑哪些因素？",  # what a court must weigh, not what one court decided
         "How many days do buyers have to return goods bought online?",  # "how many" without cases
+        "How much compensation can I likely claim if the mask I bought was fake?",  # the statute fixes a multiple
+        "被网店卖了假货，大概能赔多少？",  # the Consumer Protection Law says how much
+        "Is it legal to print the price 'was 199, now 99' in the product title?",  # a legal question about a title
     ],
 )
 def test_legal_questions_a_statute_answers_are_not_no_statute(question: str) -> None:
