@@ -69,6 +69,8 @@ def test_us_as_a_pronoun_is_not_the_united_states() -> None:
         "Give me a catchy slogan for our new werewolf mask.",
         "明年乳胶面具的价格会涨吗？",
         "我的面具店铺，宝贝标题怎么写更吸引人？",
+        "帮我写一段直播间介绍面具的话术。",
+        "What do most sellers usually charge for a hand-painted latex mask?",
     ],
 )
 def test_craft_and_business_questions_ask_nothing_of_the_law(question: str) -> None:
@@ -150,6 +152,11 @@ def test_a_craft_word_in_what_is_asked_is_not_legal(question: str) -> None:
         ("How many face-swap fraud prosecutions were brought last year?", "statistics"),  # a hyphenated word before "cases"
         ("If the shop loses, how much is the court likely to give me? A ballpark is fine.", "typical_awards"),
         ("你觉得法官大概会判赔多少钱？", "typical_awards"),
+        ("Can you recommend a good lawyer in Shenzhen for a likeness dispute?", "lawyer_recommendation"),
+        ("杭州哪家律所打肖像权官司比较靠谱？", "lawyer_recommendation"),
+        ("What will the new deepfake rules next year say about masks?", "future_rules"),
+        ("Who won the case between the singer and the mask workshop last spring?", "court_decisions"),
+        ("电商卖家里有多少比例被罚过款？", "statistics"),
     ],
 )
 def test_questions_no_article_answers(question: str, kind: str) -> None:
@@ -198,3 +205,13 @@ def test_the_dot_of_an_abbreviation_does_not_end_the_clause() -> None:
     q = "A Chinese exporter ships masks to Boston: what duty does U.S. customs charge on them?"
     assert foreign_jurisdiction(q) == "u.s. … duty"
     assert foreign_jurisdiction("A Chinese exporter ships masks to Boston. What documents does Chinese customs need?") is None
+
+
+@pytest.mark.parametrize(("question", "foreign"), [
+    ("Do we need an import licence to bring silicone from Germany into China?", False),  # Germany is the origin
+    ("从日本进口面具原料到国内，报关要注意什么？", False),
+    ("What duty does Canada charge on masks shipped there from Shenzhen?", True),  # Canada's own tariff
+    ("What VAT applies when I import masks from China into the UAE?", True),  # China is the origin
+])
+def test_a_foreign_origin_of_goods_brought_into_china_is_not_a_foreign_question(question: str, foreign: bool) -> None:
+    assert (foreign_jurisdiction(question) is not None) is foreign

@@ -148,6 +148,14 @@ def _same_clause(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return hi - lo <= 60 and not _CLAUSE.search(text, lo, max(lo, hi))
 
 
+_FROM = re.compile(r"(?:\bfrom|从|自)\s*$")
+
+
+def _origin(low: str, pos: int) -> bool:
+    """Whether the place at ``pos`` is named as where something comes from ("from Germany", "从德国")."""
+    return bool(_FROM.search(low[max(0, pos - 6):pos]))
+
+
 def foreign_jurisdiction(question: str) -> str | None:
     """The words by which ``question`` asks under a foreign jurisdiction's law, or None."""
     data = load_scope()
@@ -166,14 +174,19 @@ def foreign_jurisdiction(question: str) -> str | None:
     if all(p in data.eu_places for _, p in places) and data.data_protection.find(question, low):
         return None  # the GDPR answers data protection in the EU
     system = data.system.find(question, low)
-    for pos, place in places:
-        near = next((s for spos, s in system if spos != pos and _same_clause(question, (pos, pos + len(place)), (spos, spos + len(s)))), None)
-        if near is not None:
-            return f"{place} … {near}"
     rest = low
     for x in data.not_mainland:
         rest = rest.replace(x, " ")
-    if data.china.find(question, rest):
+    china = data.china.find(question, rest)
+    for pos, place in places:
+        span = (pos, pos + len(place))
+        if _origin(low, pos) and any(not _origin(low, cpos) and _same_clause(question, span, (cpos, cpos + len(c)))
+                                     for cpos, c in china):
+            continue  # "import silicone from Germany into China": the place is where the goods come from
+        near = next((s for spos, s in system if spos != pos and _same_clause(question, span, (spos, spos + len(s)))), None)
+        if near is not None:
+            return f"{place} … {near}"
+    if china:
         return None  # set in China: the foreign place is a destination or a party
     return places[0][1]
 
@@ -231,6 +244,7 @@ _NO_STATUTE_WHY = {
     "court_decisions": ("what a particular court decided", "某个法院在具体案件中的判决"),
     "lawyer_fees": ("lawyers' market rates", "律师收费的市场行情"),
     "future_rules": ("rules that are rumoured but not enacted", "传闻中尚未出台的规定"),
+    "lawyer_recommendation": ("which lawyer or law firm to hire", "推荐哪位律师或哪家律所"),
 }
 
 
