@@ -215,3 +215,13 @@ def test_the_dot_of_an_abbreviation_does_not_end_the_clause() -> None:
 ])
 def test_a_foreign_origin_of_goods_brought_into_china_is_not_a_foreign_question(question: str, foreign: bool) -> None:
     assert (foreign_jurisdiction(question) is not None) is foreign
+
+
+@pytest.mark.parametrize("question", [
+    "面具用的硅胶材质需要在包装上标明吗？",  # labelling: a material word, a legal question
+    "直播卖面具的话术里能说“全网最低价”吗？",  # an advertising claim in a sales script
+    "Can our livestream script call the mask the cheapest on the internet?",
+    "How long does the warranty on a mask have to last?",
+])
+def test_labels_claims_and_warranties_are_legal_questions_whatever_craft_word_they_carry(question: str) -> None:
+    assert asks_the_law(question) and refusal(question) is None
