@@ -55,6 +55,11 @@ class SearchPlan:
     def day(self) -> int:
         return date_int(self.as_of, 0)
 
+    @property
+    def narrow(self) -> bool:
+        """Whether the plan filters by more than the date (laws, jurisdictions, instruments, layers)."""
+        return bool(self.law_ids is not None or self.jurisdictions or self.instruments or self.layers)
+
     def narrowed(self, law_ids: Sequence[str]) -> SearchPlan:
         """The same plan restricted to ``law_ids`` (a question naming a law: make sure its articles are candidates)."""
         return SearchPlan(self.as_of, tuple(law_ids), self.jurisdictions, self.instruments, self.layers)
@@ -191,7 +196,7 @@ class DenseChannel:
         """Ask the vector index, in one batch per language, what ``search`` will ask it for each of these texts (a long
         question's whole text, question sentences and sentences): an exact index reads its vectors once for all of
         them. A narrow plan asks with the whole filter, text by text; a failure is left to ``search`` to report."""
-        if plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers or len(texts) < 2:
+        if plan.narrow or len(texts) < 2:
             return
         many = getattr(self._vectors, "query_many", None)
         if many is None:
@@ -216,7 +221,6 @@ class DenseChannel:
         per_lang: dict[str, list[tuple[str, float]]] = {}
         rows: dict[str, ChunkRef] = {}
         table = self._chunks()
-        narrow = bool(plan.law_ids is not None or plan.jurisdictions or plan.instruments or plan.layers)
         day = plan.day
 
         def in_force(n: int, where: dict[str, Any], hits: list[tuple[str, float]] | None = None) -> list[tuple[str, float]]:
@@ -227,8 +231,8 @@ class DenseChannel:
 
         try:
             for lang in sorted(self._langs):
-                kept = [] if narrow else in_force(depth * 3, {"lang": lang}, self._heads.get((query.qa.text, lang, depth * 3)))
-                if narrow or len(kept) < depth // 2:
+                kept = [] if plan.narrow else in_force(depth * 3, {"lang": lang}, self._heads.get((query.qa.text, lang, depth * 3)))
+                if plan.narrow or len(kept) < depth // 2:
                     kept = in_force(depth, plan.where([lang]))
                 per_lang[lang] = kept
         except Exception as exc:  # noqa: BLE001 - a dense outage degrades to lexical, it does not fail search
