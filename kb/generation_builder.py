@@ -241,7 +241,7 @@ class GenerationBuilder:
         cache = open_vector_cache(self.settings, embedder.name)
         try:
             texts = [r.text for r in rows]
-            got = embed_cached(list(dict.fromkeys(texts)), embedder.embed, cache)[0]
+            got = embed_cached(texts, embedder.embed, cache)[0]  # (it embeds each distinct text once)
         finally:
             cache.close()
         self._say(f"notes: {len(rows)} embedded by {embedder.name} (second model)")

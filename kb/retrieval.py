@@ -258,7 +258,7 @@ class Retriever:
     def _second_model(self, notes: ArticleNotes) -> Callable[[str], list[float]] | None:
         """The question → its vector by the model that embedded the notes' second vectors (kb.notes), cached per text;
         None when the generation has none, or the configured model is another (vectors of two models never mix)."""
-        if notes.second is None or self.weights.notes_second <= 0 or notes.second[0] != self.settings.notes_model:
+        if notes.second is None or notes.second[0] != self.settings.notes_model:
             return None
         embedder = embedder_for(self.settings, notes.second[0])
         return embedder_query(embedder, self._qvecs2, self._lock)
@@ -498,14 +498,8 @@ class Retriever:
             ch = channels.get(name)
             if ch is None:
                 continue
-            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():  # (`_cand` inlined)
-                ck = ck_of.get(aid)
-                if ck is None or ck[0] != law_id:
-                    ck = cand_key(aid, law_id)
-                c = cands.get(ck)
-                if c is None:
-                    c = cands[ck] = _Cand(aid, law_id, ck[1])
-                setattr(c, name, s)
+            for aid, (s, law_id) in ch.search(query, plan, depth_n).items():
+                setattr(self._cand(cands, aid, law_id), name, s)
         dense_ok = not query.failed
         for v, found in (clause or {}).values():
             self._cand(cands, found.article_id, found.law_id).notes_clause = v
