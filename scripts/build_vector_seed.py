@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingest.pipeline import embedded_texts
-from kb.embedder import embedder_for, get_embedder
+from kb.embedder import Embedder, embedder_for, get_embedder
 from kb.settings import Settings, get_settings
 from kb.vector_cache import VectorCache, embed_cached, text_key
 from kb.vector_seed import open_seed, write_seed
@@ -55,29 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"texts: {len(texts['chunks'])} chunks ({len(chunks)} distinct, layer {args.layer}), "
           f"{len(texts['notes'])} notes ({len(notes)} distinct) [{time.perf_counter() - t0:.0f} s]")
 
-    old = open_seed(out, embedder.name)  # read-only, before it is replaced
-    cache = VectorCache(settings.vector_cache_path, embedder.name)  # no seed: the counts below say where each came from
-    try:
-        keys = [text_key(t) for t in chunks + notes]
-        have = cache.get_many(keys)
-        from_cache = len(have)
-        if old is not None:
-            have.update(old.get_many([k for k in keys if k not in have]))
-        from_old = len(have) - from_cache
-        embedded = 0
-        if not args.no_embed:
-            queries = [t for t in notes if t.startswith("query: ")]
-            passages = chunks + [t for t in notes if not t.startswith("query: ")]
-            for group, embed, prefix in ((passages, embedder.embed, "passage: "), (queries, embedder.embed_queries, "query: ")):
-                todo = [t for t in group if text_key(t) not in have]
-                if not todo:
-                    continue
-                print(f"embedding {len(todo)} missing texts ({prefix.strip()}) with {embedder.name} …", flush=True)
-                got, n = embed_cached(todo, _stripped(prefix, embed), cache, progress=_progress)
-                have.update(got)
-                embedded += n
-    finally:
-        cache.close()
+    keys = [text_key(t) for t in chunks + notes]
+    queries = [t for t in notes if t.startswith("query: ")]
+    passages = chunks + [t for t in notes if not t.startswith("query: ")]
+    have, from_cache, from_old, embedded = _vectors(
+        settings, out, embedder, keys, [(passages, embedder.embed, "passage: "), (queries, embedder.embed_queries, "query: ")],
+        args.no_embed)
 
     missing = [k for k in keys if k not in have]
     info = write_seed(out, embedder.name, [(k, have[k]) for k in keys if k in have], extra={
@@ -94,22 +77,41 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _vectors(settings: Settings, out: Path, embedder: Embedder, keys: list[str],
+             groups: list[tuple[list[str], Callable[[Sequence[str]], list[list[float]]], str]], no_embed: bool,
+             ) -> tuple[dict[str, list[float]], int, int, int]:
+    """The vectors of ``keys`` from the vector cache, else from the seed already in ``out``, else (unless ``no_embed``)
+    embedded group by group — (texts, the model's function, the prefix their keys carry) — and added to the cache.
+    Returns (vectors by key, how many came from the cache, from the old seed, were embedded)."""
+    old = open_seed(out, embedder.name)  # read-only, before it is replaced
+    cache = VectorCache(settings.vector_cache_path, embedder.name)  # no seed: the counts say where each came from
+    try:
+        have = cache.get_many(keys)
+        from_cache = len(have)
+        if old is not None:
+            have.update(old.get_many([k for k in keys if k not in have]))
+        from_old = len(have) - from_cache
+        embedded = 0
+        if not no_embed:
+            for group, embed, prefix in groups:
+                todo = [t for t in group if text_key(t) not in have]
+                if not todo:
+                    continue
+                kind = f" ({prefix.strip()})" if prefix else ""
+                print(f"embedding {len(todo)} missing texts{kind} with {embedder.name} …", flush=True)
+                got, n = embed_cached(todo, _stripped(prefix, embed), cache, progress=_progress)
+                have.update(got)
+                embedded += n
+    finally:
+        cache.close()
+    return have, from_cache, from_old, embedded
+
+
 def _second_seed(settings: Settings, out: Path, notes: list[str], no_embed: bool) -> None:
     """The seed of the notes' second model (KB_NOTES_MODEL, kb.notes): every note's text as that model embeds it."""
     embedder = embedder_for(settings, settings.notes_model)
-    old = open_seed(out, embedder.name)
-    cache = VectorCache(settings.vector_cache_path, embedder.name)
-    try:
-        keys = [text_key(t) for t in notes]
-        have = cache.get_many(keys)
-        if old is not None:
-            have.update(old.get_many([k for k in keys if k not in have]))
-        todo = [t for t in notes if text_key(t) not in have]
-        if todo and not no_embed:
-            print(f"embedding {len(todo)} notes with {embedder.name} …", flush=True)
-            have.update(embed_cached(todo, embedder.embed, cache, progress=_progress)[0])
-    finally:
-        cache.close()
+    keys = [text_key(t) for t in notes]
+    have = _vectors(settings, out, embedder, keys, [(notes, embedder.embed, "")], no_embed)[0]
     info = write_seed(out, embedder.name, [(k, have[k]) for k in keys if k in have], extra={
         "holds": {"notes": sum(1 for k in keys if k in have)},
         "provenance": "derived from our notes (corpus/notes) by the notes' second model; written by scripts/build_vector_seed.py",
