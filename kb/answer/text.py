@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kb.lang import HAN as _HAN
+from kb.circumstances import is_fact_pattern
 from kb.lang import has_han
 
 _WS = re.compile(r"[\s\u3000]+")
@@ -89,19 +90,25 @@ def query_terms(question: str, expansions: Iterable[str] = ()) -> list[str]:
     return list(_query_terms(question, tuple(expansions)))
 
 
+_ROLES = frozenset({"被告人", "犯罪嫌疑人", "公诉机关", "公诉人", "辩护人", "被告", "同案犯"})
+
+
 @lru_cache(maxsize=2048)
 def _query_terms(question: str, expansions: tuple[str, ...]) -> tuple[str, ...]:
     """query_terms, once per question (an answer asks for them in several steps)."""
     from kb.tokenize import EN_STOP, ZH_STOP
 
     terms: list[str] = []
+    # In a criminal fact pattern the parties' procedural names (被告人, 犯罪嫌疑人 …) say who, not what: every sentence of
+    # the narrative holds them, and an article that merely names them too (刑法第六十七条第二款) is no more on point.
+    roles = _ROLES if len(question) > 60 and is_fact_pattern(question) else frozenset()
     for chunk in [question, *expansions]:
         if has_han(chunk):
             from kb.tokenize import _jieba
 
             for tok in _jieba().cut(chunk):
                 tok = tok.strip()
-                if len(tok) >= 2 and tok not in ZH_STOP and _HAN.search(tok):
+                if len(tok) >= 2 and tok not in ZH_STOP and tok not in roles and _HAN.search(tok):
                     terms.append(tok)
         for word in re.findall(r"[A-Za-z][A-Za-z\-']+", chunk):
             w = word.lower()

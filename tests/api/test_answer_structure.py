@@ -189,3 +189,17 @@ def test_guide_pinpoints_quote_the_deciding_paragraph_or_item_whole() -> None:
     assert sentence_role("未及时采取必要措施的，与该网络用户承担连带责任。") == "liability"
     assert sentence_role("合理实施下列行为的，可以不经肖像权人同意：") == "exceptions"
     assert sentence_role("未经肖像权人同意，不得制作肖像。") == "governing"
+
+
+def test_a_criminal_fact_pattern_quotes_the_paragraph_that_defines_its_circumstance(qa_index: Any, api_settings: Any) -> None:
+    # our own indictment-style facts: a joint fraud, one defendant surrenders. The defendant's procedural name is in
+    # every sentence of such a text; it must not pull the answer to 刑法第六十七条第二款 (suspects in custody), and the
+    # joint crime is the definition in 第二十五条第一款, not the negligence rule of its second paragraph.
+    text = ("公诉机关指控：2025年4月，被告人孙某与被告人周某共谋，由周某戴着仿制他人面容的硅胶面具出面，孙某在网上联系买家，"
+            "二人以预售名义骗取多名被害人货款共计人民币六万元。案发后被告人孙某主动投案，如实供述了犯罪事实。被告人孙某、周某犯诈骗罪。")
+    ans = answer_question(qa_index, text, settings=api_settings)
+    assert ans.refused is False
+    pins = {(c.article, c.paragraph) for c in ans.citations if c.law == "criminal-law"}
+    assert any(a == "266" for a, _ in pins)
+    assert ("25", 1) in pins and ("25", 2) not in pins
+    assert ("67", 1) in pins and ("67", 2) not in pins

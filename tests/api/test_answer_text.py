@@ -7,7 +7,7 @@ import pytest
 from kb.answer import issues
 from kb.answer.keys import normalize_key
 from kb.answer.llm import parse_reply
-from kb.answer.text import occurs_verbatim, paragraph_of, split_sentences
+from kb.answer.text import occurs_verbatim, paragraph_of, query_terms, split_sentences
 
 
 def test_verbatim_ignores_whitespace_but_not_words() -> None:
@@ -69,3 +69,13 @@ def test_an_item_is_quoted_with_its_lead_in_and_pinpointed() -> None:
     assert quotes[:2] == ["广告不得有下列情形：", "（二）使用“国家级”、“最佳”等用语；"]
     assert pinpoint(quotes[1], paras) == (1, 2)  # 第一款第（二）项, not a third paragraph
     assert pinpoint("广告主应当对广告内容的真实性负责。", paras) == (2, None)
+
+
+def test_a_fact_patterns_procedural_names_are_not_terms_a_quote_should_match() -> None:
+    # our own wording: in a long criminal narrative 被告人 names the party in every sentence; in a short question about
+    # the law it may be what is asked
+    facts = ("经审理查明：2024年6月，被告人吴某在网上出售仿真人脸面具，谎称可通过银行刷脸验证，骗取被害人钱款共计人民币三万元。"
+             "被告人吴某到案后如实供述了自己的罪行。")
+    terms = query_terms(facts)
+    assert "被告人" not in terms and "供述" in terms
+    assert "被告人" in query_terms("被告人在羁押期间如实供述其他罪行算自首吗？")
