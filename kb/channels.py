@@ -277,8 +277,9 @@ class NotesDenseChannel(_NotesChannel):
     name = "notes_dense"
 
     def __init__(self, notes: ArticleNotes, laws: Callable[[], dict[str, LawRecord]], *,
-                 second: Callable[[str], list[float]] | None = None, weight: float = 0.0) -> None:
+                 second: Callable[[str], list[float]] | None = None, weight: float = 0.0, centre: float = 0.0) -> None:
         super().__init__(notes, laws)
+        self._centre = centre  # the share of the example questions' mean taken from the question (ArticleNotes.centred)
         self._sims = _Prefetched(64)  # text → its products with the notes' vectors (≈ 76 kB on the full index), in one batch
         self._second = second if notes.second is not None and weight > 0 else None
         self._weight = weight
@@ -303,7 +304,8 @@ class NotesDenseChannel(_NotesChannel):
             except Exception as exc:  # noqa: BLE001 - the second model failing leaves the first model's matches
                 log.warning("notes' second model failed: %s", exc)
         sims = self._sims.get(query.qa.text)
-        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), sims, second, self._weight))
+        return relative(self._notes.search_dense(vector, depth, plan.day, self._allow(plan), sims, second, self._weight,
+                                                 lang=query.qa.lang, centre=self._centre))
 
 
 class _Prefetched:

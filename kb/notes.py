@@ -93,6 +93,7 @@ class ArticleNotes:
         self.general = frozenset(r.article_id for r in rows if r.scope == "general")
         self._headnotes: dict[str, dict[str, str]] = {}
         self._charges: dict[str, list[int]] = {}
+        self._centring: dict[str, _Centring] = {}
         for i, r in enumerate(rows):
             if r.kind == "headnote":
                 self._headnotes.setdefault(r.article_id, {})[r.lang] = r.text
@@ -144,15 +145,18 @@ class ArticleNotes:
 
     def search_dense(self, vector: Sequence[float], depth: int, day: int, allow_law: Callable[[str], bool],
                      sims: np.ndarray | None = None, second: Sequence[float] | None = None, weight: float = 0.0,
-                     ) -> dict[str, tuple[float, str]]:
+                     *, lang: str | None = None, centre: float = 0.0) -> dict[str, tuple[float, str]]:
         """Each article's best note by cosine with ``vector`` (``sims``: its products with the notes' vectors, when
-        already computed by ``products``); with ``second`` (the question's vector by the second model) and ``weight``
-        > 0, by the sum of both models' cosines, each standardised over the notes (z-scores: the two models' cosines
-        live in different bands), the second's times ``weight``."""
+        already computed by ``products``); with ``lang`` and ``centre`` > 0, the cosine of the centred vectors
+        (``centred``); with ``second`` (the question's vector by the second model) and ``weight`` > 0, by the sum of
+        both models' cosines, each standardised over the notes (z-scores: the two models' cosines live in different
+        bands), the second's times ``weight``."""
         if self.vectors is None or not len(self.rows):
             return {}
         if sims is None:
             sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        if lang and centre > 0:
+            sims = self.centred(sims, vector, lang, centre)
         if second is not None and weight > 0 and self.second is not None:
             sims = _standard(sims, self._dense_row) + weight * _standard(self.second[1] @ np.asarray(second, dtype=np.float32), self._dense_row)
         # the nearest rows (charge names apart, filters applied), then each article's first (best) row, in that order
@@ -162,6 +166,50 @@ class ArticleNotes:
         best = order[np.sort(first)[:depth]].tolist()
         rows = self.rows
         return {rows[i].article_id: (s, rows[i].law_id) for i, s in zip(best, sims[best].tolist(), strict=True)}
+
+    def centred(self, sims: np.ndarray, vector: Sequence[float], lang: str, alpha: float = 1.0) -> np.ndarray:
+        """The cosines ``sims`` (the notes' vectors × ``vector``) as cosines of centred vectors: each note less the mean
+        of all notes, the question less ``alpha`` × the mean of the example questions in its language.
+
+        A question's vector and our example questions' share what every question shares: the way it asks ("…被查到会
+        怎么罚？", "Can they do that?"). Uncentred, a question finds the notes that ask like it (every penalty question
+        near every other) before the ones about its subject; less the mean of how questions ask, what is left is what
+        it is about. The notes' own mean takes out what all of them share (All-but-the-top, Mu & Viswanath 2018). 395
+        development questions whose gold article has notes, gold among the notes' first 5 articles: 0.384 → 0.460
+        (English 0.352 → 0.445, Chinese 0.413 → 0.473); @10 0.486 → 0.555. Computed from the products, not
+        the vectors again: (V − m)·(q − a·c) = V·q − a·V·c − m·q + a·m·c."""
+        stats = self._centring.get(lang)
+        if stats is None:
+            stats = self._centring[lang] = _Centring.of(self, lang)
+        q = np.asarray(vector, dtype=np.float32)
+        qc, qm, qq = float(q @ stats.centre), float(q @ stats.mean), float(q @ q)
+        num = sims - alpha * stats.v_centre - (qm - alpha * stats.mean_centre)
+        q_norm = max(qq - 2 * alpha * qc + alpha * alpha * stats.centre_sq, 1e-12) ** 0.5
+        return num / (stats.norms * q_norm)
+
+
+@dataclass(frozen=True)
+class _Centring:
+    """What ``ArticleNotes.centred`` needs for one language, computed once: the notes' mean ``mean``, the example
+    questions' mean in that language ``centre``, each note's products with it and its distance from ``mean``."""
+
+    mean: np.ndarray
+    centre: np.ndarray
+    v_centre: np.ndarray  # V · centre
+    mean_centre: float  # mean · centre
+    centre_sq: float  # centre · centre
+    norms: np.ndarray  # |V − mean| (never 0)
+
+    @classmethod
+    def of(cls, notes: ArticleNotes, lang: str) -> _Centring:
+        vectors = np.asarray(notes.vectors, dtype=np.float32)
+        rows = notes._dense_row
+        mean = vectors[rows].mean(axis=0)
+        asked = rows & np.array([r.kind in QUERY_KINDS and r.lang == lang for r in notes.rows], dtype=bool)
+        centre = vectors[asked].mean(axis=0) if asked.any() else np.zeros_like(mean)
+        sq = np.einsum("ij,ij->i", vectors, vectors)
+        norms = np.sqrt(np.maximum(sq - 2 * (vectors @ mean) + float(mean @ mean), 1e-12))
+        return cls(mean, centre, vectors @ centre, float(mean @ centre), float(centre @ centre), norms)
 
 
 def _standard(sims: np.ndarray, rows: np.ndarray) -> np.ndarray:

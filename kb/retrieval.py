@@ -81,6 +81,10 @@ class FusionWeights:
     # share of the main model's (z-scores, kb.notes). 180 English development questions (11 sets), must_recall@5:
     # 0.566 without, 0.591 at 0.5 (0.579 at 1.0); on Chinese questions the blend only added noise, so they do not use it.
     notes_second: float = 0.5
+    # The notes' dense matches compare centred vectors: each note less the notes' mean, the question less this share of
+    # the mean of the example questions in its language (what every question shares: how it asks). See
+    # ArticleNotes.centred; 0 = raw cosines.
+    notes_centre: float = 1.0
     notes_depth: int = 100
     charge: float = 2.0  # an official charge name (罪名) written in the question → the article that defines the crime
     law_prior: float = 0.7  # memory law votes (share, 0..1)
@@ -114,7 +118,7 @@ class FusionWeights:
 # What `KB_RETRIEVAL_OFF` / `kb eval --ablate` can switch off, and the weights each name zeroes.
 CHANNELS: dict[str, tuple[str, ...]] = {
     "lex_zh": ("lex_zh",), "glossary": ("expansion", "expansion_en", "bridge"), "lex_en": ("lex_en", "en_layer"),
-    "dense": ("dense",), "notes": ("notes_lex", "notes_dense", "notes_clause"), "notes_second": ("notes_second",),
+    "dense": ("dense",), "notes": ("notes_lex", "notes_dense", "notes_clause"), "notes_second": ("notes_second",), "notes_centre": ("notes_centre",),
     "charge": ("charge",),
     "memory": ("law_prior", "art_prior"), "mention": ("mention",), "rerank": ("rerank_weight",),
     "focus": ("focus",), "subquery": ("subquery", "subquery_asked"), "penalty": (), "circumstances": (),
@@ -250,7 +254,8 @@ class Retriever:
             if w.notes_lex > 0:
                 out["notes_lex"] = NotesLexicalChannel(notes, self.laws)
             if w.notes_dense > 0:
-                out["notes_dense"] = NotesDenseChannel(notes, self.laws, second=self._second_model(notes), weight=w.notes_second)
+                out["notes_dense"] = NotesDenseChannel(notes, self.laws, second=self._second_model(notes), weight=w.notes_second,
+                                                       centre=w.notes_centre)
             if w.charge > 0:
                 out["charge"] = ChargeChannel(notes, self.store, self.laws)
         return out

@@ -154,3 +154,44 @@ def test_an_english_question_meets_the_notes_through_the_second_model_too(raw_in
     assert note_scores(on, en) != note_scores(off, en)
     zh = "顾客两年前买的面具把脸烫伤了，现在起诉还来得及吗？"
     assert note_scores(on, zh) == note_scores(off, zh)
+
+
+def test_centred_cosines_are_the_cosines_of_the_centred_vectors(raw_index) -> None:
+    """ArticleNotes.centred computes, from the products already made, the cosine of (note − notes' mean) and
+    (question − α × mean of the example questions in its language) — checked against those vectors made by hand."""
+    import numpy as np
+
+    notes = raw_index.notes
+    vectors = np.asarray(notes.vectors, dtype=np.float32)
+    rows = np.array([r.kind != "charge" for r in notes.rows])
+    asked = rows & np.array([r.kind == "question" and r.lang == "zh" for r in notes.rows])
+    q = np.asarray(raw_index.embedder.embed_query("网店把顾客的手机号卖给别的公司，会怎么处罚？"), dtype=np.float32)
+    for alpha in (1.0, 0.5):
+        got = notes.centred(vectors @ q, q, "zh", alpha)
+        v = vectors - vectors[rows].mean(axis=0)
+        qc = q - alpha * vectors[asked].mean(axis=0)
+        want = (v @ qc) / (np.linalg.norm(v, axis=1) * np.linalg.norm(qc))
+        assert np.allclose(got, want, atol=1e-4)
+        assert not np.allclose(got, vectors @ q, atol=1e-2)  # it does change the cosines
+
+
+def test_centring_takes_out_how_a_question_asks(raw_index) -> None:
+    """Uncentred, a penalty question finds notes that ask "what penalty?" about other things before the ones about its
+    subject; centred, the notes about what it describes come first. Our own wording, not an evaluation question."""
+    from dataclasses import replace
+
+    from kb.channels import NotesDenseChannel, Query
+    from kb.retrieval import Retriever
+
+    q = "我们网店想把积累的几万条顾客手机号和收货地址卖给一家营销公司，没有单独问过顾客。被查到的话会怎么处罚？"
+
+    def first(r: Retriever) -> list[str]:
+        ch = r.channels["notes_dense"]
+        assert isinstance(ch, NotesDenseChannel)
+        found = ch.search(Query(r.analyze(q), embed=r._embed), r.plan(SearchFilters()), 50)
+        return [aid for aid, _ in sorted(found.items(), key=lambda kv: -kv[1][0])][:5]
+
+    on, off = Retriever(raw_index), Retriever(raw_index)
+    off.weights = replace(off.weights, notes_centre=0.0)
+    pipl = lambda ids: [a for a in ids if a.startswith("pipl@")]  # noqa: E731
+    assert len(pipl(first(on))) > len(pipl(first(off)))

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kb.lang import HAN as _HAN
 from kb.circumstances import is_fact_pattern
+from kb.lang import HAN as _HAN
 from kb.lang import has_han
 
 _WS = re.compile(r"[\s\u3000]+")
