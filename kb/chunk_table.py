@@ -101,24 +101,10 @@ class ChunkTable:
         return ChunkRef(col.chunk_id[doc_idx], col.article_id[doc_idx], col.law_id[doc_idx], lang, doc_idx,
                         col.eff_from_list[doc_idx], col.eff_to_list[doc_idx])
 
-    def best_per_article(self, lang: str, hits: Sequence[tuple[int, float]]) -> dict[str, tuple[float, str]]:
-        """Lexical hits (doc_idx, score) → article_id → (best chunk score, law_id); what a channel returns."""
-        col = self._langs.get(lang)
-        out: dict[str, tuple[float, str]] = {}
-        if col is None:
-            return out
-        aids, laws, n = col.article_id, col.law_id, col.n
-        for d, score in hits:
-            aid = aids[d] if 0 <= d < n else ""
-            if aid:  # "" = no chunk at this doc_idx
-                got = out.get(aid)
-                if got is None or got[0] < score:
-                    out[aid] = (float(score), laws[d])
-        return out
-
     def best_of_docs(self, lang: str, docs: np.ndarray, scores: np.ndarray) -> dict[str, tuple[float, str]]:
-        """`best_per_article` of lexical hits given as arrays, best first (BM25Index.top_weighted): an article's best
-        chunk is its first, so the articles are those of the documents where each first occurs, in that order."""
+        """Lexical hits given as arrays, best first (BM25Index.top_weighted) → article_id → (best chunk score, law_id),
+        what a channel returns: an article's best chunk is its first, so the articles are those of the documents where
+        each first occurs, in that order."""
         col = self._langs.get(lang)
         if col is None or not len(docs):
             return {}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kb.channels import best_per_article
 from kb.errors import BadRequest, LawNotFound
 from kb.lang import detect_lang
 from kb.qmemory import MemoryItem, QuestionMemory, gold_ref
@@ -218,8 +219,9 @@ def test_weighted_lexical_query_sums_group_scores() -> None:
 
 
 def test_lexical_hits_as_arrays_give_each_articles_best_chunk_in_the_same_order(raw_index: Any) -> None:
-    """ChunkTable.best_of_docs (the lexical channel's arrays) is best_per_article of the same hits: the same articles,
-    best chunk scores and laws, in the same order, for deep searches where articles have several chunks."""
+    """ChunkTable.best_of_docs (the lexical channel's arrays) gives each article's best chunk of the same hits taken one
+    by one: the same articles, best chunk scores and laws, in the same order, for deep searches where articles have
+    several chunks."""
     table = Retriever(raw_index, memory=QuestionMemory([])).chunks()
     merged = 0
     for lang, groups in (("zh", [(["肖像", "面具", "网店", "责任", "应当", "规定"], 1.0)]),
@@ -229,7 +231,8 @@ def test_lexical_hits_as_arrays_give_each_articles_best_chunk_in_the_same_order(
         docs, scores = lex.top_weighted(groups, 1000, table.mask(lang))
         hits = lex.search_weighted(groups, 1000, table.mask(lang))
         assert list(zip(docs.tolist(), scores.tolist(), strict=True)) == hits
-        want = table.best_per_article(lang, hits)
+        refs = {d: ref for d, _ in hits if (ref := table.ref(lang, d)) is not None}
+        want = best_per_article(hits, refs)  # the dense channel's merge of chunk hits, hit by hit
         assert len(want) > 20
         merged += len(hits) - len(want)
         assert list(table.best_of_docs(lang, docs, scores).items()) == list(want.items())

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from kb.errors import AmbiguousLaw, IndexCorrupt, LawNotFound
@@ -193,7 +194,7 @@ def test_chunk_table_masks_match_the_store(raw_index: Any, filters: dict[str, An
     row = raw_index.store.chunk_rows("zh", [0])[0]
     ref = table.ref("zh", 0)
     assert ref is not None and (ref.article_id, ref.law_id, ref.chunk_id) == (row["article_id"], row["law_id"], row["chunk_id"])
-    assert table.best_per_article("zh", [(0, 2.0), (0, 1.0)]) == {row["article_id"]: (2.0, row["law_id"])}
+    assert table.best_of_docs("zh", np.array([0, 0]), np.array([2.0, 1.0], dtype=np.float32)) == {row["article_id"]: (2.0, row["law_id"])}
 
 
 def test_store_refuses_damaged_files(raw_index: Any, tmp_path: Path) -> None:
