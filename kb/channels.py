@@ -144,12 +144,8 @@ class LexicalChannel:
         self.top_text = ""
 
     def search(self, query: Query, plan: SearchPlan, depth: int) -> Found:
-        found, self.top_text = self.search_with_top(query, plan, depth)
+        found, self.top_text, _ = self.search_also(query, plan, depth)
         return found
-
-    def search_with_top(self, query: Query, plan: SearchPlan, depth: int) -> tuple[Found, str]:
-        found, top, _ = self.search_also(query, plan, depth)
-        return found, top
 
     def search_also(self, query: Query, plan: SearchPlan, depth: int, *, top: bool = True, narrowed: SearchPlan | None = None,
                     narrowed_depth: int = 0) -> tuple[Found, str, Found]:
