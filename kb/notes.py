@@ -93,7 +93,7 @@ class ArticleNotes:
         self.general = frozenset(r.article_id for r in rows if r.scope == "general")
         self._headnotes: dict[str, dict[str, str]] = {}
         self._charges: dict[str, list[int]] = {}
-        self._centring: dict[str, _Centring] = {}
+        self._centring: _Centring | None = None  # made at the first centred search (Index.warm makes one per language)
         for i, r in enumerate(rows):
             if r.kind == "headnote":
                 self._headnotes.setdefault(r.article_id, {})[r.lang] = r.text
@@ -179,38 +179,37 @@ class ArticleNotes:
         (English 0.352 → 0.445, Chinese 0.413 → 0.473); @10 0.471 → 0.555; the pooled development sets (full index, 384
         questions) must_recall@5 0.597 → 0.618. Computed from the products, not
         the vectors again: (V − m)·(q − a·c) = V·q − a·V·c − m·q + a·m·c."""
-        stats = self._centring.get(lang)
-        if stats is None:
-            stats = self._centring[lang] = _Centring.of(self, lang)
+        if self._centring is None:
+            self._centring = _Centring(self)
+        stats = self._centring
+        centre, v_centre, mean_centre, centre_sq = stats.question_mean(lang)
         q = np.asarray(vector, dtype=np.float32)
-        qc, qm, qq = float(q @ stats.centre), float(q @ stats.mean), float(q @ q)
-        num = sims - alpha * stats.v_centre - (qm - alpha * stats.mean_centre)
-        q_norm = max(qq - 2 * alpha * qc + alpha * alpha * stats.centre_sq, 1e-12) ** 0.5
+        qc, qm, qq = float(q @ centre), float(q @ stats.mean), float(q @ q)
+        num = sims - alpha * v_centre - (qm - alpha * mean_centre)
+        q_norm = max(qq - 2 * alpha * qc + alpha * alpha * centre_sq, 1e-12) ** 0.5
         return num / (stats.norms * q_norm)
 
 
-@dataclass(frozen=True)
 class _Centring:
-    """What ``ArticleNotes.centred`` needs for one language, computed once: the notes' mean ``mean``, the example
-    questions' mean in that language ``centre``, each note's products with it and its distance from ``mean``."""
+    """What ``ArticleNotes.centred`` needs, each part computed once: the notes' mean and each note's distance from it
+    (for every language), and per language the example questions' mean with its products (``question_mean``)."""
 
-    mean: np.ndarray
-    centre: np.ndarray
-    v_centre: np.ndarray  # V · centre
-    mean_centre: float  # mean · centre
-    centre_sq: float  # centre · centre
-    norms: np.ndarray  # |V − mean| (never 0)
+    def __init__(self, notes: ArticleNotes) -> None:
+        self._vectors = np.asarray(notes.vectors, dtype=np.float32)
+        self._asked = [(r.lang, notes._dense_row[i] and r.kind in QUERY_KINDS) for i, r in enumerate(notes.rows)]
+        self.mean = self._vectors[notes._dense_row].mean(axis=0)
+        sq = np.einsum("ij,ij->i", self._vectors, self._vectors)
+        self.norms = np.sqrt(np.maximum(sq - 2 * (self._vectors @ self.mean) + float(self.mean @ self.mean), 1e-12))  # |V − mean|
+        self._langs: dict[str, tuple[np.ndarray, np.ndarray, float, float]] = {}
 
-    @classmethod
-    def of(cls, notes: ArticleNotes, lang: str) -> _Centring:
-        vectors = np.asarray(notes.vectors, dtype=np.float32)
-        rows = notes._dense_row
-        mean = vectors[rows].mean(axis=0)
-        asked = rows & np.array([r.kind in QUERY_KINDS and r.lang == lang for r in notes.rows], dtype=bool)
-        centre = vectors[asked].mean(axis=0) if asked.any() else np.zeros_like(mean)
-        sq = np.einsum("ij,ij->i", vectors, vectors)
-        norms = np.sqrt(np.maximum(sq - 2 * (vectors @ mean) + float(mean @ mean), 1e-12))
-        return cls(mean, centre, vectors @ centre, float(mean @ centre), float(centre @ centre), norms)
+    def question_mean(self, lang: str) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """(c, V · c, mean · c, c · c) for c the mean of the example questions in ``lang`` (zero when there are none)."""
+        got = self._langs.get(lang)
+        if got is None:
+            asked = np.array([ok and lg == lang for lg, ok in self._asked], dtype=bool)
+            c = self._vectors[asked].mean(axis=0) if asked.any() else np.zeros_like(self.mean)
+            got = self._langs[lang] = (c, self._vectors @ c, float(self.mean @ c), float(c @ c))
+        return got
 
 
 def _standard(sims: np.ndarray, rows: np.ndarray) -> np.ndarray:
