@@ -736,7 +736,6 @@ class Retriever:
             c.score = min(c.score, prev.score)
         return out
 
-    # ------------------------------------------------------------------ channels
     def _with_circumstances(self, ranked: list[_Cand], cands: dict[tuple[str, str], _Cand], text: str,
                             plan: SearchPlan) -> list[_Cand]:
         """A criminal fact pattern is answered by its crime's article and by the general-part articles its facts
@@ -771,6 +770,7 @@ class Retriever:
                 out[pos].score = out[pos + 1].score + 1e-6
         return out
 
+    # ------------------------------------------------------------------ channels
     def _cand_key(self, article_id: str, law_id: str) -> tuple[str, str]:
         """(law id, article key) of an article id: one candidate per article whatever its version (remembered per
         generation: the same few thousand articles come back search after search)."""

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     chroma_url: str = Field(default="", description="Chroma server URL (http://host:port); empty = embedded PersistentClient under data_dir.")
 
     # --- retrieval / answering ---------------------------------------------------------
-    retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, translation, dense, notes, notes_second, charge, memory, mention, rerank, focus, subquery, penalty, circumstances); `kb eval --ablate` sets it.")
+    retrieval_off: str = Field(default="", description="Comma-separated retrieval channels/steps to switch off (lex_zh, glossary, lex_en, translation, dense, notes, notes_second, notes_centre, charge, memory, mention, rerank, focus, subquery, penalty, circumstances); `kb eval --ablate` sets it.")
     workers: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1,
                          description="Worker processes of `kb serve` (default: one per core, at most 2; each opens the index once).")
     warm_start: bool = Field(default=True, description="A server worker opens the index and loads the embedding model when it starts (in the background), not in its first request.")
