@@ -144,29 +144,29 @@ def test_a_name_in_passing_does_not_raise_name_rights() -> None:
     assert "name" in issue_data.spot("网店用他的名字做店名卖面具，侵权吗？")
 
 
-def test_a_transfer_abroad_gets_the_conditions_for_sending_personal_information_out_of_china(qa_index: Any) -> None:
+def _guide_answer(qa_index: Any, entry_id: str, refs: list[tuple[str, str]], question: str) -> tuple[Any, list[Any], Any]:
+    """The issue guide's entry ``entry_id``, the articles ``refs`` (law id, key) in force today, and the answer to
+    ``question`` when the search finds those articles in that order."""
     from kb.answer.guide import load_guide
 
-    store = qa_index.store
-    entry = next(e for e in load_guide() if e.id == "cross-border-transfer")
-    arts = [store.article(*ref, as_of=TODAY) for ref in (("pipl", "28"), ("civil-code", "1019"), ("pipl", "38"), ("pipl", "39"))]
+    entry = next(e for e in load_guide() if e.id == entry_id)
+    arts = [qa_index.store.article(*ref, as_of=TODAY) for ref in refs]
     assert all(arts)
-    q = "我们打算把客户上传的人脸照片发给国外的雕刻工作室建模，需要满足什么条件？"
-    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    return entry, arts, DeterministicAnswerer().answer(_evidence(qa_index, question, arts))
+
+
+def test_a_transfer_abroad_gets_the_conditions_for_sending_personal_information_out_of_china(qa_index: Any) -> None:
+    entry, arts, draft = _guide_answer(qa_index, "cross-border-transfer", [("pipl", "28"), ("civil-code", "1019"), ("pipl", "38"), ("pipl", "39")],
+                                       "我们打算把客户上传的人脸照片发给国外的雕刻工作室建模，需要满足什么条件？")
     ids = [c.article_id for c in draft.citations]
     assert entry.statement_zh in draft.text
     assert arts[2].article_id in ids and arts[3].article_id in ids  # the conditions, and the notice and separate consent
 
 
 def test_a_leak_gets_the_duty_to_remedy_and_notify(qa_index: Any) -> None:
-    from kb.answer.guide import load_guide
-
-    store = qa_index.store
-    entry = next(e for e in load_guide() if e.id == "data-breach")
-    arts = [store.article(*ref, as_of=TODAY) for ref in (("pipl", "28"), ("consumer-protection-law", "29"), ("civil-code", "1038"), ("pipl", "57"))]
-    assert all(arts)
-    q = "我们面具网店存客户人脸照片的服务器被黑客攻破，照片可能已经泄露，我们现在必须做什么？"
-    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    entry, arts, draft = _guide_answer(
+        qa_index, "data-breach", [("pipl", "28"), ("consumer-protection-law", "29"), ("civil-code", "1038"), ("pipl", "57")],
+        "我们面具网店存客户人脸照片的服务器被黑客攻破，照片可能已经泄露，我们现在必须做什么？")
     assert entry.statement_zh in draft.text
     assert arts[3].article_id in [c.article_id for c in draft.citations]
 
@@ -174,15 +174,10 @@ def test_a_leak_gets_the_duty_to_remedy_and_notify(qa_index: Any) -> None:
 def test_an_article_the_guide_names_as_one_issues_rule_and_anothers_remedy_is_quoted_as_the_rule(qa_index: Any) -> None:
     """民法典第一千一百八十三条 is the rule of the emotional-harm entry and a remedy of the likeness entry: a question
     raising both gets it as the emotional-harm rule, with that entry's statement, among the first citations."""
-    from kb.answer.guide import load_guide
-
-    store = qa_index.store
-    entry = next(e for e in load_guide() if e.id == "mental-damages")
-    arts = [store.article(*ref, as_of=TODAY) for ref in
-            (("civil-code", "996"), ("spc-mental-damages-interpretation", "5"), ("civil-code", "1183"), ("civil-code", "1019"))]
-    assert all(arts)
-    q = "网上有人卖照着我的脸做的面具，我被嘲笑得精神痛苦，能要求精神损害赔偿吗？"
-    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, arts))
+    entry, arts, draft = _guide_answer(
+        qa_index, "mental-damages",
+        [("civil-code", "996"), ("spc-mental-damages-interpretation", "5"), ("civil-code", "1183"), ("civil-code", "1019")],
+        "网上有人卖照着我的脸做的面具，我被嘲笑得精神痛苦，能要求精神损害赔偿吗？")
     rule = next(c for c in draft.citations if c.article_id == arts[2].article_id)
     assert rule.issue == "mental-damages" and entry.statement_zh in draft.text
     assert arts[2].article_id in [c.article_id for c in draft.citations][:3]
