@@ -371,7 +371,8 @@ class DeterministicAnswerer:
             art = hit.article
             if art.article_id not in ids_in_evidence:
                 continue
-            named = [(e, role) for e, role in guide_data.entries_naming(art.article_id) if e.id in active_ids]
+            naming = guide_data.entries_naming(art.article_id)
+            named = [(e, role) for e, role in naming if e.id in active_ids]
             # a definition the guide names decides only where the question asks what a term means or the search puts
             # it on top; from further down it is not quoted (scope and definitions only where they decide)
             named = [(e, role) for e, role in named if role != "definitions" or frames_ok or pos <= 3]
@@ -394,7 +395,7 @@ class DeterministicAnswerer:
                     sentences = pinned
             else:
                 aff = issue_data.article_affinity(art, laws.law(art.law_id), topics=False)  # the article, not its law's topics
-                for e, _role in guide_data.entries_naming(art.article_id):  # the guide names it for its issue (a remedy
+                for e, _role in naming:  # the guide names it for its issue (a remedy
                     aff[e.issue] = aff.get(e.issue, 0.0) + GUIDE_AFFINITY  # of an entry whose rule the search missed)
                 aff = {i: v for i, v in aff.items() if i not in ruled_out}
                 among = {i: aff[i] * (1.0 + 0.25 * spotted[i]) for i in aff if i in spotted}
