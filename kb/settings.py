@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=REPO_ROOT / ".data", description="Index generations, Chroma files, article store.")
     notes_dir: Path = Field(default=REPO_ROOT / "corpus" / "notes", description="Our headnotes and example questions per article (not law).")
     vector_cache_dir: Path | None = Field(default=None, description="Vectors cached by (model, content hash) across generations; empty = data_dir/vector-cache.")
-    vector_seed: bool = Field(default=True, description="On a cache miss, take the vector from the seed shipped in vector_seed_dir (the curated layer's chunks and our notes, embedded by the bundled model) before embedding; KB_VECTOR_SEED=0 embeds everything anew.")
+    vector_seed: bool = Field(default=True, description="On a cache miss, take the vector from the seed shipped in vector_seed_dir (every chunk of raw/ and national/ and our notes, embedded by the bundled model) before embedding; KB_VECTOR_SEED=0 embeds everything anew.")
     vector_seed_dir: Path = Field(default=REPO_ROOT / "corpus" / "vectors", description="Folder of the vector seeds (<model>.seed.npy + .json), written by scripts/build_vector_seed.py.")
 
     # --- models and vector store ---------------------------------------------------------

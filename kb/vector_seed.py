@@ -1,10 +1,13 @@
 """A seed of vectors shipped in the repository (``corpus/vectors/``), read-only, consulted by the vector cache on a miss.
 
 A fresh clone has an empty vector cache; without a seed its first build embeds the curated layer's chunks and our
-notes (≈ 10k texts, minutes on two cores) before it can answer. The seed holds those vectors, computed once by
-``scripts/build_vector_seed.py`` with the bundled model, so a fresh machine embeds only what changed since.
+notes (≈ 25k texts, minutes on two cores) before it can answer, and a full build the national layer's 56k chunks
+(an hour or more). The seed holds those vectors, computed once by ``scripts/build_vector_seed.py`` with the bundled
+model, so a fresh machine embeds only what changed since.
 
-Two files per model, named like the cache's file (``<model>.seed.npy`` + ``<model>.seed.json``):
+Two files per model and part, named like the cache's file: ``<model>.seed.npy`` + ``<model>.seed.json`` (the main
+part: raw/ chunks and our notes) and ``<model>.<part>.seed.npy`` + ``.json`` (e.g. ``national``: the bulk layer's
+chunks, which change rarely — kept apart so that a notes change rewrites 20 MB, not 65):
 
 - the ``.npy``: one structured array sorted by key, ``k`` = the cache's text key (hex sha256 prefix of the exact text
   embedded, see ``kb.vector_cache.text_key``), ``v`` = the vector in float16 (L2-normalised vectors lose < 1e-3 of
@@ -23,6 +26,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +40,36 @@ log = logging.getLogger(__name__)
 
 SEED_FORMAT = 1
 _KEY_LEN = 40  # hex characters of kb.vector_cache.text_key
+_PART = re.compile(r"[a-z0-9-]+")
 
 
 def _safe(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", model)
 
 
-def seed_paths(folder: Path, model: str) -> tuple[Path, Path]:
-    """(vectors .npy, manifest .json) of ``model``'s seed under ``folder``."""
-    stem = f"{_safe(model)}.seed"
+def seed_paths(folder: Path, model: str, part: str = "") -> tuple[Path, Path]:
+    """(vectors .npy, manifest .json) of ``model``'s seed under ``folder``: its main file, or the file of ``part``
+    (a seed may come in parts — the curated layer and our notes in one, the national layer in another — so that
+    regenerating the small, often-changing part leaves the large one's bytes alone)."""
+    if part and not _PART.fullmatch(part):
+        raise ValueError(f"not a seed part name: {part!r}")
+    stem = f"{_safe(model)}.{part}.seed" if part else f"{_safe(model)}.seed"
     return folder / f"{stem}.npy", folder / f"{stem}.json"
+
+
+def _part_files(folder: Path, model: str) -> list[tuple[str, Path, Path]]:
+    """(part, .npy, .json) of every part of ``model``'s seed present under ``folder``, the main file first."""
+    found: list[tuple[str, Path, Path]] = []
+    safe = _safe(model)
+    for meta in sorted(folder.glob(f"{glob_escape(safe)}*.seed.json")):
+        middle = meta.name[len(safe):-len(".seed.json")]
+        part = middle.removeprefix(".")
+        if middle and (not middle.startswith(".") or not _PART.fullmatch(part)):
+            continue  # another model's file whose name starts like this one's
+        npy = meta.with_suffix(".npy")
+        if npy.is_file():
+            found.append((part, npy, meta))
+    return sorted(found, key=lambda x: (x[0] != "", x[0]))
 
 
 def _dtype(dim: int) -> np.dtype[Any]:
@@ -61,9 +85,9 @@ class SeedInfo:
 
 
 def write_seed(folder: Path, model: str, items: Iterable[tuple[str, Sequence[float]]], *,
-               extra: dict[str, Any] | None = None) -> SeedInfo:
-    """Write ``model``'s seed from (text key, vector) pairs (duplicates keep the first); the same pairs give the same
-    bytes. ``extra`` goes into the manifest (what the seed holds, its provenance)."""
+               extra: dict[str, Any] | None = None, part: str = "") -> SeedInfo:
+    """Write ``model``'s seed (or one ``part`` of it) from (text key, vector) pairs (duplicates keep the first); the
+    same pairs give the same bytes. ``extra`` goes into the manifest (what the seed holds, its provenance)."""
     got: dict[str, np.ndarray] = {}
     for k, v in items:
         if len(k) != _KEY_LEN or not re.fullmatch(r"[0-9a-f]+", k):
@@ -80,66 +104,86 @@ def write_seed(folder: Path, model: str, items: Iterable[tuple[str, Sequence[flo
     arr["k"] = np.asarray(keys, dtype=f"S{_KEY_LEN}")
     arr["v"] = np.stack([got[k] for k in keys]).astype("<f2")
     folder.mkdir(parents=True, exist_ok=True)
-    npy, meta = seed_paths(folder, model)
+    npy, meta = seed_paths(folder, model, part)
     tmp = npy.with_suffix(".npy.tmp")
     with tmp.open("wb") as fh:
         np.save(fh, arr, allow_pickle=False)
     tmp.replace(npy)
     info = SeedInfo(npy, len(keys), npy.stat().st_size, sha256_file(npy))
     manifest = {"format": SEED_FORMAT, "model": model, "dim": dim, "dtype": "float16", "count": info.count,
-                "file": npy.name, "sha256": info.sha256, **(extra or {})}
+                "file": npy.name, "sha256": info.sha256, **({"part": part} if part else {}), **(extra or {})}
     meta.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return info
 
 
 class VectorSeed:
-    """One model's seed, opened read-only (memory-mapped); ``get_many`` answers the keys it holds."""
+    """One model's seed, opened read-only (memory-mapped), in one or more parts; ``get_many`` answers the keys they
+    hold (a key held by two parts is answered by the first: the main file)."""
 
-    def __init__(self, path: Path, model: str, dim: int) -> None:
-        self.path = path
+    def __init__(self, paths: Sequence[Path], model: str, dim: int) -> None:
+        if not paths:
+            raise ValueError("a seed needs at least one file")
+        self.paths = list(paths)
         self.model = model
         self.dim = dim
-        self._arr = np.load(path, mmap_mode="r", allow_pickle=False)
-        if self._arr.dtype != _dtype(dim):
-            raise ValueError(f"{path.name}: unexpected layout {self._arr.dtype}")
-        self._keys = self._arr["k"]
+        self._parts = []
+        for path in self.paths:
+            arr = np.load(path, mmap_mode="r", allow_pickle=False)
+            if arr.dtype != _dtype(dim):
+                raise ValueError(f"{path.name}: unexpected layout {arr.dtype}")
+            self._parts.append(arr)
 
     def __len__(self) -> int:
-        return int(len(self._keys))
+        return int(sum(len(arr) for arr in self._parts))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
-        if not keys or not len(self._keys):
-            return {}
+        out: dict[str, list[float]] = {}
         wanted = [k for k in dict.fromkeys(keys) if len(k) == _KEY_LEN]
-        q = np.asarray(wanted, dtype=f"S{_KEY_LEN}")
-        pos = np.searchsorted(self._keys, q)
-        pos_c = np.minimum(pos, len(self._keys) - 1)
-        hit = (pos < len(self._keys)) & (self._keys[pos_c] == q)
-        rows = pos_c[hit]
-        vecs = np.asarray(self._arr["v"][rows], dtype=np.float32)
-        return {k: vecs[i].tolist() for i, k in enumerate(np.asarray(wanted)[hit].tolist())}
-
-
-def _read_manifest(folder: Path, model: str) -> tuple[Path, dict[str, Any]] | None:
-    npy, meta = seed_paths(folder, model)
-    if not npy.is_file() or not meta.is_file():
-        return None
-    return npy, json.loads(meta.read_text(encoding="utf-8"))
+        for arr in self._parts:
+            todo = [k for k in wanted if k not in out]
+            if not todo or not len(arr):
+                continue
+            held = arr["k"]
+            q = np.asarray(todo, dtype=f"S{_KEY_LEN}")
+            pos = np.searchsorted(held, q)
+            pos_c = np.minimum(pos, len(held) - 1)
+            hit = (pos < len(held)) & (held[pos_c] == q)
+            vecs = np.asarray(arr["v"][pos_c[hit]], dtype=np.float32)
+            out.update({k: vecs[i].tolist() for i, k in enumerate(np.asarray(todo)[hit].tolist())})
+        return out
 
 
 def open_seed(folder: Path, model: str) -> VectorSeed | None:
-    """``model``'s seed under ``folder``, or None when there is none or it does not check out (logged)."""
+    """``model``'s seed under ``folder`` (every part of it that checks out), or None when there is none (a part that
+    does not check out is logged and left out)."""
+    paths: list[Path] = []
+    dims: set[int] = set()
     try:
-        found = _read_manifest(folder, model)
-        if found is None:
-            return None
-        npy, manifest = found
-        problems = _check(npy, manifest, model, hash_file=True)
-        if problems:
-            log.warning("vector seed %s ignored: %s", npy, "; ".join(problems))
-            return None
-        return VectorSeed(npy, model, int(manifest["dim"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        parts = _part_files(folder, model)
+    except OSError as exc:
+        log.warning("vector seed for %s under %s ignored: %s", model, folder, exc)
+        return None
+    for part, npy, meta in parts:
+        try:
+            manifest = json.loads(meta.read_text(encoding="utf-8"))
+            problems = _check(npy, manifest, model, hash_file=True)
+            if manifest.get("part", "") != part:
+                problems.append(f"its manifest names part {manifest.get('part', '')!r}, its file name {part!r}")
+            if problems:
+                log.warning("vector seed %s ignored: %s", npy, "; ".join(problems))
+                continue
+            dims.add(int(manifest["dim"]))
+            paths.append(npy)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("vector seed %s ignored: %s", npy, exc)
+    if not paths:
+        return None
+    if len(dims) != 1:
+        log.warning("vector seed for %s under %s ignored: parts of different dimensions %s", model, folder, sorted(dims))
+        return None
+    try:
+        return VectorSeed(paths, model, dims.pop())
+    except (OSError, ValueError) as exc:
         log.warning("vector seed for %s under %s ignored: %s", model, folder, exc)
         return None
 

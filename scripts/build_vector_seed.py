@@ -1,16 +1,17 @@
 """Write the vector seed shipped in the repository (corpus/vectors/<model>.seed.npy + .json; see kb/vector_seed.py).
 
 The seed holds the vector of every text the curated layer's build embeds — each raw/ chunk in the model's languages
-and each of our notes (corpus/notes) — keyed as the vector cache keys them (model + sha256 of the exact text). Vectors
-come from the vector cache (KB_VECTOR_CACHE_DIR, float32), else from the seed already there (float16, so an unchanged
-text keeps the same bytes), else they are embedded with the configured model (and added to the cache). The output
-depends only on the texts and their vectors: the same corpus, notes and model give the same file.
+and each of our notes (corpus/notes) — and, with ``--layer all``, in a part of its own (``national``), each chunk of
+the national layer; keyed as the vector cache keys them (model + sha256 of the exact text). Vectors come from the
+vector cache (KB_VECTOR_CACHE_DIR, float32), else from the seed already there (float16, so an unchanged text keeps the
+same bytes), else they are embedded with the configured model (and added to the cache). The output depends only on the
+texts and their vectors: the same corpus, notes and model give the same files.
 
 Regenerate it when the model, the chunking (kb/chunking.py, the chunk header in ingest/pipeline.py) or the notes
 change; a stale seed is never wrong, it only misses (those texts are embedded at the first build).
 
     PYTHONPATH=$PWD KB_VECTOR_CACHE_DIR=/tmp/kbfull/vector-cache python scripts/build_vector_seed.py
-    … --layer all      # the national layer's chunks too (≈ 56k more vectors, ≈ 45 MB: not shipped, see the README)
+    … --layer all      # the national layer's chunks too, as the seed's "national" part (≈ 56k vectors, ≈ 43 MB)
     … --no-embed       # only what the cache and the old seed hold; report what is missing
 """
 
@@ -50,26 +51,40 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or settings.vector_seed_dir
     embedder = get_embedder(settings)
     t0 = time.perf_counter()
-    texts = embedded_texts(settings, args.layer)
+    texts = embedded_texts(settings, "raw")
     chunks, notes = list(dict.fromkeys(texts["chunks"])), list(dict.fromkeys(texts["notes"]))
-    print(f"texts: {len(texts['chunks'])} chunks ({len(chunks)} distinct, layer {args.layer}), "
+    print(f"texts: {len(texts['chunks'])} raw/ chunks ({len(chunks)} distinct), "
           f"{len(texts['notes'])} notes ({len(notes)} distinct) [{time.perf_counter() - t0:.0f} s]")
+    national: list[str] = []
+    if args.layer == "all":
+        held = set(chunks)
+        national = [t for t in dict.fromkeys(embedded_texts(settings, "all")["chunks"]) if t not in held]
+        print(f"texts: {len(national)} more distinct chunks of the national layer [{time.perf_counter() - t0:.0f} s]")
 
-    keys = [text_key(t) for t in chunks + notes]
+    keys = [text_key(t) for t in chunks + notes + national]
     queries = [t for t in notes if t.startswith("query: ")]
-    passages = chunks + [t for t in notes if not t.startswith("query: ")]
+    passages = chunks + [t for t in notes if not t.startswith("query: ")] + national
     have, from_cache, from_old, embedded = _vectors(
         settings, out, embedder, keys, [(passages, embedder.embed, "passage: "), (queries, embedder.embed_queries, "query: ")],
         args.no_embed)
 
-    missing = [k for k in keys if k not in have]
-    info = write_seed(out, embedder.name, [(k, have[k]) for k in keys if k in have], extra={
-        "holds": {"layer": args.layer, "chunks": sum(1 for t in chunks if text_key(t) in have),
+    provenance = ("derived from the public law texts of corpus/ (and our notes) by the bundled embedding model; "
+                  "written by scripts/build_vector_seed.py")
+    main_keys = [text_key(t) for t in chunks + notes]
+    info = write_seed(out, embedder.name, [(k, have[k]) for k in main_keys if k in have], extra={
+        "holds": {"layer": "raw", "chunks": sum(1 for t in chunks if text_key(t) in have),
                   "notes": sum(1 for t in notes if text_key(t) in have)},
-        "provenance": "derived from the public law texts of corpus/ (and our notes) by the bundled embedding model; "
-                      "written by scripts/build_vector_seed.py",
+        "provenance": provenance,
     })
     print(f"seed {info.path}: {info.count} vectors, {info.size / 1e6:.2f} MB, sha256 {info.sha256[:16]}…")
+    if national:
+        nat_keys = [text_key(t) for t in national]
+        part = write_seed(out, embedder.name, [(k, have[k]) for k in nat_keys if k in have], part="national", extra={
+            "holds": {"layer": "national", "chunks": sum(1 for k in nat_keys if k in have)},
+            "provenance": provenance,
+        })
+        print(f"seed {part.path}: {part.count} vectors, {part.size / 1e6:.2f} MB, sha256 {part.sha256[:16]}…")
+    missing = [k for k in keys if k not in have]
     print(f"  from the cache {from_cache}, from the previous seed {from_old}, embedded {embedded}, missing {len(missing)}"
           f" [{time.perf_counter() - t0:.0f} s]")
     if settings.notes_model:

@@ -100,6 +100,38 @@ def test_a_seed_that_does_not_check_out_is_ignored_and_reported(tmp_path: Path) 
     assert any("sha256" in p for p in verify_seed(tmp_path)[1])
 
 
+def test_a_seed_in_parts_answers_from_every_part_and_a_bad_part_is_left_out(tmp_path: Path) -> None:
+    vecs = _unit(np.random.default_rng(3), 6)
+    write_seed(tmp_path, "m:one", [(text_key(f"raw {i}"), vecs[i]) for i in range(3)])
+    part = write_seed(tmp_path, "m:one", [(text_key(f"national {i}"), vecs[3 + i]) for i in range(3)], part="national")
+    assert part.path.name == "m_one.national.seed.npy"
+    write_seed(tmp_path, "m:one.x", [(text_key("raw 0"), -vecs[0])])  # another model whose file name starts alike
+    seed = open_seed(tmp_path, "m:one")
+    assert seed is not None and len(seed) == 6
+    got = seed.get_many([text_key("raw 1"), text_key("national 2"), text_key("raw 0")])
+    assert set(got) == {text_key("raw 1"), text_key("national 2"), text_key("raw 0")}
+    assert np.allclose(got[text_key("national 2")], vecs[5], atol=FP16_TOL)
+    assert np.allclose(got[text_key("raw 0")], vecs[0], atol=FP16_TOL)  # not the other model's vector
+    lines, problems = verify_seed(tmp_path)
+    assert problems == [] and len(lines) == 3
+    # a damaged part is ignored and reported; the other part still answers
+    raw = bytearray(part.path.read_bytes())
+    raw[-1] ^= 0xFF
+    part.path.write_bytes(bytes(raw))
+    seed = open_seed(tmp_path, "m:one")
+    assert seed is not None and len(seed) == 3
+    assert seed.get_many([text_key("national 0"), text_key("raw 2")]).keys() == {text_key("raw 2")}
+    assert any("national" in p and "sha256" in p for p in verify_seed(tmp_path)[1])
+    # a part file whose manifest names another part is not opened
+    _npy, meta = seed_paths(tmp_path, "m:one", "national")
+    part = write_seed(tmp_path, "m:one", [(text_key("national 0"), vecs[3])], part="national")
+    meta.write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")), "part": "other"}), encoding="utf-8")
+    seed = open_seed(tmp_path, "m:one")
+    assert seed is not None and not seed.get_many([text_key("national 0")])
+    with pytest.raises(ValueError):
+        seed_paths(tmp_path, "m:one", "../x")
+
+
 def test_the_setting_switches_the_seed_off(tmp_path: Path, shipped: Settings) -> None:
     on = open_vector_cache(shipped.model_copy(update={"vector_cache_dir": tmp_path / "on"}), MODEL)
     off = open_vector_cache(shipped.model_copy(update={"vector_cache_dir": tmp_path / "off", "vector_seed": False}), MODEL)
@@ -142,6 +174,19 @@ def test_the_seed_agrees_with_the_model_and_a_text_it_lacks_is_embedded(tmp_path
         assert plain.get_many([text_key(novel), text_key(held[0])]).keys() == {text_key(novel)}
     finally:
         plain.close()
+
+
+def test_the_shipped_seed_holds_the_national_layer(shipped: Settings) -> None:
+    """A full build on a fresh machine embeds (nearly) nothing: the national layer's chunks are in the seed's part."""
+    from ingest.pipeline import embedded_texts
+
+    seed = open_seed(shipped.vector_seed_dir, MODEL)
+    assert seed is not None
+    raw = set(embedded_texts(shipped, "raw")["chunks"])
+    national = [t for t in dict.fromkeys(embedded_texts(shipped, "all")["chunks"]) if t not in raw]
+    assert len(national) > 50_000
+    held = seed.get_many([text_key(t) for t in national])
+    assert len(held) >= 0.99 * len(national), "regenerate the seed: scripts/build_vector_seed.py --layer all"
 
 
 @pytest.mark.slow
