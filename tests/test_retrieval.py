@@ -326,6 +326,7 @@ def test_a_penalty_question_gets_the_article_that_punishes_the_conduct(raw_index
     ("text", "focus"),
     [
         ("网店宣传仿真面具“可以通过人脸识别”，是否构成虚假广告？", None),  # one sentence
+        ("有家店要求买面具前先刷脸认证。我能拒绝吗？", None),  # two: the question sentence alone has no subject
         ("我在网上开小店。有买家要求退货，我能拒绝吗？我这边需要做什么？", "有买家要求退货，我能拒绝吗？ 我这边需要做什么？"),
         ("A buyer sent photos (approx. 3 MB each) of his boss. He wants a mask of that face. What consent do we need?",
          "What consent do we need?"),
