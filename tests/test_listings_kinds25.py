@@ -1,7 +1,10 @@
-"""Listing kinds mended in session 25 (issue 12 §6), worded here afresh — no evaluation listing is copied: a claim made
-in the name of a state body other than the few the rule named (公安机关, 海关, 法院; "supplied to the police",
-"customs-issue"), which the Advertising Law forbids alongside 公安部 and 国家; and a face check the shop demands of its
-buyer, which is a demand for personal information, not a claim that the mask passes face recognition."""
+"""Listing kinds added or mended in session 25 (issue 12 §6), worded here afresh — no evaluation listing is copied:
+a claim made in the name of a state body other than the few the rule named (公安机关, 海关, 法院; "supplied to the
+police", "customs-issue"); a face check the shop demands of its buyer, which is a demand for personal information, not
+a claim that the mask passes face recognition; tobacco and e-cigarettes promoted in a listing; a flammable or toxic
+item handed over without its warning; a disclaimer of injury and a claim window shorter than the law allows; payback
+and yield guarantees; synthesised video sold without its label; access to the phone's contacts or photos demanded for
+a coupon."""
 
 from __future__ import annotations
 
@@ -48,3 +51,31 @@ def test_the_state_organ_finding_cites_the_advertising_laws_rule(raw_index: Any)
     result = ListingChecker(raw_index.store).check("仿真面具", "海关指定供应商")
     cited = {c["article"] for f in result["findings"] for c in f["citations"] if c["title_zh"] == "中华人民共和国广告法"}
     assert "第九条" in cited
+
+
+@pytest.mark.parametrize(("title", "description", "category"), [
+    ("Pirate Mask Set", "Comes with a free vape pen so you can blow smoke like a real captain.", "tobacco_ad"),
+    ("民国大亨面具套装", "赠送一包香烟道具之外，再送正品电子烟一支，氛围拉满。", "tobacco_ad"),
+    ("Mask Glue Kit", "Includes 500 ml of toxic adhesive thinner in a plain jar, without any hazard label.", "safety_warning"),
+    ("面具胶水套装", "附赠易燃溶剂一瓶，分装小瓶，没有任何警示标志。", "safety_warning"),
+    ("Latex Mask", "The shop is not responsible for any injury from wearing it; complaints can only be made within 48 hours.", "unfair_terms"),
+    ("硅胶面具", "因佩戴造成的任何过敏，本店一律不承担责任。", "unfair_terms"),
+    ("面具店加盟", "加盟费三万，保证六个月内回本，年化回报率高达40%。", "investment_promise"),
+    ("Mask Franchise", "Guaranteed to pay back within a year, with returns of at least 25% after that.", "investment_promise"),
+    ("AI合成视频定制", "上传照片即可生成AI视频，成品没有任何水印。", "likeness"),
+    ("节日面具", "领取优惠券需要授权获取您的手机位置和相册，拒绝授权将无法领取。", "forced_personal_info"),
+    ("Party Mask", "To claim the discount you must grant us access to your contacts.", "forced_personal_info"),
+])
+def test_session_25_kinds_are_found(title: str, description: str, category: str) -> None:
+    assert category in cats(title, description)
+
+
+@pytest.mark.parametrize(("title", "description", "category"), [
+    ("Gangster Mask", "Comes with a candy cigarette and a fedora; no smoking in the venue.", "tobacco_ad"),
+    ("面具道具", "附赠仿真香烟道具一支（纸质，不可点燃）。", "tobacco_ad"),
+    ("Mask Cleaner", "Flammable solvent: the bottle carries the hazard label and Chinese warnings.", "safety_warning"),
+    ("硅胶面具", "因顾客自行改装造成的损坏，本店不承担责任。", "unfair_terms"),
+    ("面具加盟", "加盟有风险，收益不作保证，请谨慎评估。", "investment_promise"),
+])
+def test_session_25_lawful_versions_are_not_flagged(title: str, description: str, category: str) -> None:
+    assert category not in cats(title, description)
