@@ -13,6 +13,7 @@ import pytest
 
 from kb.listings import detect, load_rules
 from kb.listings.normalise import normalise
+from tests.listing_helpers import cats
 
 
 def _full_store():  # noqa: ANN202
@@ -26,10 +27,6 @@ def _full_store():  # noqa: ANN202
         return store
     except Exception:  # noqa: BLE001 - no index, or no national layer: the store-backed part is skipped
         return None
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
 
 
 def extra_citations(title: str, description: str, category: str) -> set[str]:

@@ -9,11 +9,7 @@ from kb.listings import detect, load_rules
 from kb.listings.detector import is_negated, overall_risk
 from kb.listings.names import find_people
 from kb.listings.rules import RulesError, parse_rules
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
-
+from tests.listing_helpers import cats
 
 # --- risky listings ----------------------------------------------------------------------------------
 

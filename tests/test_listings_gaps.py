@@ -9,10 +9,7 @@ import pytest
 from kb.listings import detect, load_rules
 from kb.listings.detector import group, rewritten
 from kb.listings.names import find_people, title_case
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
+from tests.listing_helpers import cats
 
 
 @pytest.mark.parametrize(

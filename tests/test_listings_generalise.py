@@ -16,10 +16,7 @@ from kb.listings import ListingChecker, detect, load_rules
 from kb.listings.detector import rewritten
 from kb.listings.normalise import normalise
 from kb.listings.rules import RULES_PATH, RulesError, parse_rules
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
+from tests.listing_helpers import cats
 
 
 # --- the normaliser ---------------------------------------------------------------------------------------

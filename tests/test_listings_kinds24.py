@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.listings import detect
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
+from tests.listing_helpers import cats
 
 
 @pytest.mark.parametrize(("title", "description", "category"), [

@@ -13,10 +13,7 @@ from typing import Any
 import pytest
 
 from kb.listings import ListingChecker, detect
-
-
-def cats(title: str, description: str = "") -> set[str]:
-    return {h.category for h in detect(title, description)}
+from tests.listing_helpers import cats
 
 
 @pytest.mark.parametrize(("title", "description"), [
