@@ -71,6 +71,9 @@ def test_session_25_kinds_are_found(title: str, description: str, category: str)
     ("Gangster Mask", "Comes with a candy cigarette and a fedora; no smoking in the venue.", "tobacco_ad"),
     ("面具道具", "附赠仿真香烟道具一支（纸质，不可点燃）。", "tobacco_ad"),
     ("Mask Cleaner", "Flammable solvent: the bottle carries the hazard label and Chinese warnings.", "safety_warning"),
+    # the shop's own assurance that it never sells a hazardous item without its warning (the missing warning negated)
+    ("清洗剂", "本店从不销售没有警示标志的易燃溶剂。", "safety_warning"),
+    ("Mask Thinner", "We never ship toxic thinner without hazard labels.", "safety_warning"),
     ("硅胶面具", "因顾客自行改装造成的损坏，本店不承担责任。", "unfair_terms"),
     ("面具加盟", "加盟有风险，收益不作保证，请谨慎评估。", "investment_promise"),
 ])
