@@ -331,3 +331,27 @@ def test_everyday_senses_of_english_words_raise_no_concept(g: Glossary, question
 ])
 def test_the_legal_senses_still_raise_the_concept(g: Glossary, question: str, concept: str) -> None:
     assert concept in g.expand(question).concepts
+
+
+@pytest.mark.parametrize("question", [
+    "Could we be punished for selling these masks?",
+    "If an inspector finds out, what happens to us?",
+    "What is our legal exposure for the missing labels?",
+    "我们这样宣传会不会被处罚？",
+    "市场监管局知道了会怎么罚？",
+    "公司会被怎么处理？",
+    "这样卖面具有什么法律后果？",
+])
+def test_a_question_about_the_consequences_asks_for_the_penalty(g: Glossary, question: str) -> None:
+    """However a seller asks what the authorities will do (punished, what happens to us, 会不会被处罚, 怎么罚), the
+    question asks for the penalty: the retriever brings up the penalty provisions of the rules it finds."""
+    from kb.retrieval import PENALTY_CONCEPTS
+
+    assert PENALTY_CONCEPTS & set(g.expand(question).concepts)
+
+
+@pytest.mark.parametrize("question", ["Can I sell a mask of my own face?", "面具的硅胶是什么材料？"])
+def test_a_question_without_consequences_does_not_ask_for_the_penalty(g: Glossary, question: str) -> None:
+    from kb.retrieval import PENALTY_CONCEPTS
+
+    assert not PENALTY_CONCEPTS & set(g.expand(question).concepts)
