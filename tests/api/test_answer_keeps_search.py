@@ -52,12 +52,12 @@ def test_on_point_needs_the_questions_words_in_the_first_hits() -> None:
     assert not on_point(SEARCH_LEAD + 1, sentence, ["交易信息", "保存", "网络交易平台经营者"])  # beyond the first hits
 
 
-def _evidence(qa_index: Any, question: str, arts: list[Any]) -> Evidence:
+def _evidence(qa_index: Any, question: str, arts: list[Any], lang: str = "zh") -> Evidence:
     res = qa_index.retriever.search(question, k=5, filters=SearchFilters(as_of=TODAY))
     template = res.hits[0]
     hits = [replace(template, article=a, title_zh=qa_index.store.law(a.law_id).title_zh, penalty_for=None, rank=i)
             for i, a in enumerate(arts, 1)]
-    return Evidence(question=question, lang="zh", as_of=TODAY, hits=hits, expansions=list(res.expansions), store=qa_index.store)
+    return Evidence(question=question, lang=lang, as_of=TODAY, hits=hits, expansions=list(res.expansions), store=qa_index.store)
 
 
 def test_the_first_hit_on_the_questions_words_is_cited_under_an_issue_spotted_in_passing(qa_index: Any) -> None:
@@ -79,6 +79,20 @@ def test_a_first_hit_without_the_questions_words_is_still_not_cited(qa_index: An
     draft = DeterministicAnswerer().answer(_evidence(qa_index, RECORDS_ZH, [off, name_rule]))
     ids = [c.article_id for c in draft.citations]
     assert name_rule.article_id in ids and off.article_id not in ids
+
+
+def test_an_english_questions_first_hit_is_cited_though_no_issue_spotted_covers_it(qa_index: Any) -> None:
+    """An English question's words are not in the Chinese text, so the spotter's issues and the quote's words cannot
+    confirm the search's first hits; they are quoted all the same (KEEP_FIRST): the rule on correcting an inaccurate
+    media report, first for a question about a newspaper's wrong story."""
+    store = qa_index.store
+    correct = store.article("civil-code", "1028", as_of=TODAY)  # a media report that is untrue: correction, deletion
+    robbery = store.article("criminal-law", "269", as_of=TODAY)
+    truth = store.article("civil-code", "1024", as_of=TODAY)
+    assert correct and robbery and truth
+    q = "A newspaper wrongly reported that our shop sold masks to robbers; can we make it correct the story?"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, [correct, robbery, truth], lang="en"))
+    assert [c.article_id for c in draft.citations][:1] == [correct.article_id]
 
 
 def test_a_remedy_the_guide_names_is_cited_when_the_search_misses_the_rule(qa_index: Any) -> None:
