@@ -157,6 +157,8 @@ def test_a_craft_word_in_what_is_asked_is_not_legal(question: str) -> None:
         ("What will the new deepfake rules next year say about masks?", "future_rules"),
         ("Who won the case between the singer and the mask workshop last spring?", "court_decisions"),
         ("电商卖家里有多少比例被罚过款？", "statistics"),
+        ("面具引发的肖像权纠纷有没有官方统计？", "statistics"),
+        ("据统计，去年全国法院审结的人脸识别纠纷占比多少？", "statistics"),
     ],
 )
 def test_questions_no_article_answers(question: str, kind: str) -> None:
@@ -177,6 +179,7 @@ def test_questions_no_article_answers(question: str, kind: str) -> None:
         "How much compensation can I likely claim if the mask I bought was fake?",  # the statute fixes a multiple
         "被网店卖了假货，大概能赔多少？",  # the Consumer Protection Law says how much
         "Is it legal to print the price 'was 199, now 99' in the product title?",  # a legal question about a title
+        "我们网店想用会员的购买记录统计复购率，再给老顾客发优惠券，需要他们同意吗？",  # counting the shop does, not statistics asked for
     ],
 )
 def test_legal_questions_a_statute_answers_are_not_no_statute(question: str) -> None:
