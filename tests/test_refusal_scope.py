@@ -228,3 +228,32 @@ def test_a_foreign_origin_of_goods_brought_into_china_is_not_a_foreign_question(
 ])
 def test_labels_claims_and_warranties_are_legal_questions_whatever_craft_word_they_carry(question: str) -> None:
     assert asks_the_law(question) and refusal(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # any mainland city or province sets the question in China, not only the largest few
+        "Our workshop in Wenzhou imports pigment from Italy and the broker under-declared its value. What can customs do?",
+        "我们在宁波的工厂从德国进口了一批硅胶，报关时低报了价格，海关会怎么处理？",
+        # a foreign visitor working on a tourist visa asks about PRC law, though it reads like a craft question
+        "A Canadian student visiting Qingdao on a tourist visa wants to help paint masks in our shop for a few weeks. Is that OK?",
+        # which law governs a contract with a party in China: the PRC choice-of-law rules answer, whatever law is named
+        "Our London shop bought masks from a factory in Ningbo. They say English law does not apply. Which law governs the contract?",
+    ],
+)
+def test_questions_set_in_china_are_not_refused_as_foreign(question: str) -> None:
+    assert foreign_jurisdiction(question) is None
+    assert refusal(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Under English law, how long do I have to complain about faulty goods bought in Manchester?",
+        "Which law governs a sale between two mask shops in Toronto under Canadian law?",
+    ],
+)
+def test_a_foreign_law_asked_without_a_party_in_china_is_still_foreign(question: str) -> None:
+    r = refusal(question)
+    assert r is not None and r.kind == "foreign"

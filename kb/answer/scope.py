@@ -86,6 +86,7 @@ class ScopeData:
     prc_law: _Terms
     china: _Terms
     not_mainland: tuple[str, ...]
+    choice_of_law: _Terms
     legal: _Terms
     asks: _Terms
     craft: _Terms
@@ -117,6 +118,7 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeData:
         prc_law=_Terms.of(f["prc_law"]),
         china=_Terms.of(f["china"]),
         not_mainland=tuple(x.lower() for x in f.get("not_mainland", [])),
+        choice_of_law=_Terms.of(f.get("choice_of_law", [])),
         legal=_Terms.of(n["legal_en"] + n["legal_zh"]),
         asks=_Terms.of(n.get("asks", [])),
         craft=_Terms.of(n["craft_en"] + n["craft_zh"]),
@@ -162,11 +164,14 @@ def foreign_jurisdiction(question: str) -> str | None:
     low = question.lower()
     if data.prc_law.find(question, low):
         return None  # PRC law or the GDPR asked for by name
+    # which law governs a dispute with a party in China, whatever foreign law the question names: the PRC rules on the
+    # law applicable to foreign-related civil relations say
+    choosing = bool(data.choice_of_law.find(question, low)) and bool(_in_china(question, low, data))
     named = data.foreign_laws.find(question, low)
-    if named:
+    if named and not choosing:
         return named[0][1]
     adjective = data.demonyms.search(question) if data.demonyms else None
-    if adjective:
+    if adjective and not choosing:
         return " ".join(adjective.group(0).lower().split())
     places = _places(question, low, data)
     if not places:
@@ -174,10 +179,7 @@ def foreign_jurisdiction(question: str) -> str | None:
     if all(p in data.eu_places for _, p in places) and data.data_protection.find(question, low):
         return None  # the GDPR answers data protection in the EU
     system = data.system.find(question, low)
-    rest = low
-    for x in data.not_mainland:
-        rest = rest.replace(x, " ")
-    china = data.china.find(question, rest)
+    china = _in_china(question, low, data)
     for pos, place in places:
         span = (pos, pos + len(place))
         if _origin(low, pos) and any(not _origin(low, cpos) and _same_clause(question, span, (cpos, cpos + len(c)))
@@ -189,6 +191,14 @@ def foreign_jurisdiction(question: str) -> str | None:
     if china:
         return None  # set in China: the foreign place is a destination or a party
     return places[0][1]
+
+
+def _in_china(question: str, low: str, data: ScopeData) -> list[tuple[int, str]]:
+    """The mainland places, platforms and authorities ``question`` names (Hong Kong, Macao and Taiwan are not)."""
+    rest = low
+    for x in data.not_mainland:
+        rest = rest.replace(x, " ")
+    return data.china.find(question, rest)
 
 
 def _asking(question: str) -> str:
