@@ -257,3 +257,26 @@ def test_questions_set_in_china_are_not_refused_as_foreign(question: str) -> Non
 def test_a_foreign_law_asked_without_a_party_in_china_is_still_foreign(question: str) -> None:
     r = refusal(question)
     assert r is not None and r.kind == "foreign"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("帮我想几个适合发朋友圈的仿真面具文案，要有悬念感。", "not_legal"),  # copywriting
+        ("去年淘宝上仿真面具的销售额同比增长了多少？", "not_legal"),  # market data
+        ("Do you think the government will ban realistic masks in the next few years?", "no_statute"),  # a prediction
+        ("你觉得未来两年内国家会立法禁止仿真面具吗？", "no_statute"),
+    ],
+)
+def test_copywriting_market_data_and_predictions_are_refused(question: str, kind: str) -> None:
+    r = refusal(question)
+    assert r is not None and r.kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我们在面具广告里写“全网销量第一”，会不会被罚？", "Will the regulator fine us if our listing says best in China?",
+     "Does the new rule on deep synthesis ban face-swap masks already?"],
+)
+def test_questions_on_rules_in_force_are_not_predictions(question: str) -> None:
+    assert refusal(question) is None
