@@ -166,7 +166,8 @@ def foreign_jurisdiction(question: str) -> str | None:
         return None  # PRC law or the GDPR asked for by name
     # which law governs a dispute with a party in China, whatever foreign law the question names: the PRC rules on the
     # law applicable to foreign-related civil relations say
-    choosing = bool(data.choice_of_law.find(question, low)) and bool(_in_china(question, low, data))
+    china = _in_china(question, low, data)
+    choosing = bool(china) and bool(data.choice_of_law.find(question, low))
     named = data.foreign_laws.find(question, low)
     if named and not choosing:
         return named[0][1]
@@ -179,7 +180,6 @@ def foreign_jurisdiction(question: str) -> str | None:
     if all(p in data.eu_places for _, p in places) and data.data_protection.find(question, low):
         return None  # the GDPR answers data protection in the EU
     system = data.system.find(question, low)
-    china = _in_china(question, low, data)
     for pos, place in places:
         span = (pos, pos + len(place))
         if _origin(low, pos) and any(not _origin(low, cpos) and _same_clause(question, span, (cpos, cpos + len(c)))
