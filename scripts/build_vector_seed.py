@@ -70,15 +70,14 @@ def main(argv: list[str] | None = None) -> int:
 
     provenance = ("derived from the public law texts of corpus/ (and our notes) by the bundled embedding model; "
                   "written by scripts/build_vector_seed.py")
-    main_keys = [text_key(t) for t in chunks + notes]
-    info = write_seed(out, embedder.name, [(k, have[k]) for k in main_keys if k in have], extra={
-        "holds": {"layer": "raw", "chunks": sum(1 for t in chunks if text_key(t) in have),
-                  "notes": sum(1 for t in notes if text_key(t) in have)},
+    chunk_keys, note_keys, nat_keys = keys[:len(chunks)], keys[len(chunks):len(chunks) + len(notes)], keys[len(chunks) + len(notes):]
+    info = write_seed(out, embedder.name, [(k, have[k]) for k in chunk_keys + note_keys if k in have], extra={
+        "holds": {"layer": "raw", "chunks": sum(1 for k in chunk_keys if k in have),
+                  "notes": sum(1 for k in note_keys if k in have)},
         "provenance": provenance,
     })
     print(f"seed {info.path}: {info.count} vectors, {info.size / 1e6:.2f} MB, sha256 {info.sha256[:16]}…")
     if national:
-        nat_keys = [text_key(t) for t in national]
         part = write_seed(out, embedder.name, [(k, have[k]) for k in nat_keys if k in have], part="national", extra={
             "holds": {"layer": "national", "chunks": sum(1 for k in nat_keys if k in have)},
             "provenance": provenance,
