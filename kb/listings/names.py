@@ -135,6 +135,7 @@ def _cues(rules: NameRules) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _WINDOW = 8
+_CONJUNCTIONS = frozenset("和与跟同及")  # a "name" opening with one of them right after a word is a conjunction and a noun
 
 
 def _candidate(toks: tuple[tuple[str, str, int, int], ...], last: bool) -> tuple[str, int, int, bool, str] | None:
@@ -163,6 +164,8 @@ def find_zh(text: str, rules: NameRules) -> list[PersonMention]:
     def consider(word: str, cs: int, ce: int, tagged: bool, flag: str) -> None:
         if _NUMERAL_BEFORE.search(text[max(0, cs - 1):cs]):
             return
+        if word[0] in _CONJUNCTIONS and cs > 0 and _HAN.match(text[cs - 1]):
+            return  # "颜色和真钞一模一样": 和 joins two things here, it is no family name
         # a foreign name in transliteration (特朗普; two characters when jieba tags it a name: 拜登)
         foreign = ((len(word) >= 3 and flag in ("nr", "nrt", "ns") or len(word) == 2 and flag in ("nr", "nrt"))
                    and word not in rules.zh_not_names and all(ch in rules.zh_translit_chars for ch in word))
