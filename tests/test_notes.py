@@ -175,26 +175,29 @@ def test_centred_cosines_are_the_cosines_of_the_centred_vectors(raw_index) -> No
         assert not np.allclose(got, vectors @ q, atol=1e-2)  # it does change the cosines
 
 
-def test_centring_takes_out_how_a_question_asks(raw_index) -> None:
+def test_centring_takes_out_how_a_question_asks(raw_index, monkeypatch: pytest.MonkeyPatch) -> None:
     """Uncentred, a penalty question finds notes that ask "what penalty?" about other things before the ones about its
-    subject; centred, the notes about what it describes come first. Our own wording, not an evaluation question."""
+    subject; centred, the notes about what it describes come first. Our own wording, not an evaluation question. Each
+    article is scored by its best note here (BEST_NOTES = 1), so that what is measured is the centring alone."""
     from dataclasses import replace
 
+    import kb.notes as notes_mod
     from kb.channels import NotesDenseChannel, Query
     from kb.retrieval import Retriever
 
+    monkeypatch.setattr(notes_mod, "BEST_NOTES", 1)
     q = "我们网店想把积累的几万条顾客手机号和收货地址卖给一家营销公司，没有单独问过顾客。被查到的话会怎么处罚？"
 
-    def first(r: Retriever) -> list[str]:
+    def first_pipl(r: Retriever) -> int:
         ch = r.channels["notes_dense"]
         assert isinstance(ch, NotesDenseChannel)
         found = ch.search(Query(r.analyze(q), embed=r._embed), r.plan(SearchFilters()), 50)
-        return [aid for aid, _ in sorted(found.items(), key=lambda kv: -kv[1][0])][:5]
+        ranked = [aid for aid, _ in sorted(found.items(), key=lambda kv: -kv[1][0])]
+        return next((i for i, aid in enumerate(ranked, 1) if aid.startswith("pipl@")), 99)
 
     on, off = Retriever(raw_index), Retriever(raw_index)
     off.weights = replace(off.weights, notes_centre=0.0)
-    pipl = lambda ids: [a for a in ids if a.startswith("pipl@")]  # noqa: E731
-    assert len(pipl(first(on))) > len(pipl(first(off)))
+    assert first_pipl(on) <= 5 < first_pipl(off)
 
 
 def test_an_article_several_of_whose_notes_agree_outranks_one_lucky_note(monkeypatch: pytest.MonkeyPatch) -> None:
