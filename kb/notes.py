@@ -46,12 +46,12 @@ def note_cache_text(kind: str, text: str) -> str:
 
 
 # An article's dense note score: the mean cosine of its BEST_NOTES best notes (1 = the best alone). Pooled development
-# sets (516 questions, full index) must_recall@5 / @10, with up to nine example questions per core article: best
-# alone 0.628 / 0.710, mean of two 0.644 / 0.735, of three 0.644 / 0.736; with the second round of questions (up to
-# eleven, and more on the other laws) best alone — / —, mean of two 0.636 / 0.737, of three 0.646 / 0.746; with the
-# five of before, best alone 0.605, mean of two 0.611. STARD train sample R@10 0.669 → 0.674.
+# sets (516 questions, full index) must_recall@5 / @10: five notes per article, best alone 0.605 / 0.689, mean of two
+# 0.611 / 0.708; up to nine per core article (round 1), best alone 0.628 / 0.710, mean of two 0.644 / 0.735, of three
+# 0.644 / 0.736; with round 2 (up to eleven, and two or three more on the other laws), mean of two 0.636 / 0.737, of
+# three 0.648 / 0.746 (shipped). STARD train sample R@10 0.671 before, 0.668 shipped.
 BEST_NOTES = 3
-NEAREST_ROWS = 12  # rows read per article asked for (depth): enough to find most candidates' second row
+NEAREST_ROWS = 12  # rows read per article asked for (depth): enough to find most candidates' next best rows
 
 SECOND = "second.json"  # the second model's name and dimension (its vectors: second.npy, row order)
 

@@ -41,6 +41,9 @@ def test_session_27_kinds_are_found(title: str, description: str, category: str)
     ("Mask", "Made by our partner workshop, Lin Crafts, 12 Hua Road, Yiwu, tel. 0579-1234567.", "seller_identity"),
     ("Mask", "Loved by women and men alike.", "discrimination"),
     ("Try-On", "Face images stay on your phone and are deleted when you close the page.", "forced_personal_info"),
+    ("面具", "标价即总价，结算时不另收任何费用，页面未标明的费用一律不收。", "hidden_fees"),
+    ("面具", "质量问题退换，运费由本店承担，不收取任何手续费。", "return_rights"),
+    ("Mask", "Defective items: we cover return shipping, and there is no restocking fee.", "return_rights"),
 ])
 def test_session_27_lawful_versions_are_not_flagged(title: str, description: str, category: str) -> None:
     assert category not in cats(title, description)
