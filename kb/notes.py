@@ -173,17 +173,16 @@ class ArticleNotes:
         order = _nearest(sims, depth * NEAREST_ROWS)
         order = order[self._mask(day, allow_law)[order] & self._dense_row[order]]
         codes = self._article_code[order]
-        _, first = np.unique(codes, return_index=True)
-        first = np.sort(first)[:depth]
+        by_article = np.argsort(codes, kind="stable")  # each article's rows together, best first
+        grouped = codes[by_article]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else np.zeros(0, dtype=np.int64)
+        first = np.sort(by_article[starts])[:depth]  # each article's best row, the articles in the order of it
         best = order[first]
         # … scored by the mean of its BEST_NOTES best rows: an article is near the question when several of its notes
         # agree, not one. (One of its nine or eleven example questions set in the same shop, or asking "what fine could
         # we face?" the same way, finds an article on its own.) An article with fewer rows among the nearest counts
         # the last of them for each missing one, which no row of its own could beat.
         floor = float(sims[order[-1]]) if len(order) else 0.0
-        by_article = np.argsort(codes, kind="stable")  # each article's rows together, best first
-        grouped = codes[by_article]
-        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else np.zeros(0, dtype=np.int64)
         rank = np.arange(len(grouped)) - np.repeat(starts, np.diff(np.r_[starts, len(grouped)]))
         kept = rank < BEST_NOTES
         total = np.zeros(self._n_articles, dtype=np.float64)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kb.listings import ListingChecker
-from tests.listing_helpers import cats
+from tests.listing_helpers import cats, cited
 
 
 @pytest.mark.parametrize(("title", "description", "category"), [
@@ -61,9 +61,5 @@ def test_a_warning_to_recognise_fraud_is_no_invitation() -> None:
 
 def test_the_new_kinds_cite_their_articles(raw_index: Any) -> None:
     checker = ListingChecker(raw_index.store)
-    cited = {(c["title_zh"], c["article"]) for f in checker.check("面具", "收到破损的请联系客服，来回运费由买家承担。")["findings"]
-             for c in f["citations"]}
-    assert ("中华人民共和国消费者权益保护法", "第二十四条") in cited
-    cited = {(c["title_zh"], c["article"]) for f in checker.check("面具", "本品由代工厂直接发货，代工厂的名称和联系方式不对外透露。")["findings"]
-             for c in f["citations"]}
-    assert ("中华人民共和国消费者权益保护法实施条例", "第十三条") in cited
+    assert ("中华人民共和国消费者权益保护法", "第二十四条") in cited(checker, "面具", "收到破损的请联系客服，来回运费由买家承担。")
+    assert ("中华人民共和国消费者权益保护法实施条例", "第十三条") in cited(checker, "面具", "本品由代工厂直接发货，代工厂的名称和联系方式不对外透露。")
