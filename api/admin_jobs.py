@@ -96,14 +96,17 @@ class JobManager:
                 summary = json.loads(last)
             except ValueError:
                 summary = {}
-            job.update(status="succeeded", generation=summary.get("generation"),
-                       previous_generation=summary.get("previous_generation"))
-            self._write(job)
+            job.update(generation=summary.get("generation"), previous_generation=summary.get("previous_generation"))
+            # The served index switches before the job reads "succeeded": a client that sees it succeed and asks
+            # at once is answered from the new generation (writing the status first left a window where it was not).
             if self.on_success:
                 try:
                     self.on_success()
                 except Exception:  # the build is done; a reload failure shows on /readyz
                     log.exception("reload after build failed", extra={"job_id": job["job_id"]})
+                    job["served"] = False
+            job["status"] = "succeeded"
+            self._write(job)
         else:
             # The child's stderr may hold paths and tracebacks: log it, give the client only a reason.
             log.error("index build failed", extra={"job_id": job["job_id"], "returncode": proc.returncode,

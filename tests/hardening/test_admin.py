@@ -190,3 +190,32 @@ def test_reload_reopens_current(client: TestClient, settings: Settings) -> None:
     response = client.post("/v1/admin/reload", headers=ADMIN)
     assert response.status_code == 200, response.text
     assert response.json()["generation"] == current_generation(settings)
+
+
+@pytest.mark.parametrize("reload_fails", [False, True])
+def test_a_background_job_reads_succeeded_only_once_the_new_generation_is_served(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reload_fails: bool) -> None:
+    """A client polls the job and asks at once when it reads "succeeded": the served index must have switched by
+    then. The child here is a real process that prints the summary a finished build prints."""
+    from api import admin_jobs
+
+    monkeypatch.setattr(admin_jobs, "CLI", "import json; print(json.dumps({'generation': 'g-new', 'previous_generation': 'g-old'}))")
+    seen: list[str] = []
+    manager: admin_jobs.JobManager
+
+    def on_success() -> None:  # what the app does here: reopen the index at the new CURRENT
+        seen.append(manager.get(job_id)["status"])
+        if reload_fails:
+            raise RuntimeError("cannot open")
+
+    manager = admin_jobs.JobManager(Settings(data_dir=tmp_path), on_success=on_success)
+    job = manager.submit([(tmp_path / "law.md", {"law_id": "x"})], wait=False)
+    job_id = job["job_id"]
+    deadline = time.monotonic() + 60
+    while manager.get(job_id)["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    done = manager.get(job_id)
+    assert seen == ["running"], "the job read succeeded before the served index switched"
+    assert done["status"] == "succeeded" and done["generation"] == "g-new"
+    assert done.get("served", True) is (not reload_fails)
