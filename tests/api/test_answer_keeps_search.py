@@ -195,3 +195,28 @@ def test_an_article_the_guide_names_as_one_issues_rule_and_anothers_remedy_is_qu
     rule = next(c for c in draft.citations if c.article_id == arts[2].article_id)
     assert rule.issue == "mental-damages" and entry.statement_zh in draft.text
     assert arts[2].article_id in [c.article_id for c in draft.citations][:3]
+
+
+def test_a_rule_whose_last_paragraph_defines_its_term_is_no_frame(qa_index: Any) -> None:
+    """Scope, commencement and "本法所称" articles are quoted only where they decide; a rule that forbids conduct and
+    then defines its term in a later paragraph (the trade-secret article) is the rule, not a frame."""
+    from kb.answer.deterministic import is_frame_article
+
+    store = qa_index.store
+    secrets = next(a for a in store.articles(store.version_in_force("anti-unfair-competition-law", TODAY).version_id)
+                   if "侵犯商业秘密的行为" in (a.text_zh or ""))
+    assert "本法所称的商业秘密" in (secrets.text_zh or "") and not is_frame_article(secrets)
+    scope = store.article("pipl", "3", as_of=TODAY)  # where the law applies
+    assert scope is not None and is_frame_article(scope)
+
+
+def test_an_offence_the_search_ranks_high_is_cited_though_the_spotter_reads_other_issues(qa_index: Any) -> None:
+    """An administrative offence (rule and sanction in one article) the search ranks among its first hits, holding the
+    conduct the question describes, is quoted although the question is spotted under other issues and asks no "fine"."""
+    store = qa_index.store
+    threats = store.article("public-security-admin-punishments-law", "50", as_of=TODAY)  # threatening letters: detention, fine
+    reputation = store.article("civil-code", "1024", as_of=TODAY)
+    assert threats is not None and "恐吓信" in (threats.text_zh or "") and reputation is not None
+    q = "隔壁网店老板连着往我们店里寄恐吓信，还在群里说我们卖假货，警察那边能管吗？"
+    draft = DeterministicAnswerer().answer(_evidence(qa_index, q, [reputation, threats]))
+    assert threats.article_id in {c.article_id for c in draft.citations}
