@@ -280,3 +280,36 @@ def test_copywriting_market_data_and_predictions_are_refused(question: str, kind
 )
 def test_questions_on_rules_in_force_are_not_predictions(question: str) -> None:
     assert refusal(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How do I get a wet, glossy look on the lips of a latex mask, and which varnish lasts?", "not_legal"),  # finish
+        ("硅胶面具的眼球怎么做出水润的光泽？用哪种光油不容易发黄？", "not_legal"),
+        ("About how many sellers on Taobao offer latex horror masks right now?", "no_statute"),  # market data
+        ("仿真面具工厂全国大概有多少家？哪个省最多？", "no_statute"),
+    ],
+)
+def test_finishing_know_how_and_counts_of_businesses_are_refused(question: str, kind: str) -> None:
+    r = refusal(question)
+    assert r is not None and r.kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many shops does one business licence need to cover on a marketplace?",  # a legal requirement
+        "Will a claim that my mask's clear coat is non-toxic hold up if a buyer gets a rash?",  # craft words, legal ask
+        "我们开了多少家网店都必须在首页公示营业执照吗？",
+        "网店宣传面具“光泽持久不发黄”，做不到会被罚吗？",
+    ],
+)
+def test_legal_questions_with_finishing_words_or_counts_are_not_refused(question: str) -> None:
+    assert refusal(question) is None
+
+
+def test_a_claim_against_us_is_a_legal_question_whatever_craft_word_the_story_holds() -> None:
+    q = ("A sculptor we stopped working with is claiming 50,000 yuan for the mould designs he sent us before we cancelled. "
+         "What is our exposure?")
+    assert refusal(q) is None
