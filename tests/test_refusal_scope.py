@@ -266,6 +266,10 @@ def test_a_foreign_law_asked_without_a_party_in_china_is_still_foreign(question:
         ("去年淘宝上仿真面具的销售额同比增长了多少？", "not_legal"),  # market data
         ("Do you think the government will ban realistic masks in the next few years?", "no_statute"),  # a prediction
         ("你觉得未来两年内国家会立法禁止仿真面具吗？", "no_statute"),
+        ("How do I get a wet, glossy look on the lips of a latex mask, and which varnish lasts?", "not_legal"),  # finish
+        ("硅胶面具的眼球怎么做出水润的光泽？用哪种光油不容易发黄？", "not_legal"),
+        ("About how many sellers on Taobao offer latex horror masks right now?", "no_statute"),  # count of businesses
+        ("仿真面具工厂全国大概有多少家？哪个省最多？", "no_statute"),
     ],
 )
 def test_copywriting_market_data_and_predictions_are_refused(question: str, kind: str) -> None:
@@ -280,20 +284,6 @@ def test_copywriting_market_data_and_predictions_are_refused(question: str, kind
 )
 def test_questions_on_rules_in_force_are_not_predictions(question: str) -> None:
     assert refusal(question) is None
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("How do I get a wet, glossy look on the lips of a latex mask, and which varnish lasts?", "not_legal"),  # finish
-        ("硅胶面具的眼球怎么做出水润的光泽？用哪种光油不容易发黄？", "not_legal"),
-        ("About how many sellers on Taobao offer latex horror masks right now?", "no_statute"),  # market data
-        ("仿真面具工厂全国大概有多少家？哪个省最多？", "no_statute"),
-    ],
-)
-def test_finishing_know_how_and_counts_of_businesses_are_refused(question: str, kind: str) -> None:
-    r = refusal(question)
-    assert r is not None and r.kind == kind
 
 
 @pytest.mark.parametrize(
