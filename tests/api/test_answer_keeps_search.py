@@ -1,8 +1,8 @@
 """The answer does not lose what the search found (issue 12, 1(a)-(b)): the search's first hits that hold the question's
 own words are cited although the issue spotter read the question under another issue (a name mentioned in passing); an
 article the issue guide names speaks to its entry's issue; the search's first three hits are cited among the issues'
-leads, in their rank; a penalty the search ranks first stays only when it matches the conduct asked, not merely the word
-"fine". Questions and hit lists are our own; the articles are the real raw/ corpus."""
+leads, in their rank; a penalty or administrative offence among the search's first hits stays only when it matches the
+conduct asked, not merely the word "fine"; a rule whose last paragraph defines its term is no frame. Questions and hit lists are our own; the articles are the real raw/ corpus."""
 
 from __future__ import annotations
 
